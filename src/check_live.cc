@@ -1,0 +1,121 @@
+// The live kind: an HTTP probe of a running service (the original script's
+// --full mode). Runs only with `--all --full`, never from a hook.
+#include <curl/curl.h>
+#include <re2/re2.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "check_kinds.h"
+#include "interpolate.h"
+#include "compose_project.h"
+
+namespace smokehook {
+namespace {
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      out.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+bool status_expected(const std::string& spec, long status) {
+  for (const auto& part : split_commas(spec)) {
+    if (part.size() == 3 && (part[1] == 'x' || part[1] == 'X') && (part[2] == 'x' || part[2] == 'X')) {
+      if (status / 100 == part[0] - '0') return true;
+    } else if (std::to_string(status) == part) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class Http : public Check {
+ public:
+  std::string url;
+  std::string expect_status = "2xx";
+  std::shared_ptr<const RE2> body_re;
+  long long timeout_ms = 5000;
+  long long retries = 0;
+
+  Triggers triggers(RunContext&) const override { return {}; }
+
+  CheckResult run(RunContext&) const override {
+    CheckResult r;
+    InterpolationResult u = interpolate(url, process_environment());
+    if (!u.error.empty()) return failed(r, "url: " + u.error);
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    std::string problem;
+    for (long long attempt = 0; attempt <= retries; ++attempt) {
+      if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(200 << std::min<long long>(attempt - 1, 4)));
+      problem = probe(u.value);
+      if (problem.empty()) {
+        r.message = "GET " + u.value + " answered as expected";
+        return r;
+      }
+    }
+    return failed(r, problem + (retries ? " (after " + std::to_string(retries + 1) + " attempts)" : ""));
+  }
+
+ private:
+  static CheckResult& failed(CheckResult& r, std::string message) {
+    r.status = CheckStatus::Fail;
+    r.message = message;
+    r.findings.push_back(Finding{"", 0, 0, std::move(message)});
+    return r;
+  }
+
+  std::string probe(const std::string& target) const {
+    CURL* curl = curl_easy_init();
+    if (!curl) return "cannot initialise the HTTP client";
+    std::string body;
+    auto write = +[](char* data, size_t size, size_t n, void* out) -> size_t {
+      auto* b = static_cast<std::string*>(out);
+      if (b->size() < (1 << 20)) b->append(data, size * n);
+      return size * n;
+    };
+    curl_easy_setopt(curl, CURLOPT_URL, target.c_str());
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout_ms));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) return "GET " + target + ": " + curl_easy_strerror(rc);
+    if (!status_expected(expect_status, status))
+      return "GET " + target + " answered " + std::to_string(status) + ", expected " + expect_status;
+    if (body_re && !RE2::PartialMatch(body, *body_re))
+      return "GET " + target + ": the body does not match /" + body_re->pattern() + "/";
+    return "";
+  }
+
+};
+
+}  // namespace
+
+std::unique_ptr<Check> make_http(CheckReader& r) {
+  auto c = std::make_unique<Http>();
+  c->live = true;
+  if (!r.string("url", &c->url, true) || !r.string("expect_status", &c->expect_status, false) ||
+      !r.regex("body_matches", &c->body_re, false) || !r.integer("timeout_ms", &c->timeout_ms, false) ||
+      !r.integer("retries", &c->retries, false))
+    return nullptr;
+  return c;
+}
+
+}  // namespace smokehook

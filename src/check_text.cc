@@ -1,0 +1,173 @@
+// The text gates: forbid (a word or regex must appear in no matching file)
+// and require (regexes or literals must all appear in one file). RE2 only:
+// linear time whatever the pattern, so no configuration can hang a commit.
+#include <re2/re2.h>
+
+#include <cstring>
+
+#include "change_set.h"
+#include "check_kinds.h"
+#include "text.h"
+
+namespace smokehook {
+namespace {
+
+constexpr long long kDefaultMaxFileSize = 16 << 20;  // larger files are skipped, with a warning
+
+// 1-based line and column of `offset` in `text`.
+void locate(std::string_view text, size_t offset, int* line, int* column) {
+  int l = 1;
+  size_t line_start = 0;
+  for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '\n', text.data() + offset - p)));) {
+    ++l;
+    ++p;
+    line_start = static_cast<size_t>(p - text.data());
+  }
+  *line = l;
+  *column = static_cast<int>(offset - line_start) + 1;
+}
+
+bool looks_binary(std::string_view text) {
+  return std::memchr(text.data(), '\0', std::min<size_t>(text.size(), 8000)) != nullptr;
+}
+
+class Forbid : public Check {
+ public:
+  std::shared_ptr<const RE2> re;
+  std::string literal;  // a string every match contains: files without it are not searched
+  std::string what;     // for messages: "the word 'X'" or "/re/"
+  GlobSet paths, except;
+  long long max_file_size = kDefaultMaxFileSize;
+
+  Triggers triggers(RunContext&) const override {
+    Triggers t;
+    t.globs = paths;
+    if (paths.empty()) {
+      std::string err;
+      t.globs.add(*Glob::compile("**", &err));
+    }
+    return t;
+  }
+
+  bool selected(const std::string& path) const {
+    return (paths.empty() || paths.matches(path)) && !except.matches(path);
+  }
+
+  CheckResult run(RunContext& ctx) const override {
+    CheckResult r;
+    const std::vector<std::string>& candidates =
+        ctx.changes && !ctx.full_scan ? ctx.changes->present : ctx.source().paths();
+    size_t scanned = 0;
+    std::string text, err;
+    for (const auto& path : candidates) {
+      if (!selected(path)) continue;
+      ReadStatus st = ctx.source().read(path, &text, &err);
+      if (st == ReadStatus::NotFound) continue;
+      if (st == ReadStatus::Error) {
+        r.findings.push_back(Finding{path, 0, 0, "cannot read: " + err});
+        continue;
+      }
+      if (static_cast<long long>(text.size()) > max_file_size) {
+        ctx.warnings.push_back("warning: " + path + ": skipped by " + id + " (" + std::to_string(text.size()) +
+                               " bytes, more than max_file_size)");
+        continue;
+      }
+      ++scanned;
+      if (!literal.empty() && text.find(literal) == std::string::npos) continue;
+      if (looks_binary(text)) continue;
+      size_t per_file = 0;
+      re2::StringPiece whole(text), match;
+      size_t pos = 0;
+      while (pos <= text.size() && re->Match(whole, pos, text.size(), RE2::UNANCHORED, &match, 1)) {
+        size_t offset = static_cast<size_t>(match.data() - text.data());
+        int line, column;
+        locate(text, offset, &line, &column);
+        r.findings.push_back(Finding{path, line, column, what + " is not allowed here"});
+        if (++per_file == 20) break;  // enough to fix the file; keeps a pathological file linear
+        pos = offset + std::max<size_t>(match.size(), 1);
+      }
+    }
+    if (!r.findings.empty()) {
+      r.status = CheckStatus::Fail;
+      r.message = std::to_string(r.findings.size()) + " forbidden use" + (r.findings.size() == 1 ? "" : "s") + " of " + what;
+    } else {
+      r.message = "no " + what + " in " + std::to_string(scanned) + " file" + (scanned == 1 ? "" : "s") + " scanned";
+    }
+    return r;
+  }
+};
+
+class Require : public Check {
+ public:
+  std::string path;
+  std::vector<std::shared_ptr<const RE2>> patterns;
+  std::vector<std::string> literals;
+
+  Triggers triggers(RunContext&) const override {
+    Triggers t;
+    t.paths.push_back(path);
+    return t;
+  }
+
+  CheckResult run(RunContext& ctx) const override {
+    CheckResult r;
+    std::string text, err;
+    ReadStatus st = ctx.source().read(path, &text, &err);
+    if (st != ReadStatus::Ok) {
+      r.status = CheckStatus::Fail;
+      r.message = path + (st == ReadStatus::NotFound ? " does not exist" : " cannot be read: " + err);
+      r.findings.push_back(Finding{path, 0, 0, st == ReadStatus::NotFound ? "required file is missing" : err});
+      return r;
+    }
+    for (const auto& re : patterns)
+      if (!RE2::PartialMatch(text, *re))
+        r.findings.push_back(Finding{path, 0, 0, "no match for /" + re->pattern() + "/"});
+    for (const auto& lit : literals)
+      if (text.find(lit) == std::string::npos) r.findings.push_back(Finding{path, 0, 0, "'" + lit + "' not found"});
+    if (!r.findings.empty()) {
+      r.status = CheckStatus::Fail;
+      r.message = path + ": " + r.findings.front().message;
+    } else {
+      r.message = path + " has everything required";
+    }
+    return r;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Check> make_forbid(CheckReader& r) {
+  auto c = std::make_unique<Forbid>();
+  std::string word;
+  if (!r.string("word", &word, false) || !r.regex("pattern", &c->re, false) || !r.globs("paths", &c->paths, false) ||
+      !r.globs("except", &c->except, false) || !r.integer("max_file_size", &c->max_file_size, false))
+    return nullptr;
+  if (word.empty() == !c->re) {
+    r.fail(r.node(), "a forbid check needs exactly one of 'word' and 'pattern'");
+    return nullptr;
+  }
+  if (!word.empty()) {
+    // \b on both sides: LEGACY_X is another word than X. The literal is searched first (memmem-fast).
+    RE2::Options opts(RE2::Quiet);
+    c->re = std::make_shared<const RE2>("\\b" + RE2::QuoteMeta(word) + "\\b", opts);
+    c->literal = word;
+    c->what = "the word '" + word + "'";
+  } else {
+    c->what = "/" + c->re->pattern() + "/";
+  }
+  return c;
+}
+
+std::unique_ptr<Check> make_require(CheckReader& r) {
+  auto c = std::make_unique<Require>();
+  if (!r.string("path", &c->path, true) || !r.regexes("patterns", &c->patterns, false) ||
+      !r.strings("literals", &c->literals, false))
+    return nullptr;
+  if (c->patterns.empty() && c->literals.empty()) {
+    r.fail(r.node(), "a require check needs 'patterns' or 'literals'");
+    return nullptr;
+  }
+  return c;
+}
+
+}  // namespace smokehook

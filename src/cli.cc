@@ -1,0 +1,153 @@
+#include "cli.h"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <iostream>
+
+#include "commands.h"
+#include "text.h"
+#include "version.h"
+
+namespace smokehook {
+
+int usage_error(const std::string& message) {
+  std::cerr << "smokehook: " << message << "\n";
+  return 2;
+}
+
+namespace {
+
+const char kDescription[] =
+    "smokehook: a git pre-commit / pre-push hook that checks a repository's infrastructure invariants\n"
+    "(compose files, service ordering, wiring gates) natively, on exactly what is being committed or pushed.\n\n"
+    "  smokehook                      affected checks on the staged content (the pre-commit hook)\n"
+    "  smokehook --all                every check on the working tree\n"
+    "  smokehook --all --rev REV      every check on the tree of commit REV\n"
+    "  smokehook --all --full         also the live checks (probes of running services)\n"
+    "  smokehook --hook pre-push R U  what the pre-push hook runs (refs on stdin)\n\n"
+    "Exit status: 0 every check passed, 1 a check failed, 2 smokehook could not do its job.";
+
+struct Parsed {
+  Options options;
+  int exit = -1;  // >= 0: stop with this status
+};
+
+Parsed parse(int argc, char** argv) {
+  Parsed p;
+  Options& o = p.options;
+  CLI::App app(kDescription, "smokehook");
+  app.set_version_flag("--version", std::string("smokehook ") + SMOKEHOOK_VERSION);
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+  std::string dir, format, only;
+  app.add_flag("--all", o.all, "run every check (on the working tree, or on --rev)");
+  app.add_option("--rev", o.rev, "with --all: the commit whose tree to check")->type_name("REV");
+  app.add_flag("--full", o.full, "with --all: also run the live checks");
+  app.add_option("--hook", o.hook, "run as git's hook: pre-commit, or pre-push REMOTE URL")
+      ->expected(1, 3)
+      ->type_name("NAME [ARGS]");
+  app.add_option("-C", dir, "run as if started in DIR")->type_name("DIR");
+  app.add_option("--config", o.config, "configuration file (default: .smokehook.yml, else the built-in suite)")
+      ->type_name("FILE");
+  app.add_option("--format", format, "human (default) | json | sarif | junit")->type_name("FMT");
+  app.add_option("--only", only, "run only these checks")->type_name("ID[,ID...]");
+  app.add_option("--color", o.color, "auto | always | never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+  app.add_flag("-q,--quiet", o.quiet, "print only failures and the summary");
+  app.add_flag("-v,--verbose", o.verbose, "show each check's duration");
+
+  auto* install = app.add_subcommand("install", "install the pre-commit and pre-push hooks in this repository");
+  install->add_flag("--force", o.force, "install even where core.hooksPath is shared outside this repository");
+  app.add_subcommand("uninstall", "remove the hooks, restoring whatever was there before");
+  app.add_subcommand("init", "write the default configuration to .smokehook.yml (never overwrites)");
+  app.add_subcommand("list", "list the configured checks: id, kind, the paths that trigger them");
+  auto* compose = app.add_subcommand("compose", "print the merged, interpolated compose model (like docker compose config)");
+  compose->add_option("-f,--file", o.compose_files, "compose file (repeatable)")->type_name("FILE");
+  compose->add_option("--profile", o.compose_profiles, "profile to enable (repeatable)")->type_name("P");
+  compose->add_option("--format", o.compose_format, "json | yaml (default)")
+      ->check(CLI::IsMember({"json", "yaml"}))
+      ->type_name("FMT");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    p.exit = app.exit(e);
+    return p;
+  } catch (const CLI::CallForVersion& e) {
+    p.exit = app.exit(e);
+    return p;
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (auto* extras = dynamic_cast<const CLI::ExtrasError*>(&e)) {
+      (void)extras;
+      std::vector<std::string> names = {"install", "uninstall", "init", "list", "compose"};
+      std::vector<std::string> rest = app.remaining();
+      if (!rest.empty())
+        if (auto near = closest_match(rest.front(), names)) msg += " (did you mean '" + *near + "'?)";
+    }
+    p.exit = usage_error(msg + "\nRun 'smokehook --help' for usage.");
+    return p;
+  }
+  if (auto subs = app.get_subcommands(); !subs.empty()) o.subcommand = subs.front()->get_name();
+
+  if (!format.empty()) {
+    if (format == "human") o.format = Format::Human;
+    else if (format == "json") o.format = Format::Json;
+    else if (format == "sarif") o.format = Format::Sarif;
+    else if (format == "junit") o.format = Format::Junit;
+    else if (o.subcommand == "compose" && format == "yaml") o.compose_format = "yaml";
+    else {
+      p.exit = usage_error("--format: unknown format '" + format + "' (human, json, sarif, junit)");
+      return p;
+    }
+    if (o.subcommand == "compose" && o.compose_format.empty() && format == "json") o.compose_format = "json";
+  }
+  for (const auto& part : split(only, ','))
+    if (!trim(part).empty()) o.only.emplace_back(trim(part));
+  if (!o.hook.empty()) {
+    const std::string& h = o.hook[0];
+    if (h != "pre-commit" && h != "pre-push") {
+      p.exit = usage_error("--hook: unknown hook '" + h + "' (pre-commit, pre-push)");
+      return p;
+    }
+    if (o.all || !o.rev.empty()) {
+      p.exit = usage_error("--hook runs what git asks for; it does not combine with --all or --rev");
+      return p;
+    }
+  }
+  if (!o.rev.empty()) o.all = true;
+  if (o.full && !o.all) {
+    p.exit = usage_error("--full probes running services and needs --all (hooks never run live checks)");
+    return p;
+  }
+  if (!dir.empty() && ::chdir(dir.c_str()) != 0) {
+    p.exit = usage_error("-C " + dir + ": " + std::strerror(errno));
+    return p;
+  }
+  return p;
+}
+
+}  // namespace
+
+int smokehook_main(int argc, char** argv) {
+  try {
+    Parsed p = parse(argc, argv);
+    if (p.exit >= 0) return p.exit;
+    const Options& o = p.options;
+    if (o.subcommand == "install") return cmd_install(o);
+    if (o.subcommand == "uninstall") return cmd_uninstall(o);
+    if (o.subcommand == "init") return cmd_init(o);
+    if (o.subcommand == "list") return cmd_list(o);
+    if (o.subcommand == "compose") return cmd_compose(o);
+    return cmd_run(o);
+  } catch (const std::exception& e) {
+    return usage_error(std::string("error: ") + e.what());
+  }
+}
+
+}  // namespace smokehook

@@ -1,0 +1,93 @@
+// `smokehook compose`: the merged, interpolated model, like `docker compose config`.
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <iostream>
+
+#include "commands.h"
+#include "compose_model.h"
+#include "compose_project.h"
+#include "text.h"
+#include "workspace.h"
+
+namespace smokehook {
+namespace {
+
+void emit_yaml(YAML::Emitter& e, const nlohmann::ordered_json& j) {
+  if (j.is_object()) {
+    e << YAML::BeginMap;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      e << YAML::Key << it.key() << YAML::Value;
+      emit_yaml(e, it.value());
+    }
+    e << YAML::EndMap;
+  } else if (j.is_array()) {
+    e << YAML::BeginSeq;
+    for (const auto& item : j) emit_yaml(e, item);
+    e << YAML::EndSeq;
+  } else if (j.is_string()) {
+    e << YAML::DoubleQuoted << j.get<std::string>();
+  } else if (j.is_null()) {
+    e << YAML::Null;
+  } else {
+    e << j.dump();
+  }
+}
+
+// docker compose's default project name: the folder's name, lower-cased, [a-z0-9_-] only.
+std::string project_name(const Project& p, const std::string& first_file) {
+  if (const Node* name = p.model.find("name"); name && name->is_scalar()) return name->text;
+  std::string dir = dirname(first_file);
+  if (dir.empty() || dir == ".") dir = current_dir();
+  std::string base(basename(normalize_path(dir.front() == '/' ? dir : join_path(current_dir(), dir))));
+  std::string out;
+  for (char c : base) {
+    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(l)) || l == '_' || l == '-') out += l;
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_compose(const Options& o) {
+  std::optional<Repository> repo;
+  if (!open_repository(&repo)) return 2;
+  DiskSource source(current_dir(), nullptr);
+  ProjectSpec spec;
+  spec.files = o.compose_files;
+  spec.profiles = o.compose_profiles;
+  if (spec.files.empty()) {
+    for (const char* name : {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"})
+      if (source.exists(name)) {
+        spec.files.push_back(name);
+        std::string stem = std::string(name).substr(0, std::string(name).rfind('.'));
+        for (const char* ext : {".yaml", ".yml"})
+          if (source.exists(stem + ".override" + ext)) spec.files.push_back(stem + ".override" + ext);
+        break;
+      }
+    if (spec.files.empty()) return usage_error("compose: no compose file here (compose.yaml, docker-compose.yml, ...); name one with -f");
+  }
+  for (auto& f : spec.files) f = normalize_path(f);
+  ComposeContext ctx;
+  ctx.source = &source;
+  ctx.fallback = nullptr;
+  ctx.environment = process_environment();
+  Project p = load_project(spec, ctx);
+  for (const auto& w : p.warnings) std::cerr << "smokehook: warning: " << w.to_string() << "\n";
+  if (!p.valid()) {
+    for (const auto& e : p.errors) std::cerr << e.to_string() << "\n";
+    return 1;
+  }
+  nlohmann::ordered_json model = project_json(p, project_name(p, spec.files.front()));
+  if (o.compose_format == "json") {
+    std::cout << model.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  } else {
+    YAML::Emitter e;
+    emit_yaml(e, model);
+    std::cout << e.c_str() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace smokehook

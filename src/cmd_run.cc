@@ -1,0 +1,150 @@
+// Running the checks: staged (pre-commit), --all (working tree or --rev) and
+// pre-push (each pushed tip's tree).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <deque>
+#include <iostream>
+#include <iterator>
+
+#include "change_set.h"
+#include "commands.h"
+#include "git_source.h"
+#include "pre_push.h"
+#include "report.h"
+#include "workspace.h"
+
+namespace smokehook {
+namespace {
+
+Selection selection(const Options& o) {
+  Selection sel;
+  sel.live = o.full;
+  sel.only = o.only;
+  if (const char* skip = std::getenv("SMOKEHOOK_SKIP")) sel.skip = split_ids(skip);
+  return sel;
+}
+
+bool use_color(const Options& o) {
+  if (o.color == "always") return true;
+  if (o.color == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+int finish(const Options& o, const Report& report) {
+  for (const auto& w : report.warnings) std::cerr << "smokehook: " << w << "\n";
+  switch (o.format) {
+    case Format::Json:
+      report_json(report, std::cout);
+      break;
+    case Format::Sarif:
+      report_sarif(report, std::cout);
+      break;
+    case Format::Junit:
+      report_junit(report, std::cout);
+      break;
+    case Format::Human:
+      report_human(report, HumanStyle{use_color(o), o.quiet, o.verbose}, std::cout);
+      break;
+  }
+  std::cout.flush();
+  return report.failed() > 0 ? 1 : 0;
+}
+
+int run_staged(const Options& o, const Repository& repo) {
+  if (repo.bare()) return usage_error("a bare repository has no index to check; use --all --rev REV");
+  std::string err;
+  std::unique_ptr<IndexSource> index = IndexSource::open(repo, current_index_path(repo), &err);
+  if (!index) return usage_error(err);
+  ChangeSet changes;
+  if (!staged_changes(repo, *index, &changes, &err)) return usage_error(err);
+  // Only .env and env_file targets git does not track are read from the working tree.
+  DiskSource worktree(repo.workdir(), &repo);
+  Config config;
+  if (!load_config(o, *index, &config) || !validate_only(o, config)) return 2;
+  RunContext ctx(*index, &worktree, process_environment());
+  ctx.changes = &changes;
+  ctx.full_scan = false;
+  Report report;
+  report.mode = "staged";
+  report.source = "index";
+  Selection sel = selection(o);
+  run_checks(config, ctx, sel, "", "", &report);
+  return finish(o, report);
+}
+
+int run_all(const Options& o, const std::optional<Repository>& repo) {
+  std::string err;
+  Report report;
+  report.mode = "all";
+  Config config;
+  Selection sel = selection(o);
+  if (!o.rev.empty()) {
+    std::optional<git_oid> id = repo->resolve_commit(o.rev, &err);
+    if (!id) return usage_error("--rev: " + err);
+    TreePtr tree = repo->commit_tree(*id, &err);
+    if (!tree) return usage_error(err);
+    TreeSource source(*repo, std::move(tree), oid_hex(*id));
+    std::unique_ptr<DiskSource> worktree;
+    if (!repo->bare()) worktree = std::make_unique<DiskSource>(repo->workdir(), &*repo);
+    if (!load_config(o, source, &config) || !validate_only(o, config)) return 2;
+    RunContext ctx(source, worktree.get(), process_environment());
+    report.source = source.name();
+    run_checks(config, ctx, sel, "", "", &report);
+    return finish(o, report);
+  }
+  if (repo && repo->bare()) return usage_error("a bare repository has no working tree; use --all --rev REV");
+  DiskSource source(repo ? repo->workdir() : current_dir(), repo ? &*repo : nullptr);
+  if (!load_config(o, source, &config) || !validate_only(o, config)) return 2;
+  RunContext ctx(source, &source, process_environment());
+  report.source = "worktree";
+  run_checks(config, ctx, sel, "", "", &report);
+  return finish(o, report);
+}
+
+int run_pre_push(const Options& o, const Repository& repo) {
+  std::string input(std::istreambuf_iterator<char>(std::cin), {});
+  std::vector<PushedRef> refs;
+  std::string err;
+  if (!parse_pre_push(input, &refs, &err)) return usage_error("pre-push: malformed input on stdin, " + err);
+  Report report;
+  report.mode = "push";
+  report.source = "push";
+  Selection sel = selection(o);
+  sel.live = false;
+  std::unique_ptr<DiskSource> worktree;
+  if (!repo.bare()) worktree = std::make_unique<DiskSource>(repo.workdir(), &repo);
+  std::deque<Config> configs;  // rows point at their checks: keep every configuration alive
+  for (const PushedRef& ref : refs) {
+    if (ref.deletion()) continue;  // deleting a remote branch pushes no content
+    git_oid id;
+    if (git_oid_fromstr(&id, ref.local_oid.c_str()) < 0) return usage_error("pre-push: bad object id " + ref.local_oid);
+    TreePtr tree = repo.commit_tree(id, &err);
+    if (!tree) return usage_error("pre-push: " + ref.local_ref + ": " + err);
+    TreeSource source(repo, std::move(tree), ref.local_oid);
+    configs.emplace_back();
+    if (!load_config(o, source, &configs.back()) || !validate_only(o, configs.back())) return 2;
+    RunContext ctx(source, worktree.get(), process_environment());
+    run_checks(configs.back(), ctx, sel, ref.local_ref, ref.local_oid, &report);
+  }
+  return finish(o, report);
+}
+
+}  // namespace
+
+int cmd_run(const Options& o) {
+  std::optional<Repository> repo;
+  if (!open_repository(&repo)) return 2;
+  bool push = !o.hook.empty() && o.hook[0] == "pre-push";
+  bool staged = !o.all && !push;
+  if ((staged || push || !o.rev.empty()) && !repo)
+    return usage_error("not a git repository (or any parent up to /): " + current_dir() +
+                       (staged ? "\n(outside a repository, 'smokehook --all' checks the folder)" : ""));
+  if (push) return run_pre_push(o, *repo);
+  if (staged) return run_staged(o, *repo);
+  return run_all(o, repo);
+}
+
+}  // namespace smokehook

@@ -1,0 +1,44 @@
+// The parsed command line, and one function per command.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace smokehook {
+
+enum class Format { Human, Json, Sarif, Junit };
+
+struct Options {
+  // what to run
+  bool all = false;
+  std::string rev;
+  bool full = false;
+  std::vector<std::string> hook;  // --hook NAME [ARGS]
+  std::string subcommand;         // install, uninstall, init, list, compose; empty = run checks
+  // common
+  std::string config;
+  Format format = Format::Human;
+  std::vector<std::string> only;
+  std::string color = "auto";
+  bool quiet = false;
+  bool verbose = false;
+  // install
+  bool force = false;
+  // compose
+  std::vector<std::string> compose_files;
+  std::vector<std::string> compose_profiles;
+  std::string compose_format;  // json | yaml
+};
+
+// Each returns the exit status; messages go to stderr prefixed "smokehook: ".
+int cmd_run(const Options& o);
+int cmd_install(const Options& o);
+int cmd_uninstall(const Options& o);
+int cmd_init(const Options& o);
+int cmd_list(const Options& o);
+int cmd_compose(const Options& o);
+
+// "smokehook: <message>" on stderr; returns 2.
+int usage_error(const std::string& message);
+
+}  // namespace smokehook

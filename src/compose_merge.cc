@@ -1,0 +1,301 @@
+#include "compose_merge.h"
+
+#include <algorithm>
+
+#include "compose_schema.h"
+#include "text.h"
+
+namespace smokehook {
+namespace {
+
+// environment: [A=1, B] -> {A: "1", B: null}
+void list_to_map(Node& n, char sep) {
+  if (!n.is_seq()) return;
+  Node map = Node::mapping();
+  map.file = n.file, map.line = n.line, map.column = n.column, map.tag = n.tag;
+  for (const Node& item : n.items) {
+    std::string text = scalar_string(item);
+    size_t pos = text.find(sep);
+    Node value;
+    value.file = item.file, value.line = item.line, value.column = item.column;
+    if (pos != std::string::npos) {
+      value = Node::scalar(text.substr(pos + 1));
+      value.file = item.file, value.line = item.line, value.column = item.column;
+      text.resize(pos);
+    }
+    Entry e;
+    e.key = text;
+    e.line = item.line, e.column = item.column;
+    e.value = std::move(value);
+    map.entries.push_back(std::move(e));
+  }
+  n = std::move(map);
+}
+
+void located_like(Node& n, const Node& where) {
+  n.file = where.file;
+  n.line = where.line;
+  n.column = where.column;
+}
+
+Node located_scalar(std::string text, const Node& where, bool plain = false) {
+  Node n = Node::scalar(std::move(text), plain);
+  located_like(n, where);
+  return n;
+}
+
+void normalize_depends_on(Node& n) {
+  if (n.is_seq()) {
+    Node map = Node::mapping();
+    located_like(map, n);
+    for (const Node& item : n.items) {
+      Node entry = Node::mapping();
+      located_like(entry, item);
+      entry.set("condition", located_scalar("service_started", item));
+      entry.set("required", located_scalar("true", item, true));
+      Entry e;
+      e.key = item.text;
+      e.line = item.line, e.column = item.column;
+      e.value = std::move(entry);
+      map.entries.push_back(std::move(e));
+    }
+    n = std::move(map);
+  }
+}
+
+void normalize_service(Node& svc) {
+  if (!svc.is_map()) return;
+  for (auto& e : svc.entries) {
+    Node& v = e.value;
+    const std::string& k = e.key;
+    if (k == "depends_on") normalize_depends_on(v);
+    else if (k == "environment" || k == "labels" || k == "annotations" || k == "sysctls") list_to_map(v, '=');
+    else if (k == "networks" && v.is_seq()) {
+      Node map = Node::mapping();
+      located_like(map, v);
+      for (const Node& item : v.items) {
+        Entry ne;
+        ne.key = item.text;
+        ne.line = item.line, ne.column = item.column;
+        located_like(ne.value, item);
+        map.entries.push_back(std::move(ne));
+      }
+      v = std::move(map);
+    } else if (k == "build" && v.is_scalar()) {
+      Node map = Node::mapping();
+      located_like(map, v);
+      map.set("context", v);
+      v = std::move(map);
+    } else if (k == "extends" && v.is_scalar()) {
+      Node map = Node::mapping();
+      located_like(map, v);
+      map.set("service", v);
+      v = std::move(map);
+    } else if ((k == "env_file" || k == "dns" || k == "dns_search" || k == "tmpfs") && v.is_scalar()) {
+      Node list = Node::sequence();
+      located_like(list, v);
+      list.items.push_back(v);
+      v = std::move(list);
+    } else if (k == "build" && v.is_map()) {
+      for (auto& be : v.entries)
+        if (be.key == "args" || be.key == "labels") list_to_map(be.value, '=');
+    } else if (k == "deploy" && v.is_map()) {
+      if (Node* labels = v.find("labels")) list_to_map(*labels, '=');
+    }
+  }
+}
+
+bool replaces_whole(const std::string& path) {
+  return path == "services.*.command" || path == "services.*.entrypoint" || path == "services.*.healthcheck.test";
+}
+
+bool dedupes(const std::string& field) {
+  static const char* const names[] = {"dns", "dns_opt", "dns_search", "cap_add", "cap_drop", "expose", "links",
+                                      "profiles", "tmpfs", "sysctls", "annotations", "aliases", "extra_hosts",
+                                      "external_links", "security_opt", "group_add", "volumes_from"};
+  for (const char* n : names)
+    if (field == n) return true;
+  return false;
+}
+
+std::string last_segment(const std::string& path) {
+  size_t dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+bool structurally_equal(const Node& a, const Node& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case NodeKind::Null:
+      return true;
+    case NodeKind::Scalar:
+      return a.text == b.text;
+    case NodeKind::Sequence:
+      if (a.items.size() != b.items.size()) return false;
+      for (size_t i = 0; i < a.items.size(); ++i)
+        if (!structurally_equal(a.items[i], b.items[i])) return false;
+      return true;
+    case NodeKind::Mapping:
+      if (a.entries.size() != b.entries.size()) return false;
+      for (const auto& e : a.entries) {
+        const Node* o = b.find(e.key);
+        if (!o || !structurally_equal(e.value, *o)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+// A value inserted where nothing was: !reset entries vanish and tags are dropped.
+Node clean(const Node& n) {
+  Node out = n;
+  out.tag.clear();
+  if (out.is_map()) {
+    out.entries.clear();
+    for (const auto& e : n.entries) {
+      if (e.value.tag == "!reset") continue;
+      Entry c = e;
+      c.value = clean(e.value);
+      out.entries.push_back(std::move(c));
+    }
+  } else if (out.is_seq()) {
+    for (auto& item : out.items) item = clean(item);
+  }
+  return out;
+}
+
+void merge_node(Node& base, const Node& over, const std::string& path);
+
+void merge_sequence(Node& base, const Node& over, const std::string& path) {
+  std::string field = last_segment(path);
+  bool service_field = starts_with(path, "services.*.") && std::count(path.begin(), path.end(), '.') == 2;
+  if (service_field && !merge_key(field, over.items.empty() ? Node() : over.items[0]).empty()) {
+    for (const Node& item : over.items) {
+      std::string key = merge_key(field, item);
+      auto it = std::find_if(base.items.begin(), base.items.end(),
+                             [&](const Node& b) { return merge_key(field, b) == key; });
+      if (it != base.items.end()) *it = clean(item);
+      else base.items.push_back(clean(item));
+    }
+    return;
+  }
+  bool dedupe = dedupes(field);
+  for (const Node& item : over.items) {
+    if (dedupe && std::any_of(base.items.begin(), base.items.end(),
+                              [&](const Node& b) { return structurally_equal(b, item); }))
+      continue;
+    base.items.push_back(clean(item));
+  }
+}
+
+void merge_mapping(Node& base, const Node& over, const std::string& path) {
+  std::string field = last_segment(path);
+  if (field == "logging" && starts_with(path, "services.*.")) {
+    const Node* bd = base.find("driver");
+    const Node* od = over.find("driver");
+    if (bd && od && bd->text != od->text) {
+      base = clean(over);
+      return;
+    }
+  }
+  for (const auto& e : over.entries) {
+    std::string child = path.empty() ? e.key : path + "." + e.key;
+    if (path == "services" || path == "services.*.ulimits") child = path + ".*";
+    if (e.value.tag == "!reset") {
+      base.erase(e.key);
+      continue;
+    }
+    Node* existing = base.find(e.key);
+    if (!existing) {
+      Entry c = e;
+      c.value = clean(e.value);
+      base.entries.push_back(std::move(c));
+      continue;
+    }
+    if (e.value.tag == "!override" || path == "services.*.ulimits") {
+      *existing = clean(e.value);
+      continue;
+    }
+    merge_node(*existing, e.value, child);
+  }
+}
+
+void merge_node(Node& base, const Node& over, const std::string& path) {
+  if (over.tag == "!override") {
+    base = clean(over);
+    return;
+  }
+  if (over.is_null()) {
+    if (replaces_whole(path)) base = clean(over);
+    return;  // an overlay null is ignored elsewhere
+  }
+  if (replaces_whole(path) || base.kind != over.kind || over.is_scalar()) {
+    base = clean(over);
+    return;
+  }
+  if (over.is_map()) merge_mapping(base, over, path);
+  else merge_sequence(base, over, path);
+}
+
+}  // namespace
+
+std::string merge_key(const std::string& field, const Node& item) {
+  if (field == "volumes") {
+    if (item.is_map()) {
+      const Node* t = item.find("target");
+      return t ? t->text : "";
+    }
+    VolumeSpec v;
+    std::string err;
+    return parse_volume(scalar_string(item), &v, &err) ? v.target : scalar_string(item);
+  }
+  if (field == "secrets" || field == "configs") {
+    std::string prefix = field == "secrets" ? "/run/secrets/" : "/";
+    if (item.is_map()) {
+      const Node* t = item.find("target");
+      const Node* s = item.find("source");
+      if (t && !t->text.empty()) return t->text[0] == '/' ? t->text : prefix + t->text;
+      return prefix + (s ? s->text : "");
+    }
+    return prefix + item.text;
+  }
+  if (field == "ports") {
+    if (item.is_map()) {
+      auto get = [&](const char* k) {
+        const Node* n = item.find(k);
+        return n ? scalar_string(*n) : std::string();
+      };
+      std::string proto = get("protocol");
+      return get("host_ip") + "|" + get("published") + "|" + get("target") + "|" + (proto.empty() ? "tcp" : proto);
+    }
+    PortSpec p;
+    std::string err;
+    if (!parse_port(scalar_string(item), &p, &err)) return scalar_string(item);
+    return p.host_ip + "|" + p.published + "|" + p.target + "|" + p.protocol;
+  }
+  if (field == "devices") {
+    if (item.is_map()) {
+      const Node* t = item.find("target");
+      return t ? t->text : "";
+    }
+    std::vector<std::string> parts = split(item.text, ':');
+    return parts.size() > 1 ? parts[1] : parts[0];
+  }
+  if (field == "env_file") {
+    if (item.is_map()) {
+      const Node* p = item.find("path");
+      return p ? p->text : "";
+    }
+    return item.text;
+  }
+  return "";
+}
+
+void normalize_compose(Node& doc) {
+  if (Node* services = doc.find("services"); services && services->is_map())
+    for (auto& e : services->entries) normalize_service(e.value);
+}
+
+void merge_compose(Node& base, const Node& overlay) { merge_node(base, overlay, ""); }
+
+}  // namespace smokehook

@@ -1,0 +1,22 @@
+// How compose files combine: canonical forms first (a depends_on list becomes
+// a mapping, a build string {context: ...}, ...), then the overlay merges into
+// what is accumulated, with compose's rules for each key.
+#pragma once
+
+#include "yaml_tree.h"
+
+namespace smokehook {
+
+// Rewrites the short forms of one document into the forms the merge and the
+// model work on. Idempotent.
+void normalize_compose(Node& doc);
+
+// Merges `overlay` into `base` (both normalized documents), applying !reset
+// and !override. `base` starts as an empty mapping for the first file.
+void merge_compose(Node& base, const Node& overlay);
+
+// The key a keyed sequence entry merges by (service volumes, ports, secrets,
+// configs, devices, env_file); empty when the field is not keyed.
+std::string merge_key(const std::string& field, const Node& item);
+
+}  // namespace smokehook

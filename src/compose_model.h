@@ -1,0 +1,40 @@
+// Reading a merged compose model: a service's dependencies, mounts and
+// command in their long form, and the model as `docker compose config` prints it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "yaml_tree.h"
+
+namespace smokehook {
+
+struct Project;
+
+struct Dependency {
+  std::string service;
+  std::string condition = "service_started";
+  bool required = true;
+  const Node* node = nullptr;  // where it is written
+};
+std::vector<Dependency> dependencies(const Node& service);
+
+struct Mount {
+  std::string type;  // volume, bind, tmpfs, ...
+  std::string source, target;
+  bool read_only = false;
+  const Node* node = nullptr;
+};
+std::vector<Mount> mounts(const Node& service);
+
+// `command` (or `entrypoint`) as words: a string is split as a shell would.
+std::vector<std::string> command_words(const Node& service, const char* key = "command");
+
+// The model in the shape of `docker compose config --format json`: long
+// syntax for ports, volumes and depends_on; command as a list; environment as
+// a map of strings; only enabled services.
+nlohmann::ordered_json project_json(const Project& project, const std::string& name);
+
+}  // namespace smokehook

@@ -1,0 +1,422 @@
+#include "compose_project.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "compose_merge.h"
+#include "compose_model.h"
+#include "compose_schema.h"
+#include "dotenv.h"
+#include "text.h"
+
+namespace smokehook {
+
+VariableLookup process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+const Node* Project::service(const std::string& name) const {
+  const Node* services = model.find("services");
+  return services ? services->find(name) : nullptr;
+}
+
+bool Project::enabled(const Node& svc) const {
+  const Node* profiles = svc.find("profiles");
+  if (!profiles || !profiles->is_seq() || profiles->items.empty()) return true;
+  for (const Node& p : profiles->items)
+    for (const auto& active : active_profiles)
+      if (active == "*" || active == p.text) return true;
+  return false;
+}
+
+std::vector<std::string> Project::service_names() const {
+  std::vector<std::string> out;
+  if (const Node* services = model.find("services"))
+    for (const auto& e : services->entries) out.push_back(e.key);
+  return out;
+}
+
+std::vector<std::string> Project::enabled_services() const {
+  std::vector<std::string> out;
+  if (const Node* services = model.find("services"))
+    for (const auto& e : services->entries)
+      if (enabled(e.value)) out.push_back(e.key);
+  return out;
+}
+
+namespace {
+
+class Loader {
+ public:
+  Loader(const ComposeContext& ctx, Project* p) : ctx_(ctx), p_(p) {}
+
+  void run(const ProjectSpec& spec) {
+    if (spec.files.empty()) {
+      p_->errors.push_back(Finding{"", 0, 0, "no compose file given"});
+      return;
+    }
+    std::string dir = dirname(spec.files[0]);
+    load_env(dir);
+    auto lookup = lookup_fn();
+    p_->active_profiles = spec.profiles;
+    if (p_->active_profiles.empty())
+      if (auto v = lookup("COMPOSE_PROFILES"))
+        for (auto& s : split(*v, ','))
+          if (!trim(s).empty()) p_->active_profiles.emplace_back(trim(s));
+    p_->model = Node::mapping();
+    for (const auto& file : spec.files) {
+      if (!load_file(file, lookup, &p_->model)) return;
+    }
+    if (!p_->model.find("services")) p_->model.set("services", Node::mapping());
+    check_consistency();
+  }
+
+ private:
+  void add_input(const std::string& path) {
+    if (std::find(p_->inputs.begin(), p_->inputs.end(), path) == p_->inputs.end()) p_->inputs.push_back(path);
+  }
+
+  // Reads from the source, then from the fallback (for files git does not track).
+  ReadStatus read_local(const std::string& path, std::string* content, std::string* err) {
+    add_input(path);
+    ReadStatus st = ctx_.source->read(path, content, err);
+    if (st == ReadStatus::NotFound && ctx_.fallback && ctx_.fallback != ctx_.source)
+      st = ctx_.fallback->read(path, content, err);
+    return st;
+  }
+
+  void load_env(const std::string& dir) {
+    std::string path = join_path(dir, ".env");
+    std::string text, err;
+    ReadStatus st = read_local(path, &text, &err);
+    if (st == ReadStatus::Error) {
+      p_->errors.push_back(Finding{path, 0, 0, "cannot read: " + err});
+      return;
+    }
+    if (st != ReadStatus::Ok) return;
+    Finding f;
+    if (!parse_dotenv(text, path, ctx_.environment, &dotenv_, &f)) p_->errors.push_back(f);
+  }
+
+  VariableLookup lookup_fn() {
+    return [this](std::string_view name) -> std::optional<std::string> {
+      if (ctx_.environment)
+        if (auto v = ctx_.environment(name)) return v;
+      for (auto it = dotenv_.rbegin(); it != dotenv_.rend(); ++it)
+        if (it->first == name) return it->second;
+      return std::nullopt;
+    };
+  }
+
+  // Parses, interpolates and validates one file. Returns its documents, or false.
+  bool read_documents(const std::string& file, const VariableLookup& lookup, std::vector<Node>* docs,
+                      const Node* referrer) {
+    std::string text, err;
+    ReadStatus st = read_local(file, &text, &err);
+    if (st != ReadStatus::Ok) {
+      std::string msg = st == ReadStatus::NotFound ? "compose file not found: " + file : "cannot read " + file + ": " + err;
+      p_->errors.push_back(referrer ? referrer->at(msg) : Finding{file, 0, 0, msg});
+      return false;
+    }
+    Finding f;
+    if (!parse_yaml(text, file, docs, &f)) {
+      p_->errors.push_back(f);
+      return false;
+    }
+    docs->erase(std::remove_if(docs->begin(), docs->end(), [](const Node& d) { return d.is_null(); }), docs->end());
+    if (docs->empty()) {
+      p_->errors.push_back(Finding{file, 0, 0, "empty compose file"});
+      return false;
+    }
+    size_t before = p_->errors.size();
+    for (Node& doc : *docs) {
+      if (!doc.is_map()) {
+        p_->errors.push_back(doc.at("the top level of a compose file must be a mapping, not " + std::string(kind_name(doc))));
+        continue;
+      }
+      interpolate_tree(doc, lookup, &p_->errors, &p_->warnings);
+      if (const Node* v = doc.find("version"))
+        p_->warnings.push_back(v->at("the attribute 'version' is obsolete and ignored"));
+      validate_compose_schema(doc, &p_->errors);
+    }
+    return p_->errors.size() == before;
+  }
+
+  bool load_file(const std::string& file, const VariableLookup& lookup, Node* into) {
+    std::vector<Node> docs;
+    if (!read_documents(file, lookup, &docs, nullptr)) return false;
+    for (Node& doc : docs) {
+      if (!apply_include(doc, file, into)) return false;
+      if (!resolve_extends(doc, file, lookup)) return false;
+      normalize_compose(doc);
+      merge_compose(*into, doc);
+    }
+    return true;
+  }
+
+  // extends: a service starts from another (in this file or another one) and overrides it.
+  bool resolve_extends(Node& doc, const std::string& file, const VariableLookup& lookup) {
+    Node* services = doc.find("services");
+    if (!services || !services->is_map()) return true;
+    for (auto& e : services->entries) {
+      std::vector<std::string> chain;
+      if (!extend_service(e.value, e.key, file, doc, lookup, &chain)) return false;
+    }
+    return true;
+  }
+
+  bool extend_service(Node& svc, const std::string& name, const std::string& file, const Node& doc,
+                      const VariableLookup& lookup, std::vector<std::string>* chain) {
+    const Node* ext = svc.is_map() ? svc.find("extends") : nullptr;
+    if (!ext) return true;
+    std::string id = file + ":" + name;
+    if (std::find(chain->begin(), chain->end(), id) != chain->end()) {
+      std::string cycle;
+      for (const auto& c : *chain) cycle += c + " -> ";
+      p_->errors.push_back(ext->at("extends cycle detected: " + cycle + id));
+      return false;
+    }
+    chain->push_back(id);
+    std::string base_name = ext->is_scalar() ? ext->text : "";
+    std::string base_file = file;
+    if (ext->is_map()) {
+      if (const Node* s = ext->find("service")) base_name = s->text;
+      if (const Node* f = ext->find("file")) base_file = join_path(dirname(file), f->text);
+    }
+    Node base;
+    std::vector<Node> other_docs;
+    const Node* base_doc = &doc;
+    if (base_file != file) {
+      if (!read_documents(base_file, lookup, &other_docs, ext)) return false;
+      base_doc = &other_docs.front();
+    }
+    const Node* base_services = base_doc->find("services");
+    const Node* found = base_services ? base_services->find(base_name) : nullptr;
+    if (!found) {
+      p_->errors.push_back(ext->at("cannot extend service '" + base_name + "' of " + base_file + ": no such service"));
+      return false;
+    }
+    base = *found;
+    if (!extend_service(base, base_name, base_file, *base_doc, lookup, chain)) return false;
+    if (base_file != file) rebase_paths(base, dirname(base_file), dirname(file));
+    Node overlay = svc;
+    overlay.erase("extends");
+    Node wrapped_base = Node::mapping(), wrapped_over = Node::mapping();
+    wrapped_base.set("services", Node::mapping()).set(name, std::move(base));
+    wrapped_over.set("services", Node::mapping()).set(name, std::move(overlay));
+    normalize_compose(wrapped_base);
+    normalize_compose(wrapped_over);
+    merge_compose(wrapped_base, wrapped_over);
+    svc = std::move(*wrapped_base.find("services")->find(name));
+    chain->pop_back();
+    return true;
+  }
+
+  // Relative paths of an extended service are relative to its own file.
+  void rebase_paths(Node& svc, const std::string& from, const std::string& to) {
+    if (from == to || !svc.is_map()) return;
+    auto rebase = [&](Node& n) {
+      if (!n.is_scalar() || n.text.empty() || n.text[0] == '/' || n.text.find("://") != std::string::npos) return;
+      n.text = relative_to(join_path(from, n.text), to);
+    };
+    if (Node* b = svc.find("build")) {
+      if (b->is_scalar()) rebase(*b);
+      else if (Node* c = b->find("context")) rebase(*c);
+    }
+    if (Node* envf = svc.find("env_file")) {
+      if (envf->is_scalar()) rebase(*envf);
+      for (Node& item : envf->items) {
+        if (item.is_scalar()) rebase(item);
+        else if (Node* p = item.find("path")) rebase(*p);
+      }
+    }
+  }
+
+  static std::string relative_to(const std::string& path, const std::string& dir) {
+    if (dir.empty()) return path;
+    if (starts_with(path, dir + "/")) return path.substr(dir.size() + 1);
+    std::string up;
+    std::string d = dir;
+    while (!d.empty() && !starts_with(path, d + "/")) {
+      up += "../";
+      d = dirname(d);
+    }
+    return up + (d.empty() ? path : path.substr(d.size() + 1));
+  }
+
+  // include: each included file is its own project (own folder, own .env);
+  // its resources join this one, and a clash with a different definition is an error.
+  bool apply_include(Node& doc, const std::string& file, Node* into) {
+    const Node* include = doc.find("include");
+    if (!include || !include->is_seq()) return true;
+    for (const Node& item : include->items) {
+      std::vector<std::string> paths;
+      const Node* paths_node = item.is_map() ? item.find("path") : &item;
+      if (paths_node && paths_node->is_scalar()) paths.push_back(join_path(dirname(file), paths_node->text));
+      if (paths_node && paths_node->is_seq())
+        for (const Node& p : paths_node->items) paths.push_back(join_path(dirname(file), p.text));
+      if (paths.empty()) continue;
+      if (std::find(include_stack_.begin(), include_stack_.end(), paths[0]) != include_stack_.end()) {
+        p_->errors.push_back(item.at("include cycle detected: " + paths[0]));
+        return false;
+      }
+      Project sub;
+      Loader sub_loader(ctx_, &sub);
+      sub_loader.include_stack_ = include_stack_;
+      sub_loader.include_stack_.push_back(file);
+      sub_loader.run_include(paths);
+      for (auto& in : sub.inputs) add_input(in);
+      for (auto& w : sub.warnings) p_->warnings.push_back(w);
+      if (!sub.errors.empty()) {
+        for (auto& e : sub.errors) p_->errors.push_back(e);
+        return false;
+      }
+      for (const char* section : {"services", "volumes", "networks", "secrets", "configs"}) {
+        const Node* from = sub.model.find(section);
+        if (!from) continue;
+        Node* to = into->find(section);
+        if (!to) to = &into->set(section, Node::mapping());
+        const Node* own = doc.find(section);
+        for (const auto& e : from->entries) {
+          const Node* mine = own ? own->find(e.key) : nullptr;
+          const Node* have = to->find(e.key);
+          if (mine || (have && section == std::string("services"))) {
+            p_->errors.push_back(item.at("imported " + std::string(section).substr(0, std::string(section).size() - 1) +
+                                         " '" + e.key + "' from " + paths[0] + " conflicts with a definition in " + file));
+            return false;
+          }
+          to->set(e.key, e.value);
+        }
+      }
+    }
+    doc.erase("include");
+    return true;
+  }
+
+  void run_include(const std::vector<std::string>& files) {
+    include_stack_.push_back(files[0]);
+    ProjectSpec spec;
+    spec.files = files;
+    std::string dir = dirname(files[0]);
+    load_env(dir);
+    auto lookup = lookup_fn();
+    p_->model = Node::mapping();
+    for (const auto& f : files)
+      if (!load_file(f, lookup, &p_->model)) return;
+  }
+
+  void check_consistency();
+
+  const ComposeContext& ctx_;
+  Project* p_;
+  EnvVars dotenv_;
+  std::vector<std::string> include_stack_;
+};
+
+void Loader::check_consistency() {
+  Node& model = p_->model;
+  const Node* services = model.find("services");
+  if (!services || !services->is_map()) return;
+  auto declared = [&](const char* section, const std::string& name) {
+    const Node* s = model.find(section);
+    return s && s->find(name);
+  };
+  for (const auto& e : services->entries) {
+    const Node& svc = e.value;
+    if (!p_->enabled(svc)) continue;
+    const std::string& name = e.key;
+    if (!svc.find("image") && !svc.find("build") && !svc.find("provider"))
+      p_->errors.push_back(e.at(*services, "service '" + name + "' has neither an image nor a build context specified"));
+    for (const Dependency& d : dependencies(svc)) {
+      const Node* target = services->find(d.service);
+      if (!target) {
+        p_->errors.push_back(d.node->at("service '" + name + "' depends on undefined service '" + d.service + "'"));
+      } else if (!p_->enabled(*target) && d.required) {
+        p_->errors.push_back(d.node->at("service '" + name + "' depends on service '" + d.service +
+                                        "', which is not enabled (its profiles are not active; set required: false "
+                                        "to make the dependency optional)"));
+      }
+    }
+    for (const Mount& m : mounts(svc)) {
+      if (m.type == "volume" && !m.source.empty() && !declared("volumes", m.source))
+        p_->errors.push_back(m.node->at("service '" + name + "' refers to undefined volume '" + m.source + "'"));
+    }
+    if (const Node* nets = svc.find("networks"); nets && nets->is_map())
+      for (const auto& n : nets->entries)
+        if (n.key != "default" && !declared("networks", n.key))
+          p_->errors.push_back(n.at(*nets, "service '" + name + "' refers to undefined network '" + n.key + "'"));
+    for (const char* section : {"secrets", "configs"}) {
+      const Node* refs = svc.find(section);
+      if (!refs || !refs->is_seq()) continue;
+      for (const Node& r : refs->items) {
+        std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
+        if (!src.empty() && !declared(section, src))
+          p_->errors.push_back(r.at("service '" + name + "' refers to undefined " +
+                                    std::string(section).substr(0, std::string(section).size() - 1) + " '" + src + "'"));
+      }
+    }
+    if (const Node* env_files = svc.find("env_file"); env_files && env_files->is_seq()) {
+      for (const Node& f : env_files->items) {
+        std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;
+        bool required = true;
+        if (f.is_map())
+          if (const Node* r = f.find("required")) required = scalar_bool(*r).value_or(true);
+        std::string full = join_path(f.file ? dirname(*f.file) : "", path);
+        add_input(full);
+        bool found = ctx_.source->exists(full) || (ctx_.fallback && ctx_.fallback->exists(full));
+        if (found || !required) continue;
+        if (ctx_.source->ignored(full))
+          p_->warnings.push_back(f.at("env file " + full + " not found (git ignores it: a local file by design)"));
+        else
+          p_->errors.push_back(f.at("env file " + full + " not found"));
+      }
+    }
+  }
+  // Cycles, over every service (compose reports them whatever the profiles).
+  std::map<std::string, int> state;  // 0 new, 1 on the stack, 2 done
+  std::vector<std::string> stack;
+  std::function<bool(const std::string&)> visit = [&](const std::string& name) -> bool {
+    const Node* svc = services->find(name);
+    if (!svc) return true;
+    state[name] = 1;
+    stack.push_back(name);
+    for (const Dependency& d : dependencies(*svc)) {
+      if (state[d.service] == 1) {
+        std::string path;
+        auto from = std::find(stack.begin(), stack.end(), d.service);
+        for (auto it = from; it != stack.end(); ++it) path += *it + " -> ";
+        p_->errors.push_back(d.node->at("dependency cycle detected: " + path + d.service));
+        return false;
+      }
+      if (state[d.service] == 0 && !visit(d.service)) return false;
+    }
+    stack.pop_back();
+    state[name] = 2;
+    return true;
+  };
+  for (const auto& e : services->entries)
+    if (state[e.key] == 0 && !visit(e.key)) break;
+}
+
+}  // namespace
+
+Project load_project(const ProjectSpec& spec, const ComposeContext& ctx) {
+  Project p;
+  Loader(ctx, &p).run(spec);
+  return p;
+}
+
+std::vector<std::string> project_inputs(const ProjectSpec& spec, const ComposeContext& ctx) {
+  // Loading is cheap (microseconds for real files) and finds exactly what is pulled in.
+  Project p = load_project(spec, ctx);
+  return p.inputs;
+}
+
+}  // namespace smokehook

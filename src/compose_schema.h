@@ -1,0 +1,27 @@
+// The compose file schema (compose-spec, as docker compose v2 validates it):
+// every key of every object, and the forms each accepts. Validation reports
+// each problem at its node: "unknown key 'volumez' in services.api (did you
+// mean 'volumes'?)", "services.api.ports must be a list".
+#pragma once
+
+#include "finding.h"
+#include "yaml_tree.h"
+
+namespace smokehook {
+
+// Validates one compose document (after interpolation, before merging).
+void validate_compose_schema(const Node& doc, Findings* errors);
+
+// Short syntax parsers, shared with the merge (keys) and the model (long form).
+struct PortSpec {
+  std::string host_ip, published, target, protocol = "tcp";
+};
+bool parse_port(const std::string& text, PortSpec* out, std::string* err);
+
+struct VolumeSpec {
+  std::string type;  // "volume", "bind" or "" (anonymous volume)
+  std::string source, target, mode;
+};
+bool parse_volume(const std::string& text, VolumeSpec* out, std::string* err);
+
+}  // namespace smokehook

@@ -1,0 +1,63 @@
+// The configuration: `.smokehook.yml`, or the built-in default (the original
+// production smoke suite, src/default_config.yml, embedded in the binary).
+//
+//   version: 1
+//   checks:
+//     - id: compose.base          # unique
+//       kind: compose-valid       # see the kinds table in config.cc
+//       title: ...                # optional; the report's line
+//       section: ...              # optional; the report's heading
+//       <the kind's own keys>
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "check.h"
+#include "finding.h"
+#include "yaml_tree.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace smokehook {
+
+struct Config {
+  std::string path;  // as named in errors; empty for the built-in default
+  CheckList checks;
+};
+
+// Parses configuration text; `file` names it in errors. On error fills `err`
+// with file:line:column and returns false.
+bool parse_config(std::string_view text, const std::string& file, Config* out, Finding* err);
+
+// The built-in default configuration's text.
+std::string_view default_config_text();
+
+// Reads the keys of one check's mapping for a kind's factory, recording
+// errors at the offending node.
+class CheckReader {
+ public:
+  CheckReader(const Node& node, Finding* err) : node_(node), err_(err) {}
+  const Node& node() const { return node_; }
+
+  // Each returns false (and sets the error) when the key is present but malformed,
+  // or absent and required.
+  bool string(const char* key, std::string* out, bool required);
+  bool strings(const char* key, std::vector<std::string>* out, bool required);  // a string or a list of strings
+  bool string_map(const char* key, std::vector<std::pair<std::string, std::string>>* out, bool required);
+  bool integer(const char* key, long long* out, bool required);
+  bool regex(const char* key, std::shared_ptr<const re2::RE2>* out, bool required);  // compiled RE2
+  bool regexes(const char* key, std::vector<std::shared_ptr<const re2::RE2>>* out, bool required);
+  bool globs(const char* key, GlobSet* out, bool required);
+  bool fail(const Node& at, std::string message);
+
+ private:
+  const Node& node_;
+  Finding* err_;
+};
+
+}  // namespace smokehook

@@ -1,0 +1,71 @@
+// The libgit2 seam: owning handles, opening the repository, and the few
+// repository facts the rest of the program needs. Expected failures
+// (not a repository, unknown revision) are results; everything else is an
+// error string built from git_error_last().
+#pragma once
+
+#include <git2.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace smokehook {
+
+template <typename T, void (*Free)(T*)>
+struct GitDeleter {
+  void operator()(T* p) const { Free(p); }
+};
+template <typename T, void (*Free)(T*)>
+using GitPtr = std::unique_ptr<T, GitDeleter<T, Free>>;
+
+using RepoPtr = GitPtr<git_repository, git_repository_free>;
+using IndexPtr = GitPtr<git_index, git_index_free>;
+using TreePtr = GitPtr<git_tree, git_tree_free>;
+using CommitPtr = GitPtr<git_commit, git_commit_free>;
+using ObjectPtr = GitPtr<git_object, git_object_free>;
+using BlobPtr = GitPtr<git_blob, git_blob_free>;
+using DiffPtr = GitPtr<git_diff, git_diff_free>;
+using TreeEntryPtr = GitPtr<git_tree_entry, git_tree_entry_free>;
+using ConfigPtr = GitPtr<git_config, git_config_free>;
+using StatusListPtr = GitPtr<git_status_list, git_status_list_free>;
+using OdbPtr = GitPtr<git_odb, git_odb_free>;
+using OdbObjectPtr = GitPtr<git_odb_object, git_odb_object_free>;
+
+// "what: <libgit2's last error message>"
+std::string libgit2_error(const std::string& what);
+
+// Initialises libgit2 once, on first use (it costs milliseconds: never on a
+// path that does not need git).
+void ensure_libgit2();
+
+class Repository {
+ public:
+  // Opens the repository containing `dir` (searching upwards, as git does; GIT_DIR
+  // and GIT_WORK_TREE are honoured). Returns nullopt with `err` empty when there
+  // is no repository, or with `err` set on a real failure.
+  static std::optional<Repository> open(const std::string& dir, std::string* err);
+
+  git_repository* get() const { return repo_.get(); }
+  bool bare() const { return git_repository_is_bare(repo_.get()) != 0; }
+  // The working tree root with no trailing slash; empty for a bare repository.
+  std::string workdir() const;
+  std::string git_dir() const;     // this worktree's git dir, no trailing slash
+  std::string common_dir() const;  // shared by linked worktrees, no trailing slash
+  // Where git runs hooks from: core.hooksPath (relative to the working tree) or <common dir>/hooks.
+  std::string hooks_dir(std::string* err) const;
+
+  // HEAD's tree, or null with `err` empty for an unborn HEAD.
+  TreePtr head_tree(std::string* err) const;
+  // The commit a revision names; nullopt with `err` set when it names none.
+  std::optional<git_oid> resolve_commit(const std::string& rev, std::string* err) const;
+  TreePtr commit_tree(const git_oid& commit, std::string* err) const;
+
+ private:
+  explicit Repository(RepoPtr repo) : repo_(std::move(repo)) {}
+  RepoPtr repo_;
+};
+
+std::string oid_hex(const git_oid& oid);
+
+}  // namespace smokehook

@@ -1,0 +1,133 @@
+#include "git_source.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <unistd.h>
+
+#include "text.h"
+
+namespace smokehook {
+namespace {
+
+bool is_file_mode(git_filemode_t mode) {
+  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK;
+}
+
+ReadStatus read_blob(const Repository& repo, const git_oid& id, std::string* content, std::string* err) {
+  git_blob* raw = nullptr;
+  if (git_blob_lookup(&raw, repo.get(), &id) < 0) {
+    *err = libgit2_error("cannot read blob " + oid_hex(id));
+    return ReadStatus::Error;
+  }
+  BlobPtr blob(raw);
+  const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+  content->assign(data, static_cast<size_t>(git_blob_rawsize(blob.get())));
+  return ReadStatus::Ok;
+}
+
+bool path_ignored(const Repository& repo, std::string_view path) {
+  if (repo.bare()) return false;
+  int ignored = 0;
+  if (git_ignore_path_is_ignored(&ignored, repo.get(), std::string(path).c_str()) < 0) {
+    git_error_clear();
+    return false;
+  }
+  return ignored != 0;
+}
+
+}  // namespace
+
+TreeSource::TreeSource(const Repository& repo, TreePtr tree, std::string label)
+    : repo_(repo), tree_(std::move(tree)), label_(std::move(label)) {}
+
+ReadStatus TreeSource::read(std::string_view path, std::string* content, std::string* err) const {
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree_.get(), std::string(path).c_str()) < 0) {
+    git_error_clear();
+    return ReadStatus::NotFound;
+  }
+  TreeEntryPtr entry(raw);
+  if (!is_file_mode(git_tree_entry_filemode(entry.get()))) return ReadStatus::NotFound;
+  return read_blob(repo_, *git_tree_entry_id(entry.get()), content, err);
+}
+
+bool TreeSource::exists(std::string_view path) const {
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree_.get(), std::string(path).c_str()) < 0) {
+    git_error_clear();
+    return false;
+  }
+  TreeEntryPtr entry(raw);
+  return is_file_mode(git_tree_entry_filemode(entry.get()));
+}
+
+const std::vector<std::string>& TreeSource::paths() const {
+  std::call_once(listed_, [this] {
+    auto cb = [](const char* root, const git_tree_entry* e, void* payload) -> int {
+      if (is_file_mode(git_tree_entry_filemode(e))) {
+        auto* out = static_cast<std::vector<std::string>*>(payload);
+        out->push_back(std::string(root) + git_tree_entry_name(e));
+      }
+      return 0;
+    };
+    git_tree_walk(tree_.get(), GIT_TREEWALK_PRE, cb, &paths_);
+    std::sort(paths_.begin(), paths_.end());
+  });
+  return paths_;
+}
+
+bool TreeSource::ignored(std::string_view path) const { return path_ignored(repo_, path); }
+
+std::unique_ptr<IndexSource> IndexSource::open(const Repository& repo, const std::string& index_path,
+                                               std::string* err) {
+  git_index* raw = nullptr;
+  if (git_index_open(&raw, index_path.c_str()) < 0) {
+    *err = libgit2_error("cannot read the index " + index_path);
+    return nullptr;
+  }
+  return std::unique_ptr<IndexSource>(new IndexSource(repo, IndexPtr(raw)));
+}
+
+const git_index_entry* IndexSource::entry(std::string_view path) const {
+  const git_index_entry* e = git_index_get_bypath(index_.get(), std::string(path).c_str(), 0);
+  if (!e || !is_file_mode(static_cast<git_filemode_t>(e->mode))) return nullptr;
+  if (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) return nullptr;
+  return e;
+}
+
+ReadStatus IndexSource::read(std::string_view path, std::string* content, std::string* err) const {
+  const git_index_entry* e = entry(path);
+  if (!e) return ReadStatus::NotFound;
+  return read_blob(repo_, e->id, content, err);
+}
+
+bool IndexSource::exists(std::string_view path) const { return entry(path) != nullptr; }
+
+const std::vector<std::string>& IndexSource::paths() const {
+  std::call_once(listed_, [this] {
+    size_t n = git_index_entrycount(index_.get());
+    paths_.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      const git_index_entry* e = git_index_get_byindex(index_.get(), i);
+      if (GIT_INDEX_ENTRY_STAGE(e) != 0 || !is_file_mode(static_cast<git_filemode_t>(e->mode))) continue;
+      if (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) continue;
+      paths_.emplace_back(e->path);
+    }
+  });
+  return paths_;
+}
+
+bool IndexSource::ignored(std::string_view path) const { return path_ignored(repo_, path); }
+
+std::string current_index_path(const Repository& repo) {
+  const char* env = std::getenv("GIT_INDEX_FILE");
+  if (env && *env) {
+    if (env[0] == '/') return env;
+    char cwd[4096];
+    if (::getcwd(cwd, sizeof cwd)) return join_path(cwd, env);
+    return env;
+  }
+  return repo.git_dir() + "/index";
+}
+
+}  // namespace smokehook

@@ -1,0 +1,58 @@
+// FileSources backed by git's object database: a commit's tree (--rev,
+// pre-push) and the index (staged mode). Both read blobs, never the working
+// tree, and never write anything.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "file_source.h"
+#include "git_repo.h"
+
+namespace smokehook {
+
+class TreeSource : public FileSource {
+ public:
+  // `label` is what name() returns: the commit id.
+  TreeSource(const Repository& repo, TreePtr tree, std::string label);
+  ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
+  bool exists(std::string_view path) const override;
+  const std::vector<std::string>& paths() const override;
+  bool ignored(std::string_view path) const override;
+  std::string name() const override { return label_; }
+  git_tree* tree() const { return tree_.get(); }
+
+ private:
+  const Repository& repo_;
+  TreePtr tree_;
+  std::string label_;
+  mutable std::once_flag listed_;
+  mutable std::vector<std::string> paths_;
+};
+
+class IndexSource : public FileSource {
+ public:
+  // Opens the index file at `index_path` read-only (no lock is taken).
+  static std::unique_ptr<IndexSource> open(const Repository& repo, const std::string& index_path, std::string* err);
+  ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
+  bool exists(std::string_view path) const override;
+  const std::vector<std::string>& paths() const override;
+  bool ignored(std::string_view path) const override;
+  std::string name() const override { return "index"; }
+  git_index* index() const { return index_.get(); }
+
+ private:
+  IndexSource(const Repository& repo, IndexPtr index) : repo_(repo), index_(std::move(index)) {}
+  const git_index_entry* entry(std::string_view path) const;
+  const Repository& repo_;
+  IndexPtr index_;
+  mutable std::once_flag listed_;
+  mutable std::vector<std::string> paths_;
+};
+
+// The index git uses for this commit: $GIT_INDEX_FILE when set (relative to
+// the current directory, as git sets it), else the repository's index.
+std::string current_index_path(const Repository& repo);
+
+}  // namespace smokehook

@@ -1,0 +1,377 @@
+#include "yaml_tree.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+#include "text.h"
+
+namespace smokehook {
+
+const Node* Node::find(std::string_view key) const {
+  for (const auto& e : entries)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+Node* Node::find(std::string_view key) {
+  for (auto& e : entries)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+const Entry* Node::find_entry(std::string_view key) const {
+  for (const auto& e : entries)
+    if (e.key == key) return &e;
+  return nullptr;
+}
+Node& Node::set(std::string key, Node value) {
+  kind = NodeKind::Mapping;
+  for (auto& e : entries)
+    if (e.key == key) return e.value = std::move(value);
+  Entry e;
+  e.key = std::move(key);
+  e.line = value.line;
+  e.column = value.column;
+  e.value = std::move(value);
+  entries.push_back(std::move(e));
+  return entries.back().value;
+}
+bool Node::erase(std::string_view key) {
+  for (auto it = entries.begin(); it != entries.end(); ++it)
+    if (it->key == key) {
+      entries.erase(it);
+      return true;
+    }
+  return false;
+}
+
+Finding Node::at(std::string message) const {
+  return Finding{file ? *file : std::string(), line, column, std::move(message)};
+}
+Finding Entry::at(const Node& owner, std::string message) const {
+  return Finding{owner.file ? *owner.file : std::string(), line, column, std::move(message)};
+}
+
+Node Node::scalar(std::string text, bool plain) {
+  Node n;
+  n.kind = NodeKind::Scalar;
+  n.text = std::move(text);
+  n.plain = plain;
+  return n;
+}
+Node Node::mapping() {
+  Node n;
+  n.kind = NodeKind::Mapping;
+  return n;
+}
+Node Node::sequence() {
+  Node n;
+  n.kind = NodeKind::Sequence;
+  return n;
+}
+
+const std::string* intern_path(std::string_view path) {
+  static std::mutex mu;
+  static std::deque<std::string> pool;
+  static std::unordered_map<std::string_view, const std::string*> index;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = index.find(path);
+  if (it != index.end()) return it->second;
+  pool.emplace_back(path);
+  const std::string* p = &pool.back();
+  index.emplace(*p, p);
+  return p;
+}
+
+namespace {
+
+bool is_null_text(std::string_view t) { return t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL"; }
+
+class Converter {
+ public:
+  Converter(const std::string* file, const YamlLimits& limits) : file_(file), limits_(limits) {}
+
+  bool convert(const YAML::Node& in, Node* out, Finding* err, int depth = 0) {
+    if (++count_ > limits_.max_nodes) {
+      *err = located(in, "document too large after alias expansion (more than " +
+                             std::to_string(limits_.max_nodes) + " nodes): an alias bomb?");
+      return false;
+    }
+    if (depth > limits_.max_depth) {
+      *err = located(in, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+      return false;
+    }
+    out->file = file_;
+    out->line = in.Mark().line + 1;
+    out->column = in.Mark().column + 1;
+    const std::string& tag = in.Tag();
+    if (tag != "?" && tag != "!") out->tag = tag;
+    switch (in.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out->kind = NodeKind::Null;
+        return true;
+      case YAML::NodeType::Scalar:
+        out->kind = NodeKind::Scalar;
+        out->text = in.Scalar();
+        out->plain = tag == "?";
+        if (out->plain && is_null_text(out->text)) out->kind = NodeKind::Null;
+        return true;
+      case YAML::NodeType::Sequence:
+        out->kind = NodeKind::Sequence;
+        out->items.reserve(in.size());
+        for (const auto& item : in) {
+          out->items.emplace_back();
+          if (!convert(item, &out->items.back(), err, depth + 1)) return false;
+        }
+        return true;
+      case YAML::NodeType::Map:
+        out->kind = NodeKind::Mapping;
+        return convert_map(in, out, err, depth);
+    }
+    return true;
+  }
+
+ private:
+  Finding located(const YAML::Node& n, std::string message) const {
+    return Finding{*file_, n.Mark().line + 1, n.Mark().column + 1, std::move(message)};
+  }
+
+  bool convert_map(const YAML::Node& in, Node* out, Finding* err, int depth) {
+    std::vector<const YAML::Node*> merge_sources;
+    std::unordered_map<std::string, int> seen;  // key -> line of first occurrence
+    std::vector<YAML::Node> merge_holders;
+    for (auto it = in.begin(); it != in.end(); ++it) {
+      const YAML::Node& k = it->first;
+      if (!k.IsScalar() && !k.IsNull()) {
+        *err = located(k, "mapping keys must be strings, not " +
+                              std::string(k.IsMap() ? "a mapping" : "a list"));
+        return false;
+      }
+      std::string key = k.IsScalar() ? k.Scalar() : std::string();
+      if (k.Tag() == "?" && key == "<<") {
+        merge_holders.push_back(it->second);
+        continue;
+      }
+      auto [pos, inserted] = seen.emplace(key, k.Mark().line + 1);
+      if (!inserted) {
+        *err = located(k, "duplicate key '" + key + "' (first defined at line " + std::to_string(pos->second) + ")");
+        return false;
+      }
+      Entry e;
+      e.key = std::move(key);
+      e.line = k.Mark().line + 1;
+      e.column = k.Mark().column + 1;
+      out->entries.push_back(std::move(e));
+      if (!convert(it->second, &out->entries.back().value, err, depth + 1)) return false;
+      // A null value (`key:` with nothing after it) is located at its key.
+      Node& v = out->entries.back().value;
+      if (v.is_null() && v.tag.empty()) {
+        v.line = out->entries.back().line;
+        v.column = out->entries.back().column;
+      }
+    }
+    // Merge keys: explicit keys win; among several sources the first wins (shallow).
+    for (const YAML::Node& src : merge_holders) {
+      std::vector<YAML::Node> sources;
+      if (src.IsMap()) {
+        sources.push_back(src);
+      } else if (src.IsSequence()) {
+        for (const auto& s : src) {
+          if (!s.IsMap()) {
+            *err = located(s, "a merge key '<<' takes a mapping or a list of mappings");
+            return false;
+          }
+          sources.push_back(s);
+        }
+      } else {
+        *err = located(src, "a merge key '<<' takes a mapping or a list of mappings");
+        return false;
+      }
+      for (const auto& s : sources) {
+        Node merged;
+        if (!convert(s, &merged, err, depth + 1)) return false;
+        for (auto& e : merged.entries) {
+          if (seen.count(e.key)) continue;
+          seen.emplace(e.key, e.line);
+          out->entries.push_back(std::move(e));
+        }
+      }
+    }
+    return true;
+  }
+
+  const std::string* file_;
+  const YamlLimits& limits_;
+  size_t count_ = 0;
+};
+
+// yaml-cpp says "yaml-cpp: error at line N, column M: msg"; keep only msg.
+std::string yaml_cpp_message(const YAML::Exception& e) {
+  std::string msg = e.msg;
+  if (msg.empty()) msg = e.what();
+  return msg;
+}
+
+}  // namespace
+
+bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>* docs, Finding* err,
+                const YamlLimits& limits) {
+  const std::string* name = intern_path(file);
+  std::vector<YAML::Node> raw;
+  try {
+    raw = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    *err = Finding{*name, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + yaml_cpp_message(e)};
+    if (e.mark.is_null()) err->line = err->column = 0;
+    return false;
+  } catch (const std::exception& e) {
+    *err = Finding{*name, 0, 0, std::string("cannot parse YAML: ") + e.what()};
+    return false;
+  }
+  Converter conv(name, limits);
+  docs->clear();
+  for (const auto& d : raw) {
+    docs->emplace_back();
+    try {
+      if (!conv.convert(d, &docs->back(), err)) return false;
+    } catch (const YAML::Exception& e) {
+      *err = Finding{*name, e.mark.line + 1, e.mark.column + 1, "YAML error: " + yaml_cpp_message(e)};
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+bool all_digits(std::string_view s, int base) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    int v = (c >= '0' && c <= '9') ? c - '0'
+            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                     : 99;
+    if (v >= base) return false;
+  }
+  return true;
+}
+
+// Parses an integer as go-yaml v3 does: decimal, 0x, 0o, 0b, and a leading
+// zero as octal (YAML 1.1 habit kept by go-yaml). Underscores are not allowed.
+std::optional<long long> parse_int(std::string_view t) {
+  bool neg = false;
+  std::string_view s = t;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    neg = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  int base = 10;
+  if (starts_with(s, "0x") || starts_with(s, "0X")) base = 16, s.remove_prefix(2);
+  else if (starts_with(s, "0o")) base = 8, s.remove_prefix(2);
+  else if (starts_with(s, "0b")) base = 2, s.remove_prefix(2);
+  else if (s.size() > 1 && s[0] == '0') base = 8, s.remove_prefix(1);
+  if (!all_digits(s, base)) return std::nullopt;
+  unsigned long long v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (r.ec != std::errc() || v > 0x7fffffffffffffffULL) return std::nullopt;
+  return neg ? -static_cast<long long>(v) : static_cast<long long>(v);
+}
+
+bool is_float_text(std::string_view t) {
+  if (t == ".inf" || t == "+.inf" || t == "-.inf" || t == ".Inf" || t == "+.Inf" || t == "-.Inf" ||
+      t == ".INF" || t == "+.INF" || t == "-.INF" || t == ".nan" || t == ".NaN" || t == ".NAN")
+    return true;
+  size_t i = 0;
+  if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+  size_t digits = 0;
+  while (i < t.size() && isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    while (i < t.size() && isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+    size_t exp = 0;
+    while (i < t.size() && isdigit(static_cast<unsigned char>(t[i]))) ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  return i == t.size();
+}
+
+}  // namespace
+
+ScalarType scalar_type(const Node& n) {
+  if (n.is_null()) return ScalarType::Null;
+  if (!n.plain || n.tag == "tag:yaml.org,2002:str") return ScalarType::String;
+  const std::string& t = n.text;
+  if (t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" || t == "FALSE")
+    return ScalarType::Bool;
+  if (parse_int(t)) return ScalarType::Int;
+  if (is_float_text(t)) return ScalarType::Float;
+  return ScalarType::String;
+}
+
+std::optional<long long> scalar_int(const Node& n) {
+  if (!n.is_scalar()) return std::nullopt;
+  return parse_int(n.text);
+}
+
+std::optional<bool> scalar_bool(const Node& n) {
+  if (!n.is_scalar()) return std::nullopt;
+  const std::string& t = n.text;
+  if (t == "true" || t == "True" || t == "TRUE") return true;
+  if (t == "false" || t == "False" || t == "FALSE") return false;
+  return std::nullopt;
+}
+
+std::string scalar_string(const Node& n) {
+  switch (scalar_type(n)) {
+    case ScalarType::Null:
+      return "";
+    case ScalarType::Bool:
+      return *scalar_bool(n) ? "true" : "false";
+    case ScalarType::Int:
+      return std::to_string(*parse_int(n.text));
+    case ScalarType::Float: {
+      double d = std::strtod(n.text.c_str(), nullptr);
+      if (std::isnan(d) || std::isinf(d) || n.text.find_first_of("iInN") != std::string::npos) return n.text;
+      char buf[64];
+      auto r = std::to_chars(buf, buf + sizeof buf, d);
+      return std::string(buf, r.ptr);
+    }
+    case ScalarType::String:
+      return n.text;
+  }
+  return n.text;
+}
+
+const char* kind_name(const Node& n) {
+  switch (n.kind) {
+    case NodeKind::Null:
+      return "null";
+    case NodeKind::Sequence:
+      return "a list";
+    case NodeKind::Mapping:
+      return "a mapping";
+    case NodeKind::Scalar:
+      switch (scalar_type(n)) {
+        case ScalarType::Bool:
+          return "a boolean";
+        case ScalarType::Int:
+          return "an integer";
+        case ScalarType::Float:
+          return "a number";
+        default:
+          return "a string";
+      }
+  }
+  return "a value";
+}
+
+}  // namespace smokehook
