@@ -249,8 +249,8 @@ class ComposeDepends : public ComposeCheck {
           f.message = "service '" + name + "' does not depend on '" + depend_on + "'" + where;
           r.findings.push_back(std::move(f));
         } else if (!condition.empty() && found->condition != condition) {
-          r.findings.push_back(found->node->at("service '" + name + "' depends on '" + depend_on + "' with condition " +
-                                               found->condition + ", not " + condition + where));
+          r.findings.push_back(found->condition_at("service '" + name + "' depends on '" + depend_on +
+                                                   "' with condition " + found->condition + ", not " + condition + where));
         }
       }
     }

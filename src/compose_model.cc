@@ -6,18 +6,37 @@
 
 namespace smokehook {
 
+Finding Dependency::at(std::string message) const {
+  return entry ? entry->at(*owner, std::move(message)) : node->at(std::move(message));
+}
+
+Finding Dependency::condition_at(std::string message) const {
+  return condition_node ? condition_node->at(std::move(message)) : at(std::move(message));
+}
+
 std::vector<Dependency> dependencies(const Node& svc) {
   std::vector<Dependency> out;
   const Node* deps = svc.find("depends_on");
   if (!deps) return out;
   if (deps->is_seq()) {
-    for (const Node& item : deps->items) out.push_back(Dependency{item.text, "service_started", true, &item});
+    for (const Node& item : deps->items) {
+      Dependency d;
+      d.service = item.text;
+      d.node = &item;
+      out.push_back(std::move(d));
+    }
     return out;
   }
   for (const auto& e : deps->entries) {
-    Dependency d{e.key, "service_started", true, &e.value};
-    if (e.value.is_null()) d.node = &e.value;
-    if (const Node* c = e.value.find("condition")) d.condition = c->text;
+    Dependency d;
+    d.service = e.key;
+    d.node = &e.value;
+    d.entry = &e;
+    d.owner = deps;
+    if (const Node* c = e.value.find("condition")) {
+      d.condition = c->text;
+      d.condition_node = c;
+    }
     if (const Node* r = e.value.find("required")) d.required = scalar_bool(*r).value_or(true);
     out.push_back(std::move(d));
   }

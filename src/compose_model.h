@@ -17,7 +17,13 @@ struct Dependency {
   std::string service;
   std::string condition = "service_started";
   bool required = true;
-  const Node* node = nullptr;  // where it is written
+  const Node* node = nullptr;            // the list item, or the entry's value
+  const Node* condition_node = nullptr;  // where the condition is written, if it is
+  const Entry* entry = nullptr;          // long form: the entry (its key is the dependency's name)
+  const Node* owner = nullptr;           // the depends_on mapping holding `entry`
+
+  Finding at(std::string message) const;             // at the dependency's name
+  Finding condition_at(std::string message) const;  // at its condition, else its name
 };
 std::vector<Dependency> dependencies(const Node& service);
 

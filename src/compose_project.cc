@@ -337,9 +337,9 @@ void Loader::check_consistency() {
     for (const Dependency& d : dependencies(svc)) {
       const Node* target = services->find(d.service);
       if (!target) {
-        p_->errors.push_back(d.node->at("service '" + name + "' depends on undefined service '" + d.service + "'"));
+        p_->errors.push_back(d.at("service '" + name + "' depends on undefined service '" + d.service + "'"));
       } else if (!p_->enabled(*target) && d.required) {
-        p_->errors.push_back(d.node->at("service '" + name + "' depends on service '" + d.service +
+        p_->errors.push_back(d.at("service '" + name + "' depends on service '" + d.service +
                                         "', which is not enabled (its profiles are not active; set required: false "
                                         "to make the dependency optional)"));
       }
@@ -392,7 +392,7 @@ void Loader::check_consistency() {
         std::string path;
         auto from = std::find(stack.begin(), stack.end(), d.service);
         for (auto it = from; it != stack.end(); ++it) path += *it + " -> ";
-        p_->errors.push_back(d.node->at("dependency cycle detected: " + path + d.service));
+        p_->errors.push_back(d.at("dependency cycle detected: " + path + d.service));
         return false;
       }
       if (state[d.service] == 0 && !visit(d.service)) return false;

@@ -209,6 +209,46 @@ class Converter {
   size_t count_ = 0;
 };
 
+// yaml-cpp notices an unclosed '[' or '{' only where the next line fails to
+// parse (docker compose too): find the bracket that was never closed, which is
+// where the mistake is. Quotes and comments are skipped; block scalars are rare
+// enough in flow-broken files not to matter.
+bool find_unclosed_flow(std::string_view text, int err_line, int* line, int* column, char* bracket) {
+  struct Open {
+    int line, column;
+    char ch;
+  };
+  std::vector<Open> open;
+  int l = 1, c = 0;
+  char quote = 0;
+  bool comment = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    ++c;
+    if (ch == '\n') {
+      if (l >= err_line) break;
+      ++l;
+      c = 0;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (ch == quote) quote = 0;
+      continue;
+    }
+    if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) comment = true;
+    else if ((ch == '"' || ch == '\'') && !open.empty()) quote = ch;
+    else if (ch == '[' || ch == '{') open.push_back(Open{l, c, ch});
+    else if ((ch == ']' || ch == '}') && !open.empty()) open.pop_back();
+  }
+  if (open.empty()) return false;
+  *line = open.back().line;
+  *column = open.back().column;
+  *bracket = open.back().ch;
+  return true;
+}
+
 // yaml-cpp says "yaml-cpp: error at line N, column M: msg"; keep only msg.
 std::string yaml_cpp_message(const YAML::Exception& e) {
   std::string msg = e.msg;
@@ -227,6 +267,14 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
   } catch (const YAML::Exception& e) {
     *err = Finding{*name, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + yaml_cpp_message(e)};
     if (e.mark.is_null()) err->line = err->column = 0;
+    int line, column;
+    char bracket;
+    if (e.msg.find("flow not found") != std::string::npos &&
+        find_unclosed_flow(text, err->line, &line, &column, &bracket)) {
+      err->line = line;
+      err->column = column;
+      err->message = std::string("YAML syntax error: this '") + bracket + "' is never closed";
+    }
     return false;
   } catch (const std::exception& e) {
     *err = Finding{*name, 0, 0, std::string("cannot parse YAML: ") + e.what()};

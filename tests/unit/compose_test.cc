@@ -1,0 +1,291 @@
+// The compose engine on its own: merge, interpolation, profiles and
+// validation rules of compose-rules, each on a small project in memory.
+#include <catch2/catch.hpp>
+
+#include "compose_model.h"
+#include "compose_project.h"
+#include "test_support.h"
+
+using namespace smokehook;
+using namespace smokehook::test;
+
+namespace {
+
+Project load(MemorySource& src, std::vector<std::string> files, std::vector<std::string> profiles = {},
+             std::map<std::string, std::string> environment = {}) {
+  ComposeContext ctx;
+  ctx.source = &src;
+  ctx.environment = env(std::move(environment));
+  return load_project(ProjectSpec{std::move(files), std::move(profiles)}, ctx);
+}
+
+std::string errors(const Project& p) {
+  std::string out;
+  for (const auto& e : p.errors) out += e.to_string() + "\n";
+  return out;
+}
+
+nlohmann::ordered_json model(const Project& p) { return project_json(p, "test"); }
+
+}  // namespace
+
+TEST_CASE("merge: mappings merge, scalars are replaced, null overlays are ignored", "[compose][merge]") {
+  MemorySource src(std::map<std::string, std::string>{{"a.yml", "services:\n  s:\n    image: a\n    user: root\n    environment: {A: '1', B: '2'}\n"},
+                    {"b.yml", "services:\n  s:\n    image: b\n    user:\n    environment: [B=3, C]\n"}});
+  Project p = load(src, {"a.yml", "b.yml"});
+  INFO(errors(p));
+  REQUIRE(p.valid());
+  auto s = model(p)["services"]["s"];
+  CHECK(s["image"] == "b");
+  CHECK(s["user"] == "root");
+  CHECK(s["environment"]["A"] == "1");
+  CHECK(s["environment"]["B"] == "3");
+  CHECK(s["environment"]["C"].is_null());
+}
+
+TEST_CASE("merge: command is replaced, and an overlay null removes it", "[compose][merge]") {
+  MemorySource src(std::map<std::string, std::string>{{"a.yml", "services:\n  s:\n    image: a\n    command: [a, b]\n    entrypoint: sh\n"},
+                    {"b.yml", "services:\n  s:\n    command: c d\n    entrypoint: null\n"}});
+  Project p = load(src, {"a.yml", "b.yml"});
+  REQUIRE(p.valid());
+  auto s = model(p)["services"]["s"];
+  CHECK(s["command"] == nlohmann::ordered_json({"c", "d"}));
+  CHECK(s["entrypoint"].is_null());
+}
+
+TEST_CASE("merge: keyed sequences replace by key, plain ones append and de-duplicate", "[compose][merge]") {
+  MemorySource src(std::map<std::string, std::string>{{"a.yml",
+                     "services:\n  s:\n    image: a\n    ports: ['8080:80', '9000:9000']\n"
+                     "    volumes: ['data:/data', './src:/src']\n    cap_add: [NET_ADMIN]\n    dns: [1.1.1.1]\n"
+                     "volumes: {data: {}, other: {}}\n"},
+                    {"b.yml",
+                     "services:\n  s:\n    ports: ['8080:80/tcp', '127.0.0.1:7000:7000']\n"
+                     "    volumes: [{type: volume, source: other, target: /data}]\n    cap_add: [NET_ADMIN, SYS_TIME]\n"
+                     "    dns: 8.8.8.8\n"}});
+  Project p = load(src, {"a.yml", "b.yml"});
+  INFO(errors(p));
+  REQUIRE(p.valid());
+  auto s = model(p)["services"]["s"];
+  CHECK(s["ports"].size() == 3);  // 8080:80 and 8080:80/tcp are one port
+  CHECK(s["volumes"].size() == 2);
+  CHECK(s["volumes"][0]["source"] == "other");
+  CHECK(s["cap_add"] == nlohmann::ordered_json({"NET_ADMIN", "SYS_TIME"}));
+  CHECK(s["dns"] == nlohmann::ordered_json({"1.1.1.1", "8.8.8.8"}));
+}
+
+TEST_CASE("merge: depends_on short form becomes the long form; an overlay changes the condition", "[compose][merge]") {
+  MemorySource src(std::map<std::string, std::string>{{"a.yml", "services:\n  db: {image: db}\n  s:\n    image: a\n    depends_on: [db]\n"},
+                    {"b.yml", "services:\n  s:\n    depends_on:\n      db:\n        condition: service_healthy\n"}});
+  Project p = load(src, {"a.yml"});
+  REQUIRE(p.valid());
+  CHECK(model(p)["services"]["s"]["depends_on"]["db"] ==
+        nlohmann::ordered_json({{"condition", "service_started"}, {"required", true}}));
+  Project q = load(src, {"a.yml", "b.yml"});
+  REQUIRE(q.valid());
+  CHECK(model(q)["services"]["s"]["depends_on"]["db"]["condition"] == "service_healthy");
+  CHECK(model(q)["services"]["s"]["depends_on"]["db"]["required"] == true);
+}
+
+TEST_CASE("merge: !reset removes and !override replaces", "[compose][merge]") {
+  MemorySource src(std::map<std::string, std::string>{{"a.yml", "services:\n  s:\n    image: a\n    ports: ['80:80']\n    environment: {A: '1', B: '2'}\n"},
+                    {"b.yml", "services:\n  s:\n    ports: !reset []\n    environment: !override {C: '3'}\n"}});
+  Project p = load(src, {"a.yml", "b.yml"});
+  REQUIRE(p.valid());
+  auto s = model(p)["services"]["s"];
+  CHECK_FALSE(s.contains("ports"));
+  CHECK(s["environment"] == nlohmann::ordered_json({{"C", "3"}}));
+}
+
+TEST_CASE("merge: logging options merge only with the same driver", "[compose][merge]") {
+  MemorySource src(std::map<std::string, std::string>{{"a.yml", "services:\n  s:\n    image: a\n    logging: {driver: json-file, options: {max-size: 1m}}\n"},
+                    {"b.yml", "services:\n  s:\n    logging: {driver: syslog, options: {tag: x}}\n"},
+                    {"c.yml", "services:\n  s:\n    logging: {options: {max-file: '3'}}\n"}});
+  auto logging = [&](std::vector<std::string> files) {
+    Project p = load(src, std::move(files));
+    REQUIRE(p.valid());
+    return model(p)["services"]["s"]["logging"];
+  };
+  CHECK(logging({"a.yml", "b.yml"})["options"] == nlohmann::ordered_json({{"tag", "x"}}));
+  CHECK(logging({"a.yml", "c.yml"})["options"].size() == 2);
+}
+
+TEST_CASE("anchors and merge keys: explicit keys win, the first source wins", "[compose][yaml]") {
+  MemorySource src(std::map<std::string, std::string>{{"a.yml",
+                     "x-a: &a {image: from-a, user: a}\nx-b: &b {image: from-b, working_dir: /b}\n"
+                     "services:\n  s:\n    <<: [*a, *b]\n    user: explicit\n"}});
+  Project p = load(src, {"a.yml"});
+  REQUIRE(p.valid());
+  auto s = model(p)["services"]["s"];
+  CHECK(s["image"] == "from-a");
+  CHECK(s["user"] == "explicit");
+  CHECK(s["working_dir"] == "/b");
+}
+
+TEST_CASE("interpolation: environment over .env, defaults, $$, and values stay strings", "[compose][interpolation]") {
+  MemorySource src(std::map<std::string, std::string>{{"app/compose.yml",
+                     "services:\n  s:\n    image: ${IMAGE:-busybox}:${TAG}\n    environment:\n      COST: $$5\n"
+                     "      MODE: ${MODE-unset}\n      PERMS: 0755\n      BIG: 1e3\n      YES: yes\n"},
+                    {"app/.env", "TAG=1.0\nIMAGE=from-dotenv\nMODE=\n"}});
+  Project p = load(src, {"app/compose.yml"}, {}, {{"IMAGE", "from-env"}});
+  INFO(errors(p));
+  REQUIRE(p.valid());
+  auto s = model(p)["services"]["s"];
+  CHECK(s["image"] == "from-env:1.0");
+  CHECK(s["environment"]["COST"] == "$5");
+  CHECK(s["environment"]["MODE"] == "");
+  CHECK(s["environment"]["PERMS"] == "493");
+  CHECK(s["environment"]["BIG"] == "1000");
+  CHECK(s["environment"]["YES"] == "yes");
+  CHECK(std::find(p.inputs.begin(), p.inputs.end(), "app/.env") != p.inputs.end());
+}
+
+TEST_CASE("interpolation: unset without default warns; ${VAR:?} unset is an error at its line", "[compose][interpolation]") {
+  MemorySource src(std::map<std::string, std::string>{{"c.yml", "services:\n  s:\n    image: x${MISSING}\n    user: ${WHO:?who runs it}\n"}});
+  Project p = load(src, {"c.yml"});
+  REQUIRE(p.errors.size() == 1);
+  CHECK(p.errors[0].line == 4);
+  CHECK(p.errors[0].message == "required variable WHO is missing a value: who runs it");
+  REQUIRE_FALSE(p.warnings.empty());
+  CHECK(p.warnings[0].message.find("MISSING") != std::string::npos);
+}
+
+TEST_CASE("profiles: a service with profiles is enabled only when one is active", "[compose][profiles]") {
+  MemorySource src(std::map<std::string, std::string>{{"c.yml",
+                     "services:\n  a: {image: a}\n  b: {image: b, profiles: [debug]}\n"
+                     "  c: {image: c, profiles: [tools, debug]}\n"},
+                    {"o.yml", "services:\n  a:\n    profiles: [optional]\n"}});
+  CHECK(load(src, {"c.yml"}).enabled_services() == std::vector<std::string>{"a"});
+  CHECK(load(src, {"c.yml"}, {"debug"}).enabled_services() == std::vector<std::string>{"a", "b", "c"});
+  CHECK(load(src, {"c.yml"}, {"*"}).enabled_services().size() == 3);
+  CHECK(load(src, {"c.yml"}, {}, {{"COMPOSE_PROFILES", "tools"}}).enabled_services() ==
+        std::vector<std::string>{"a", "c"});
+  // An overlay can make a base service optional.
+  CHECK(load(src, {"c.yml", "o.yml"}).enabled_services().empty());
+}
+
+TEST_CASE("profiles: depending on a disabled service is an error unless required: false", "[compose][profiles]") {
+  MemorySource src(std::map<std::string, std::string>{{"c.yml", "services:\n  a:\n    image: a\n    depends_on: [b]\n  b: {image: b, profiles: [x]}\n"},
+                    {"d.yml",
+                     "services:\n  a:\n    image: a\n    depends_on:\n      b: {condition: service_started, required: false}\n"
+                     "  b: {image: b, profiles: [x]}\n"}});
+  Project p = load(src, {"c.yml"});
+  REQUIRE(p.errors.size() == 1);
+  CHECK(p.errors[0].line == 4);
+  CHECK(load(src, {"c.yml"}, {"x"}).valid());
+  CHECK(load(src, {"d.yml"}).valid());
+}
+
+TEST_CASE("validation: consistency errors only for enabled services, schema errors for all", "[compose][validation]") {
+  MemorySource src(std::map<std::string, std::string>{{"c.yml",
+                     "services:\n  a: {image: a}\n  b:\n    image: b\n    profiles: [x]\n    volumes: [undeclared:/data]\n"},
+                    {"d.yml", "services:\n  a: {image: a}\n  b:\n    image: b\n    profiles: [x]\n    restart: [always]\n"}});
+  CHECK(load(src, {"c.yml"}).valid());
+  CHECK_FALSE(load(src, {"c.yml"}, {"x"}).valid());
+  CHECK_FALSE(load(src, {"d.yml"}).valid());
+}
+
+TEST_CASE("validation: each rejected form is a finding at its line", "[compose][validation]") {
+  struct Case {
+    const char* yaml;
+    int line;
+    const char* words;
+  };
+  const Case cases[] = {
+      {"services:\n  s:\n    image: a\n    deploy:\n      replicas: many\n", 5, "replicas must be"},
+      {"services:\n  s:\n    build: .\n    ports: '80:80'\n", 4, "ports must be a list"},
+      {"services:\n  s: {}\n", 2, "neither an image nor a build"},
+      {"services:\n  s:\n    image: a\n    networks: [back]\n", 4, "undefined network 'back'"},
+      {"services:\n  s:\n    image: a\n    secrets: [token]\n", 4, "undefined secret 'token'"},
+      {"servicess:\n  s: {image: a}\n", 1, "did you mean 'services'"},
+      {"services:\n  s:\n    image: a\n    ports: ['80:80:80:80']\n", 4, "invalid port"},
+      {"services:\n  s:\n    image: ${A\n", 3, "invalid interpolation"},
+      {"- a\n- b\n", 1, "must be a mapping"},
+      {"services:\n  nil:\n", 2, "must be a mapping"},
+      {"services:\n  a: {image: a, depends_on: [b]}\n  b: {image: b, depends_on: [a]}\n", 0, "dependency cycle detected"},
+      {"services:\n  a: {image: a, depends_on: [a]}\n", 2, "a -> a"},
+  };
+  for (const Case& c : cases) {
+    MemorySource src(std::map<std::string, std::string>{{"c.yml", c.yaml}});
+    Project p = load(src, {"c.yml"});
+    INFO(c.yaml << "\n" << errors(p));
+    REQUIRE_FALSE(p.valid());
+    bool found = false;
+    for (const auto& e : p.errors)
+      if ((c.line == 0 || e.line == c.line) && e.path == "c.yml" && e.message.find(c.words) != std::string::npos)
+        found = true;
+    CHECK(found);
+  }
+}
+
+TEST_CASE("validation: version is a warning, services: {} is valid, an empty file is not", "[compose][validation]") {
+  MemorySource src(std::map<std::string, std::string>{{"v.yml", "version: '3.8'\nservices: {}\n"}, {"e.yml", ""}});
+  Project v = load(src, {"v.yml"});
+  CHECK(v.valid());
+  CHECK(v.warnings.size() == 1);
+  CHECK_FALSE(load(src, {"e.yml"}).valid());
+  CHECK_FALSE(load(src, {"missing.yml"}).valid());
+}
+
+TEST_CASE("extends: a service starts from another, in this file or another", "[compose][extends]") {
+  MemorySource src(std::map<std::string, std::string>{{"c.yml",
+                     "services:\n  base: {image: base, environment: {A: '1'}}\n"
+                     "  child:\n    extends: base\n    environment: {B: '2'}\n"
+                     "  remote:\n    extends: {file: sub/common.yml, service: web}\n"},
+                    {"sub/common.yml", "services:\n  web:\n    build: ./app\n    ports: ['80:80']\n"},
+                    {"loop.yml", "services:\n  a: {extends: b}\n  b: {extends: a}\n"}});
+  Project p = load(src, {"c.yml"});
+  INFO(errors(p));
+  REQUIRE(p.valid());
+  auto m = model(p)["services"];
+  CHECK(m["child"]["image"] == "base");
+  CHECK(m["child"]["environment"].size() == 2);
+  CHECK(m["remote"]["build"]["context"] == "sub/app");
+  CHECK(std::find(p.inputs.begin(), p.inputs.end(), "sub/common.yml") != p.inputs.end());
+  Project loop = load(src, {"loop.yml"});
+  REQUIRE_FALSE(loop.valid());
+  CHECK(loop.errors[0].message.find("cycle") != std::string::npos);
+}
+
+TEST_CASE("include: another project's services join, a clash is an error", "[compose][include]") {
+  MemorySource src(std::map<std::string, std::string>{{"c.yml", "include: [lib/db.yml]\nservices:\n  app: {image: app, depends_on: [db]}\n"},
+                    {"lib/db.yml", "services:\n  db: {image: 'postgres:${PG:-16}'}\n"},
+                    {"lib/.env", "PG=15\n"},
+                    {"clash.yml", "include: [lib/db.yml]\nservices:\n  db: {image: other}\n"}});
+  Project p = load(src, {"c.yml"});
+  INFO(errors(p));
+  REQUIRE(p.valid());
+  CHECK(model(p)["services"]["db"]["image"] == "postgres:15");
+  CHECK_FALSE(load(src, {"clash.yml"}).valid());
+}
+
+TEST_CASE("env_file: missing is an error, unless optional or ignored by git", "[compose][env_file]") {
+  MemorySource src(std::map<std::string, std::string>{{"c.yml", "services:\n  s:\n    image: a\n    env_file: local.env\n"},
+                    {"o.yml", "services:\n  s:\n    image: a\n    env_file: [{path: local.env, required: false}]\n"}});
+  Project p = load(src, {"c.yml"});
+  REQUIRE_FALSE(p.valid());
+  CHECK(p.errors[0].line == 4);
+  CHECK(load(src, {"o.yml"}).valid());
+  src.set_ignored({"local.env"});
+  Project ignored = load(src, {"c.yml"});
+  CHECK(ignored.valid());
+  CHECK_FALSE(ignored.warnings.empty());
+}
+
+TEST_CASE("the model reads dependencies, mounts and commands in long form", "[compose][model]") {
+  MemorySource src(std::map<std::string, std::string>{{"c.yml",
+                     "services:\n  db: {image: db}\n  s:\n    image: a\n    command: sh -c 'echo \"a b\"'\n"
+                     "    depends_on: {db: {condition: service_healthy}}\n"
+                     "    volumes: [data:/data:ro, ./src:/src, /anon]\nvolumes: {data: {}}\n"}});
+  Project p = load(src, {"c.yml"});
+  REQUIRE(p.valid());
+  const Node& s = *p.service("s");
+  CHECK(command_words(s) == std::vector<std::string>{"sh", "-c", "echo \"a b\""});
+  auto deps = dependencies(s);
+  REQUIRE(deps.size() == 1);
+  CHECK(deps[0].condition == "service_healthy");
+  auto m = mounts(s);
+  REQUIRE(m.size() == 3);
+  CHECK((m[0].type == "volume" && m[0].source == "data" && m[0].read_only));
+  CHECK(m[1].type == "bind");
+  CHECK((m[2].type == "volume" && m[2].source.empty()));
+}

@@ -1,0 +1,34 @@
+// Helpers for the unit tests: the example app in memory, and running a
+// configuration on a source.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "check.h"
+#include "config.h"
+#include "file_source.h"
+#include "runner.h"
+
+namespace smokehook::test {
+
+// examples/prod-app, every file, in memory.
+MemorySource example_app();
+
+// Replaces the first occurrence of `from` in `path` (the test fails if absent).
+void edit(MemorySource& src, const std::string& path, const std::string& from, const std::string& to);
+
+struct Outcome {
+  Report report;
+  std::map<std::string, CheckResult> by_id;
+  const CheckResult& operator[](const std::string& id) const;
+  std::vector<std::string> failed() const;  // ids, in order
+};
+
+// Runs the built-in default (or `config_text`) on `src` like --all does.
+Outcome run_all(const FileSource& src, const std::string& config_text = "");
+
+// A lookup over a fixed environment.
+VariableLookup env(std::map<std::string, std::string> vars);
+
+}  // namespace smokehook::test

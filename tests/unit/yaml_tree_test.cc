@@ -1,0 +1,86 @@
+#include <catch2/catch.hpp>
+
+#include "yaml_tree.h"
+
+using namespace smokehook;
+
+namespace {
+Node parse_one(const std::string& text) {
+  std::vector<Node> docs;
+  Finding err;
+  INFO(err.to_string());
+  REQUIRE(parse_yaml(text, "t.yml", &docs, &err));
+  REQUIRE(docs.size() == 1);
+  return docs[0];
+}
+Finding parse_error(const std::string& text, const YamlLimits& limits = {}) {
+  std::vector<Node> docs;
+  Finding err;
+  REQUIRE_FALSE(parse_yaml(text, "t.yml", &docs, &err, limits));
+  return err;
+}
+}  // namespace
+
+TEST_CASE("yaml: every node knows its file, line and column", "[yaml]") {
+  Node root = parse_one("a: 1\nb:\n  - x\n  - {c: d}\n");
+  const Node* b = root.find("b");
+  REQUIRE(b);
+  CHECK(*b->items[1].file == "t.yml");
+  CHECK(b->items[1].line == 4);
+  CHECK(b->items[1].column == 5);
+  CHECK(root.find_entry("b")->line == 2);
+}
+
+TEST_CASE("yaml: duplicate keys are errors at the second key", "[yaml]") {
+  Finding err = parse_error("a: 1\nb: 2\na: 3\n");
+  CHECK(err.line == 3);
+  CHECK(err.column == 1);
+  CHECK(err.message.find("duplicate key 'a'") != std::string::npos);
+}
+
+TEST_CASE("yaml: syntax errors carry the file and a position", "[yaml]") {
+  Finding err = parse_error("a: [1, 2\nb: 3\n");
+  CHECK(err.path == "t.yml");
+  CHECK(err.line >= 1);
+  CHECK(err.message.find("YAML") != std::string::npos);
+}
+
+TEST_CASE("yaml: merge keys resolve, explicit keys win", "[yaml]") {
+  Node root = parse_one("base: &b {x: 1, y: 2}\nother: &o {y: 3, z: 4}\nm:\n  <<: [*b, *o]\n  x: 9\n");
+  const Node* m = root.find("m");
+  CHECK(m->find("x")->text == "9");
+  CHECK(m->find("y")->text == "2");
+  CHECK(m->find("z")->text == "4");
+  CHECK_FALSE(m->find("<<"));
+}
+
+TEST_CASE("yaml: an alias bomb is an error, not an out-of-memory", "[yaml]") {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'j'; ++c, ++prev)
+    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+            ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+  Finding err = parse_error(bomb);
+  CHECK(err.message.find("alias") != std::string::npos);
+}
+
+TEST_CASE("yaml: tags and quoting are kept, scalars resolve like go-yaml", "[yaml]") {
+  Node root = parse_one("r: !reset []\nq: '080'\np: 0755\nf: 1e3\nb: true\ny: yes\nn: ~\ns: \"null\"\n");
+  CHECK(root.find("r")->tag == "!reset");
+  CHECK(scalar_type(*root.find("q")) == ScalarType::String);
+  CHECK(scalar_string(*root.find("p")) == "493");
+  CHECK(scalar_string(*root.find("f")) == "1000");
+  CHECK(scalar_type(*root.find("b")) == ScalarType::Bool);
+  CHECK(scalar_type(*root.find("y")) == ScalarType::String);
+  CHECK(root.find("n")->is_null());
+  CHECK(root.find("s")->is_scalar());
+}
+
+TEST_CASE("yaml: deep nesting is refused", "[yaml]") {
+  std::string deep(300, '[');
+  deep += std::string(300, ']');
+  YamlLimits limits;
+  limits.max_depth = 100;
+  Finding err = parse_error("a: " + deep + "\n", limits);
+  CHECK(err.message.find("nesting") != std::string::npos);
+}
