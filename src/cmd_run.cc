@@ -105,10 +105,20 @@ int run_all(const Options& o, const std::optional<Repository>& repo) {
 }
 
 int run_pre_push(const Options& o, const Repository& repo) {
-  std::string input(std::istreambuf_iterator<char>(std::cin), {});
   std::vector<PushedRef> refs;
   std::string err;
-  if (!parse_pre_push(input, &refs, &err)) return usage_error("pre-push: malformed input on stdin, " + err);
+  // The pre-commit framework consumes git's stdin and passes the pushed commit
+  // in PRE_COMMIT_TO_REF (with PRE_COMMIT_LOCAL_BRANCH) instead.
+  const char* framework_to = std::getenv("PRE_COMMIT_TO_REF");
+  if (framework_to && *framework_to) {
+    std::optional<git_oid> id = repo.resolve_commit(framework_to, &err);
+    if (!id) return usage_error("pre-push: PRE_COMMIT_TO_REF: " + err);
+    const char* branch = std::getenv("PRE_COMMIT_LOCAL_BRANCH");
+    refs.push_back(PushedRef{branch && *branch ? branch : framework_to, oid_hex(*id), "", ""});
+  } else {
+    std::string input(std::istreambuf_iterator<char>(std::cin), {});
+    if (!parse_pre_push(input, &refs, &err)) return usage_error("pre-push: malformed input on stdin, " + err);
+  }
   Report report;
   report.mode = "push";
   report.source = "push";

@@ -75,7 +75,9 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
   int failed = report.failed();
   const char* bar = "════════════════════════════════════════";
   out << "\n" << bar << "\n";
-  if (failed == 0)
+  if (report.rows.size() == static_cast<size_t>(report.skipped()))
+    out << "  " << c.green << c.bold << "NO CHECK TO RUN ✅" << c.reset << "\n";
+  else if (failed == 0)
     out << "  " << c.green << c.bold << "ALL " << report.passed() << (report.passed() == 1 ? " CHECK" : " CHECKS")
         << " PASSED ✅" << c.reset << "\n";
   else

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs what smokehook needs from Debian 12's packages: to build it, and
+# (with --tests) to run its test suite. Skips apt when everything is there.
+set -eu
+
+packages="build-essential cmake pkg-config git ca-certificates
+  libgit2-dev libyaml-cpp-dev libre2-dev libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev"
+if [ "${1:-}" = "--tests" ]; then
+  packages="$packages catch2 python3 pre-commit"
+fi
+
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "smokehook: installing Debian packages:$missing"
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
