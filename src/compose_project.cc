@@ -62,8 +62,8 @@ class Loader {
       p_->errors.push_back(Finding{"", 0, 0, "no compose file given"});
       return;
     }
-    std::string dir = dirname(spec.files[0]);
-    load_env(dir);
+    project_dir_ = dirname(spec.files[0]);
+    load_env(project_dir_);
     auto lookup = lookup_fn();
     p_->active_profiles = spec.profiles;
     if (p_->active_profiles.empty())
@@ -205,7 +205,7 @@ class Loader {
     }
     base = *found;
     if (!extend_service(base, base_name, base_file, *base_doc, lookup, chain)) return false;
-    if (base_file != file) rebase_paths(base, dirname(base_file), dirname(file));
+    if (base_file != file) rebase_paths(base, dirname(base_file), project_dir_);
     Node overlay = svc;
     overlay.erase("extends");
     Node wrapped_base = Node::mapping(), wrapped_over = Node::mapping();
@@ -271,7 +271,11 @@ class Loader {
       Loader sub_loader(ctx_, &sub);
       sub_loader.include_stack_ = include_stack_;
       sub_loader.include_stack_.push_back(file);
-      sub_loader.run_include(paths);
+      const Node* project_directory = item.is_map() ? item.find("project_directory") : nullptr;
+      std::string sub_dir = project_directory ? join_path(dirname(file), project_directory->text) : dirname(paths[0]);
+      sub_loader.run_include(paths, sub_dir);
+      if (Node* sub_services = sub.model.find("services"))
+        for (auto& svc : sub_services->entries) rebase_paths(svc.value, sub_dir, project_dir_);
       for (auto& in : sub.inputs) add_input(in);
       for (auto& w : sub.warnings) p_->warnings.push_back(w);
       if (!sub.errors.empty()) {
@@ -300,12 +304,10 @@ class Loader {
     return true;
   }
 
-  void run_include(const std::vector<std::string>& files) {
+  void run_include(const std::vector<std::string>& files, const std::string& project_dir) {
     include_stack_.push_back(files[0]);
-    ProjectSpec spec;
-    spec.files = files;
-    std::string dir = dirname(files[0]);
-    load_env(dir);
+    project_dir_ = project_dir;
+    load_env(project_dir_);
     auto lookup = lookup_fn();
     p_->model = Node::mapping();
     for (const auto& f : files)
@@ -317,6 +319,7 @@ class Loader {
   const ComposeContext& ctx_;
   Project* p_;
   EnvVars dotenv_;
+  std::string project_dir_;  // relative paths resolve here (the first file's folder)
   std::vector<std::string> include_stack_;
 };
 
@@ -368,7 +371,7 @@ void Loader::check_consistency() {
         bool required = true;
         if (f.is_map())
           if (const Node* r = f.find("required")) required = scalar_bool(*r).value_or(true);
-        std::string full = join_path(f.file ? dirname(*f.file) : "", path);
+        std::string full = join_path(project_dir_, path);  // relative to the project, as in compose
         add_input(full);
         bool found = ctx_.source->exists(full) || (ctx_.fallback && ctx_.fallback->exists(full));
         if (found || !required) continue;

@@ -289,11 +289,13 @@ class Validator {
         }
         return;
       case NodeKind::Sequence:
-        if (!(s->accept & kSeq) || !s->items) return fail(n, path, s);
+        if (!(s->accept & kSeq)) return fail(n, path, s);
+        if (!s->items) return;  // free-form
         for (size_t i = 0; i < n.items.size(); ++i) validate(n.items[i], s->items, path + "[" + std::to_string(i) + "]");
         return;
       case NodeKind::Mapping:
         if (!(s->accept & kMap)) return fail(n, path, s);
+        if (!s->values && s->fields.empty()) return;  // free-form (develop, ipam.config, ...)
         for (const auto& e : n.entries) {
           std::string child = path.empty() ? e.key : path + "." + e.key;
           if (s->values) {

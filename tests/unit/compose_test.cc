@@ -289,3 +289,30 @@ TEST_CASE("the model reads dependencies, mounts and commands in long form", "[co
   CHECK(m[1].type == "bind");
   CHECK((m[2].type == "volume" && m[2].source.empty()));
 }
+
+TEST_CASE("paths: relative to the project folder; extends and include rebase theirs", "[compose][paths]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"p/c.yml", "services:\n  s:\n    extends: {file: sub/base.yml, service: b}\n"},
+      {"p/sub/base.yml", "services:\n  b:\n    image: b\n    env_file: [base.env]\n"},
+      {"p/sub/base.env", "A=1\n"},
+      {"p/i.yml", "include:\n  - path: lib/svc.yml\n    project_directory: other\nservices: {}\n"},
+      {"p/lib/svc.yml", "services:\n  t:\n    image: t\n    env_file: t.env\n"},
+      {"p/other/t.env", "B=2\n"},
+      {"p/o.yml", "services:\n  s:\n    image: a\n    env_file: o.env\n"},
+      {"p/overlays/o2.yml", "services:\n  s:\n    env_file: o.env\n"},
+      {"p/o.env", "C=3\n"}});
+  CHECK(load(src, {"p/c.yml"}).valid());
+  CHECK(load(src, {"p/i.yml"}).valid());
+  // An overlay in another folder still resolves relative to the project (the first file's folder).
+  CHECK(load(src, {"p/o.yml", "p/overlays/o2.yml"}).valid());
+}
+
+TEST_CASE("schema: free-form objects (ipam.config, develop) accept any keys", "[compose][validation]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"c.yml",
+       "services:\n  s:\n    image: a\n    develop: {watch: [{path: ., action: sync, target: /app}]}\n"
+       "networks:\n  n:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n          gateway: 10.0.0.1\n"}});
+  Project p = load(src, {"c.yml"});
+  INFO(errors(p));
+  CHECK(p.valid());
+}
