@@ -186,6 +186,18 @@ json service_json(const Project& project, const Node& svc) {
 
 }  // namespace
 
+// docker compose config prints a literal '$' as "$$", so that its output loads again as it was.
+void escape_dollars(json& j) {
+  if (j.is_string()) {
+    std::string s = j.get<std::string>(), out;
+    if (s.find('$') == std::string::npos) return;
+    for (char c : s) out += c == '$' ? std::string("$$") : std::string(1, c);
+    j = out;
+  } else if (j.is_structured()) {
+    for (auto& item : j) escape_dollars(item);
+  }
+}
+
 json project_json(const Project& project, const std::string& name) {
   json out = json::object();
   out["name"] = name;
@@ -196,6 +208,7 @@ json project_json(const Project& project, const std::string& name) {
   out["services"] = services;
   for (const char* section : {"networks", "volumes", "secrets", "configs"})
     if (const Node* n = project.model.find(section)) out[section] = plain_json(*n);
+  escape_dollars(out);
   return out;
 }
 

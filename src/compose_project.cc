@@ -75,7 +75,9 @@ class Loader {
       if (!load_file(file, lookup, &p_->model)) return;
     }
     if (!p_->model.find("services")) p_->model.set("services", Node::mapping());
+    add_implicit_dependencies();
     check_consistency();
+    if (p_->valid()) resolve_environment(lookup);
   }
 
  private:
@@ -315,6 +317,97 @@ class Loader {
   }
 
   void check_consistency();
+
+  // links, volumes_from and network_mode/ipc/pid "service:X" make a service
+  // depend on another, as compose records them in depends_on.
+  void add_implicit_dependencies() {
+    Node* services = p_->model.find("services");
+    if (!services || !services->is_map()) return;
+    for (auto& e : services->entries) {
+      Node& svc = e.value;
+      if (!svc.is_map()) continue;
+      std::vector<const Node*> refs;
+      std::vector<std::string> names;
+      auto add = [&](const std::string& name, const Node& where) {
+        if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) return;
+        names.push_back(name);
+        refs.push_back(&where);
+      };
+      for (const char* key : {"links", "volumes_from"})
+        if (const Node* list = svc.find(key); list && list->is_seq())
+          for (const Node& item : list->items) {
+            if (starts_with(item.text, "container:")) continue;
+            add(item.text.substr(0, item.text.find(':')), item);
+          }
+      for (const char* key : {"network_mode", "ipc", "pid"})
+        if (const Node* mode = svc.find(key); mode && starts_with(mode->text, "service:")) add(mode->text.substr(8), *mode);
+      if (names.empty()) continue;
+      Node* deps = svc.find("depends_on");
+      if (!deps || !deps->is_map()) {
+        Node fresh = Node::mapping();
+        located_at(fresh, svc);
+        deps = &svc.set("depends_on", std::move(fresh));
+      }
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (deps->find(names[i])) continue;
+        Node entry = Node::mapping();
+        located_at(entry, *refs[i]);
+        Node condition = Node::scalar("service_started");
+        located_at(condition, *refs[i]);
+        Node required = Node::scalar("true", true);
+        located_at(required, *refs[i]);
+        entry.set("condition", std::move(condition));
+        entry.set("required", std::move(required));
+        deps->set(names[i], std::move(entry));
+        deps->entries.back().line = refs[i]->line;
+        deps->entries.back().column = refs[i]->column;
+      }
+    }
+  }
+
+  static void located_at(Node& n, const Node& where) {
+    n.file = where.file;
+    n.line = where.line;
+    n.column = where.column;
+  }
+
+  // As docker compose does: env_file variables, then `environment` on top; a
+  // bare `- NAME` takes its value from the environment or .env when set there.
+  void resolve_environment(const VariableLookup& lookup) {
+    Node* services = p_->model.find("services");
+    for (auto& e : services->entries) {
+      Node& svc = e.value;
+      if (!p_->enabled(svc)) continue;
+      Node merged = Node::mapping();
+      if (const Node* files = svc.find("env_file"); files && files->is_seq()) {
+        for (const Node& f : files->items) {
+          std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;
+          std::string full = join_path(project_dir_, path), text, err;
+          if (read_local(full, &text, &err) != ReadStatus::Ok) continue;
+          EnvVars vars;
+          Finding bad;
+          if (!parse_dotenv(text, full, lookup, &vars, &bad)) {
+            p_->errors.push_back(bad);
+            continue;
+          }
+          for (auto& [k, v] : vars) {
+            Node value = Node::scalar(v);
+            value.file = f.file, value.line = f.line, value.column = f.column;
+            merged.set(k, std::move(value));
+          }
+        }
+      }
+      if (Node* env = svc.find("environment"); env && env->is_map()) {
+        for (auto& ev : env->entries) {
+          Node value = ev.value;
+          if (value.is_null())
+            if (auto v = lookup(ev.key)) value = Node::scalar(*v), value.file = ev.value.file, value.line = ev.line;
+          merged.set(ev.key, std::move(value));
+        }
+      }
+      if (!merged.entries.empty()) svc.set("environment", std::move(merged));
+    }
+  }
 
   const ComposeContext& ctx_;
   Project* p_;

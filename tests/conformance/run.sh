@@ -35,7 +35,7 @@ if [ -z "$verdicts" ]; then
   echo "reference: $("$compose" version 2>/dev/null | head -1)"
 fi
 
-agree=0 total=0
+agree=0 total=0 models=0 models_equal=0
 while IFS= read -r -d '' file; do
   rel=${file#"$dir"/}
   if [ -n "$verdicts" ]; then
@@ -52,9 +52,23 @@ while IFS= read -r -d '' file; do
   total=$((total + 1))
   if [ "$got" = "$want" ]; then
     agree=$((agree + 1))
+    if [ -z "$verdicts" ] && [ "$got" = 0 ]; then  # both valid: compare the merged models
+      models=$((models + 1))
+      (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" -p x -f "$(basename "$file")" config \
+        --format json >/tmp/smokehook-ref.json 2>/dev/null)
+      (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$smokehook" compose -f "$(basename "$file")" \
+        --format json >/tmp/smokehook-ours.json 2>/dev/null)
+      if diffs=$(python3 "$(dirname "$0")/compare_models.py" /tmp/smokehook-ref.json /tmp/smokehook-ours.json); then
+        models_equal=$((models_equal + 1))
+      else
+        echo "MODEL $rel:"
+        echo "$diffs" | head -5
+      fi
+    fi
   else
     echo "DISAGREE $rel: docker compose $want, smokehook $got: $(head -1 /tmp/smokehook-conformance.err)"
   fi
 done < <(find "$dir" -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 | sort -z)
 echo "agreement: $agree of $total files"
+[ -n "$verdicts" ] || echo "merged models equal (services, depends_on, named volumes, command, image, environment): $models_equal of $models valid files"
 [ "$agree" = "$total" ]

@@ -131,7 +131,8 @@ TEST_CASE("interpolation: environment over .env, defaults, $$, and values stay s
   REQUIRE(p.valid());
   auto s = model(p)["services"]["s"];
   CHECK(s["image"] == "from-env:1.0");
-  CHECK(s["environment"]["COST"] == "$5");
+  CHECK(p.service("s")->find("environment")->find("COST")->text == "$5");
+  CHECK(s["environment"]["COST"] == "$$5");  // printed as docker compose config prints it
   CHECK(s["environment"]["MODE"] == "");
   CHECK(s["environment"]["PERMS"] == "493");
   CHECK(s["environment"]["BIG"] == "1000");
@@ -269,6 +270,33 @@ TEST_CASE("env_file: missing is an error, unless optional or ignored by git", "[
   Project ignored = load(src, {"c.yml"});
   CHECK(ignored.valid());
   CHECK_FALSE(ignored.warnings.empty());
+}
+
+TEST_CASE("implicit dependencies: links, volumes_from, network_mode service:", "[compose][model]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"c.yml",
+       "services:\n  db: {image: db}\n  a: {image: a, links: ['db:database']}\n"
+       "  b: {image: b, network_mode: 'service:db', volumes_from: ['a:ro']}\n"},
+      {"bad.yml", "services:\n  a: {image: a, links: [nope]}\n"}});
+  Project p = load(src, {"c.yml"});
+  REQUIRE(p.valid());
+  auto m = model(p)["services"];
+  CHECK(m["a"]["depends_on"].contains("db"));
+  CHECK(m["b"]["depends_on"].contains("db"));
+  CHECK(m["b"]["depends_on"].contains("a"));
+  Project bad = load(src, {"bad.yml"});
+  REQUIRE_FALSE(bad.valid());
+  CHECK(bad.errors[0].message.find("undefined service 'nope'") != std::string::npos);
+}
+
+TEST_CASE("environment: env_file first, environment on top, bare names from the environment", "[compose][model]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"c.yml", "services:\n  s:\n    image: a\n    env_file: [app.env]\n    environment: [B=explicit, FROM_SHELL]\n"},
+      {"app.env", "A=from-file\nB=from-file\n"}});
+  Project p = load(src, {"c.yml"}, {}, {{"FROM_SHELL", "shell"}});
+  REQUIRE(p.valid());
+  CHECK(model(p)["services"]["s"]["environment"] ==
+        nlohmann::ordered_json({{"A", "from-file"}, {"B", "explicit"}, {"FROM_SHELL", "shell"}}));
 }
 
 TEST_CASE("the model reads dependencies, mounts and commands in long form", "[compose][model]") {

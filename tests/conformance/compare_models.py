@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Compares two merged compose models (docker compose config --format json,
+smokehook compose --format json) on what the checks rely on: the enabled
+services, and per service depends_on (condition, required), named volumes,
+command, image and environment. Prints the differences; exit 1 if any."""
+import json
+import sys
+
+
+def named_volumes(svc):
+    return sorted((v.get("source"), v.get("target")) for v in svc.get("volumes", []) if v.get("type") == "volume")
+
+
+def view(model):
+    out = {}
+    for name, svc in model.get("services", {}).items():
+        out[name] = {
+            "depends_on": {k: (v.get("condition"), v.get("required", True)) for k, v in svc.get("depends_on", {}).items()},
+            "volumes": named_volumes(svc),
+            "command": svc.get("command"),
+            "image": svc.get("image"),
+            "environment": svc.get("environment") or {},
+        }
+    return out
+
+
+def main():
+    ref, ours = (view(json.load(open(p))) for p in sys.argv[1:3])
+    diffs = []
+    if sorted(ref) != sorted(ours):
+        diffs.append(f"services: reference {sorted(ref)}, smokehook {sorted(ours)}")
+    for name in sorted(set(ref) & set(ours)):
+        for field in ref[name]:
+            if ref[name][field] != ours[name][field]:
+                diffs.append(f"{name}.{field}: reference {ref[name][field]!r}, smokehook {ours[name][field]!r}")
+    for d in diffs:
+        print("  " + d)
+    return 1 if diffs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
