@@ -1,7 +1,9 @@
 // Running the checks: staged (pre-commit), --all (working tree or --rev) and
 // pre-push (each pushed tip's tree).
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <deque>
 #include <iostream>
@@ -53,6 +55,26 @@ int finish(const Options& o, const Report& report) {
   return report.failed() > 0 ? 1 : 0;
 }
 
+// Runs a configuration's live.up / live.down command; its output goes to
+// stderr so that stdout stays the report.
+bool run_live_command(const char* what, const std::string& command) {
+  if (command.empty()) return true;
+  std::cerr << "smokehook: live." << what << ": " << command << "\n";
+  std::cerr.flush();
+  std::cout.flush();
+  int status = std::system(("exec 1>&2; " + command).c_str());
+  if (status == 0) return true;
+  usage_error(std::string("live.") + what + " failed (status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + "): " + command);
+  return false;
+}
+
+bool wants_live(const Config& config, const Selection& sel) {
+  if (!sel.live) return false;
+  for (const auto& c : config.checks)
+    if (c->live && (sel.only.empty() || std::find(sel.only.begin(), sel.only.end(), c->id) != sel.only.end())) return true;
+  return false;
+}
+
 int run_staged(const Options& o, const Repository& repo) {
   if (repo.bare()) return usage_error("a bare repository has no index to check; use --all --rev REV");
   std::string err;
@@ -100,7 +122,13 @@ int run_all(const Options& o, const std::optional<Repository>& repo) {
   if (!load_config(o, source, &config) || !validate_only(o, config)) return 2;
   RunContext ctx(source, &source, process_environment());
   report.source = "worktree";
+  bool live = wants_live(config, sel);
+  if (live && !run_live_command("up", config.live_up)) {
+    run_live_command("down", config.live_down);
+    return 2;
+  }
   run_checks(config, ctx, sel, "", "", &report);
+  if (live && !run_live_command("down", config.live_down)) return 2;
   return finish(o, report);
 }
 

@@ -149,11 +149,30 @@ bool parse_config(std::string_view text, const std::string& file, Config* out, F
   }
   const Node& root = docs[0];
   for (const auto& e : root.entries) {
-    if (e.key == "version" || e.key == "checks") continue;
+    if (e.key == "version" || e.key == "checks" || e.key == "live") continue;
     std::string msg = "unknown key '" + e.key + "' at the top level";
-    if (auto near = closest_match(e.key, {"version", "checks"})) msg += " (did you mean '" + *near + "'?)";
+    if (auto near = closest_match(e.key, {"version", "checks", "live"})) msg += " (did you mean '" + *near + "'?)";
     *err = e.at(root, msg);
     return false;
+  }
+  if (const Node* live = root.find("live")) {
+    if (!live->is_map()) {
+      *err = live->at("'live' must be a mapping with 'up' and/or 'down'");
+      return false;
+    }
+    for (const auto& e : live->entries) {
+      if (e.key != "up" && e.key != "down") {
+        std::string msg = "unknown key '" + e.key + "' in live";
+        if (auto near = closest_match(e.key, {"up", "down"})) msg += " (did you mean '" + *near + "'?)";
+        *err = e.at(*live, msg);
+        return false;
+      }
+      if (!e.value.is_scalar()) {
+        *err = e.value.at("'live." + e.key + "' must be a shell command");
+        return false;
+      }
+      (e.key == "up" ? out->live_up : out->live_down) = e.value.text;
+    }
   }
   const Node* version = root.find("version");
   if (!version) {

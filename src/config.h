@@ -3,6 +3,9 @@
 //
 //   version: 1
 //   checks:
+//   live:                         # optional: around the live checks, with --full
+//     up: docker compose up -d --wait
+//     down: docker compose down
 //     - id: compose.base          # unique
 //       kind: compose-valid       # see the kinds table in config.cc
 //       title: ...                # optional; the report's line
@@ -28,6 +31,9 @@ namespace smokehook {
 struct Config {
   std::string path;  // as named in errors; empty for the built-in default
   CheckList checks;
+  // Optional shell commands around the live checks (--all --full only), e.g.
+  // `docker compose up -d --wait` and `docker compose down`.
+  std::string live_up, live_down;
 };
 
 // Parses configuration text; `file` names it in errors. On error fills `err`

@@ -18,7 +18,6 @@ void report_sarif(const Report& report, std::ostream& out) {
     if (index == rule_ids.size()) {
       rule_ids.push_back(c.id);
       rules.push_back({{"id", c.id},
-                       {"name", c.id},
                        {"shortDescription", {{"text", c.title}}},
                        {"fullDescription", {{"text", c.title + " (smokehook check of kind " + c.kind + ")"}}},
                        {"help", {{"text", "Configured in .smokehook.yml (or the built-in default) as check '" + c.id +
