@@ -145,7 +145,9 @@ class Converter {
     std::unordered_map<std::string, int> seen;  // key -> line of first occurrence
     std::vector<YAML::Node> merge_holders;
     for (auto it = in.begin(); it != in.end(); ++it) {
-      const YAML::Node& k = it->first;
+      // By value: it->first lives in a temporary proxy (a reference would dangle).
+      const YAML::Node k = it->first;
+      const YAML::Node value = it->second;
       if (!k.IsScalar() && !k.IsNull()) {
         *err = located(k, "mapping keys must be strings, not " +
                               std::string(k.IsMap() ? "a mapping" : "a list"));
@@ -153,7 +155,7 @@ class Converter {
       }
       std::string key = k.IsScalar() ? k.Scalar() : std::string();
       if (k.Tag() == "?" && key == "<<") {
-        merge_holders.push_back(it->second);
+        merge_holders.push_back(value);
         continue;
       }
       auto [pos, inserted] = seen.emplace(key, k.Mark().line + 1);
@@ -166,7 +168,7 @@ class Converter {
       e.line = k.Mark().line + 1;
       e.column = k.Mark().column + 1;
       out->entries.push_back(std::move(e));
-      if (!convert(it->second, &out->entries.back().value, err, depth + 1)) return false;
+      if (!convert(value, &out->entries.back().value, err, depth + 1)) return false;
       // A null value (`key:` with nothing after it) is located at its key.
       Node& v = out->entries.back().value;
       if (v.is_null() && v.tag.empty()) {
