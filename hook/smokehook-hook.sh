@@ -38,3 +38,10 @@ if [ "$hook" = pre-push ]; then
 else
   "$bin" --hook "$hook"
 fi
+status=$?
+# Killed or crashed: the commit or push is blocked, and says so.
+if [ "$status" -gt 128 ]; then
+  echo "smokehook: the $hook check was interrupted (signal $((status - 128))); nothing was let through." >&2
+  echo "smokehook: run it again, or bypass it once with --no-verify." >&2
+fi
+exit "$status"

@@ -61,15 +61,16 @@ class Forbid : public Check {
     std::string text, err;
     for (const auto& path : candidates) {
       if (!selected(path)) continue;
+      // The size first: a huge file is skipped without being read.
+      if (auto size = ctx.source().size(path); size && *size > static_cast<uint64_t>(max_file_size)) {
+        ctx.warnings.push_back("warning: " + path + ": skipped by " + id + " (" + std::to_string(*size) +
+                               " bytes, more than max_file_size " + std::to_string(max_file_size) + ")");
+        continue;
+      }
       ReadStatus st = ctx.source().read(path, &text, &err);
       if (st == ReadStatus::NotFound) continue;
       if (st == ReadStatus::Error) {
         r.findings.push_back(Finding{path, 0, 0, "cannot read: " + err});
-        continue;
-      }
-      if (static_cast<long long>(text.size()) > max_file_size) {
-        ctx.warnings.push_back("warning: " + path + ": skipped by " + id + " (" + std::to_string(text.size()) +
-                               " bytes, more than max_file_size)");
         continue;
       }
       ++scanned;

@@ -1,6 +1,7 @@
 #include "compose_merge.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "compose_schema.h"
 #include "text.h"
@@ -198,26 +199,38 @@ void merge_mapping(Node& base, const Node& over, const std::string& path) {
       return;
     }
   }
+  // An index of the base's keys: a mapping with thousands of entries (services) stays linear.
+  std::unordered_map<std::string, size_t> index;
+  index.reserve(base.entries.size() + over.entries.size());
+  for (size_t i = 0; i < base.entries.size(); ++i) index.emplace(base.entries[i].key, i);
+  bool erased = false;
   for (const auto& e : over.entries) {
     std::string child = path.empty() ? e.key : path + "." + e.key;
     if (path == "services" || path == "services.*.ulimits") child = path + ".*";
     if (e.value.tag == "!reset") {
-      base.erase(e.key);
+      if (base.erase(e.key)) {
+        erased = true;
+        index.clear();
+        for (size_t i = 0; i < base.entries.size(); ++i) index.emplace(base.entries[i].key, i);
+      }
       continue;
     }
-    Node* existing = base.find(e.key);
-    if (!existing) {
+    auto found = index.find(e.key);
+    if (found == index.end()) {
       Entry c = e;
       c.value = clean(e.value);
+      index.emplace(c.key, base.entries.size());
       base.entries.push_back(std::move(c));
       continue;
     }
+    Node* existing = &base.entries[found->second].value;
     if (e.value.tag == "!override" || path == "services.*.ulimits") {
       *existing = clean(e.value);
       continue;
     }
     merge_node(*existing, e.value, child);
   }
+  (void)erased;
 }
 
 void merge_node(Node& base, const Node& over, const std::string& path) {

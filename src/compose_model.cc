@@ -202,9 +202,11 @@ json project_json(const Project& project, const std::string& name) {
   json out = json::object();
   out["name"] = name;
   json services = json::object();
+  // Keys are unique already: append instead of operator[], whose lookup is linear (thousands of services).
+  auto& members = services.get_ref<json::object_t&>();
   if (const Node* s = project.model.find("services"))
     for (const auto& e : s->entries)
-      if (project.enabled(e.value)) services[e.key] = service_json(project, e.value);
+      if (project.enabled(e.value)) members.emplace_back(e.key, service_json(project, e.value));
   out["services"] = services;
   for (const char* section : {"networks", "volumes", "secrets", "configs"})
     if (const Node* n = project.model.find(section)) out[section] = plain_json(*n);

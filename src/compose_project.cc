@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "compose_merge.h"
 #include "compose_model.h"
@@ -476,29 +477,34 @@ void Loader::check_consistency() {
     }
   }
   // Cycles, over every service (compose reports them whatever the profiles).
-  std::map<std::string, int> state;  // 0 new, 1 on the stack, 2 done
-  std::vector<std::string> stack;
-  std::function<bool(const std::string&)> visit = [&](const std::string& name) -> bool {
-    const Node* svc = services->find(name);
-    if (!svc) return true;
+  std::unordered_map<std::string_view, const Node*> by_name;
+  by_name.reserve(services->entries.size());
+  for (const auto& e : services->entries) by_name.emplace(e.key, &e.value);
+  // Names are views of the model's own keys, which outlive this function's maps.
+  std::unordered_map<std::string_view, int> state;  // absent: new, 1 on the stack, 2 done
+  std::vector<std::string_view> stack;
+  std::function<bool(std::string_view, const Node&)> visit = [&](std::string_view name, const Node& svc) -> bool {
     state[name] = 1;
     stack.push_back(name);
-    for (const Dependency& d : dependencies(*svc)) {
-      if (state[d.service] == 1) {
+    for (const Dependency& d : dependencies(svc)) {
+      auto target = by_name.find(d.service);
+      if (target == by_name.end()) continue;  // undefined: reported above
+      auto st = state.find(target->first);
+      if (st != state.end() && st->second == 1) {
         std::string path;
         auto from = std::find(stack.begin(), stack.end(), d.service);
-        for (auto it = from; it != stack.end(); ++it) path += *it + " -> ";
+        for (auto it = from; it != stack.end(); ++it) path += std::string(*it) + " -> ";
         p_->errors.push_back(d.at("dependency cycle detected: " + path + d.service));
         return false;
       }
-      if (state[d.service] == 0 && !visit(d.service)) return false;
+      if (st == state.end() && !visit(target->first, *target->second)) return false;
     }
     stack.pop_back();
     state[name] = 2;
     return true;
   };
   for (const auto& e : services->entries)
-    if (state[e.key] == 0 && !visit(e.key)) break;
+    if (!state.count(e.key) && !visit(e.key, e.value)) break;
 }
 
 }  // namespace

@@ -66,6 +66,12 @@ bool DiskSource::exists(std::string_view path) const {
   return ::lstat(full(path).c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
+std::optional<uint64_t> DiskSource::size(std::string_view path) const {
+  struct stat st;
+  if (::lstat(full(path).c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return std::nullopt;
+  return static_cast<uint64_t>(st.st_size);
+}
+
 bool DiskSource::ignored(std::string_view path) const {
   if (!repo_) return false;
   int ignored = 0;

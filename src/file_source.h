@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,8 @@ class FileSource {
   // git stores it; a link is never followed. On Error, `err` says why.
   virtual ReadStatus read(std::string_view path, std::string* content, std::string* err) const = 0;
   virtual bool exists(std::string_view path) const = 0;
+  // The size in bytes without reading the content; nullopt when unknown or absent.
+  virtual std::optional<uint64_t> size(std::string_view path) const = 0;
   // Every file this source holds, sorted. Computed on first use.
   virtual const std::vector<std::string>& paths() const = 0;
   // Whether git ignores `path` (a local file by design, such as `.env`).
@@ -46,6 +49,11 @@ class MemorySource : public FileSource {
 
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
   bool exists(std::string_view path) const override { return files_.count(std::string(path)) > 0; }
+  std::optional<uint64_t> size(std::string_view path) const override {
+    auto it = files_.find(std::string(path));
+    if (it == files_.end()) return std::nullopt;
+    return it->second.size();
+  }
   const std::vector<std::string>& paths() const override;
   bool ignored(std::string_view path) const override;
   std::string name() const override { return "memory"; }
@@ -70,6 +78,7 @@ class DiskSource : public FileSource {
   DiskSource(std::string root, const Repository* repo);
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
   bool exists(std::string_view path) const override;
+  std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
   bool ignored(std::string_view path) const override;
   std::string name() const override { return "worktree"; }

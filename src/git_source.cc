@@ -25,6 +25,23 @@ ReadStatus read_blob(const Repository& repo, const git_oid& id, std::string* con
   return ReadStatus::Ok;
 }
 
+// The object's size from its header: no inflating of a large blob.
+std::optional<uint64_t> blob_size(const Repository& repo, const git_oid& id) {
+  git_odb* raw = nullptr;
+  if (git_repository_odb(&raw, repo.get()) < 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  OdbPtr odb(raw);
+  size_t len = 0;
+  git_object_t type;
+  if (git_odb_read_header(&len, &type, odb.get(), &id) < 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  return static_cast<uint64_t>(len);
+}
+
 bool path_ignored(const Repository& repo, std::string_view path) {
   if (repo.bare()) return false;
   int ignored = 0;
@@ -59,6 +76,17 @@ bool TreeSource::exists(std::string_view path) const {
   }
   TreeEntryPtr entry(raw);
   return is_file_mode(git_tree_entry_filemode(entry.get()));
+}
+
+std::optional<uint64_t> TreeSource::size(std::string_view path) const {
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree_.get(), std::string(path).c_str()) < 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  TreeEntryPtr entry(raw);
+  if (!is_file_mode(git_tree_entry_filemode(entry.get()))) return std::nullopt;
+  return blob_size(repo_, *git_tree_entry_id(entry.get()));
 }
 
 const std::vector<std::string>& TreeSource::paths() const {
@@ -102,6 +130,12 @@ ReadStatus IndexSource::read(std::string_view path, std::string* content, std::s
 }
 
 bool IndexSource::exists(std::string_view path) const { return entry(path) != nullptr; }
+
+std::optional<uint64_t> IndexSource::size(std::string_view path) const {
+  const git_index_entry* e = entry(path);
+  if (!e) return std::nullopt;
+  return blob_size(repo_, e->id);
+}
 
 const std::vector<std::string>& IndexSource::paths() const {
   std::call_once(listed_, [this] {

@@ -18,6 +18,7 @@ class TreeSource : public FileSource {
   TreeSource(const Repository& repo, TreePtr tree, std::string label);
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
   bool exists(std::string_view path) const override;
+  std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
   bool ignored(std::string_view path) const override;
   std::string name() const override { return label_; }
@@ -37,6 +38,7 @@ class IndexSource : public FileSource {
   static std::unique_ptr<IndexSource> open(const Repository& repo, const std::string& index_path, std::string* err);
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
   bool exists(std::string_view path) const override;
+  std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
   bool ignored(std::string_view path) const override;
   std::string name() const override { return "index"; }

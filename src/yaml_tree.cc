@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <deque>
@@ -255,14 +256,37 @@ bool find_unclosed_flow(std::string_view text, int err_line, int* line, int* col
 std::string yaml_cpp_message(const YAML::Exception& e) {
   std::string msg = e.msg;
   if (msg.empty()) msg = e.what();
+  if (msg == "bad file") msg = "nested too deeply to parse";  // yaml-cpp's depth guard
   return msg;
 }
 
 }  // namespace
 
+// go-yaml (so docker compose) refuses text that is not UTF-8; yaml-cpp takes it.
+// Returns the offset of the first invalid byte, or npos.
+size_t invalid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 99;
+    if (n == 99 || (n > 0 && c < 0xC2 && n == 1) || i + n >= s.size() + (n == 0 ? 1 : 0)) return i;
+    for (size_t k = 1; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
 bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>* docs, Finding* err,
                 const YamlLimits& limits) {
   const std::string* name = intern_path(file);
+  if (size_t bad = invalid_utf8(text); bad != std::string_view::npos) {
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    int column = static_cast<int>(bad - (line_start == std::string_view::npos || bad == 0 ? 0 : line_start + 1)) + 1;
+    *err = Finding{*name, line, column, "not valid UTF-8 (YAML files must be UTF-8)"};
+    return false;
+  }
   std::vector<YAML::Node> raw;
   try {
     raw = YAML::LoadAll(std::string(text));
