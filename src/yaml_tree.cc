@@ -1,12 +1,16 @@
 #include "yaml_tree.h"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <deque>
 #include <mutex>
+#include <sstream>
 #include <unordered_map>
 
 #include "text.h"
@@ -91,125 +95,200 @@ namespace {
 
 bool is_null_text(std::string_view t) { return t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL"; }
 
-class Converter {
+// Builds our tree straight from yaml-cpp's parse events: no yaml-cpp node
+// graph (faster, less memory), aliases copied under a node budget, merge keys
+// and duplicate keys handled as compose wants them.
+class TreeBuilder : public YAML::EventHandler {
  public:
-  Converter(const std::string* file, const YamlLimits& limits) : file_(file), limits_(limits) {}
+  struct Failure {
+    Finding finding;
+  };
 
-  bool convert(const YAML::Node& in, Node* out, Finding* err, int depth = 0) {
-    if (++count_ > limits_.max_nodes) {
-      *err = located(in, "document too large after alias expansion (more than " +
-                             std::to_string(limits_.max_nodes) + " nodes): an alias bomb?");
-      return false;
-    }
-    if (depth > limits_.max_depth) {
-      *err = located(in, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
-      return false;
-    }
-    out->file = file_;
-    out->line = in.Mark().line + 1;
-    out->column = in.Mark().column + 1;
-    const std::string& tag = in.Tag();
-    if (tag != "?" && tag != "!") out->tag = tag;
-    switch (in.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        out->kind = NodeKind::Null;
-        return true;
-      case YAML::NodeType::Scalar:
-        out->kind = NodeKind::Scalar;
-        out->text = in.Scalar();
-        out->plain = tag == "?";
-        if (out->plain && is_null_text(out->text)) out->kind = NodeKind::Null;
-        return true;
-      case YAML::NodeType::Sequence:
-        out->kind = NodeKind::Sequence;
-        out->items.reserve(in.size());
-        for (const auto& item : in) {
-          out->items.emplace_back();
-          if (!convert(item, &out->items.back(), err, depth + 1)) return false;
-        }
-        return true;
-      case YAML::NodeType::Map:
-        out->kind = NodeKind::Mapping;
-        return convert_map(in, out, err, depth);
-    }
-    return true;
+  TreeBuilder(const std::string* file, const YamlLimits& limits) : file_(file), limits_(limits) {}
+
+  // Per document.
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    stack_.clear();
+    root_ = Node();
+    has_root_ = false;
+    start_ = mark;
   }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Node n = located(mark);
+    n.kind = NodeKind::Null;
+    finish(std::move(n), anchor);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) fail(mark, "unknown alias");
+    count(it->second, mark);
+    add(Node(it->second), mark);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Node n = located(mark);
+    n.kind = NodeKind::Scalar;
+    n.text = value;
+    n.plain = tag == "?";
+    if (tag != "?" && tag != "!") n.tag = tag;
+    if (n.plain && is_null_text(n.text)) n.kind = NodeKind::Null;
+    finish(std::move(n), anchor);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, NodeKind::Sequence);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, NodeKind::Mapping);
+  }
+  void OnMapEnd() override { close(); }
+
+  bool has_root() const { return has_root_; }
+  Node take_root() { return std::move(root_); }
+  const YAML::Mark& start() const { return start_; }
 
  private:
-  Finding located(const YAML::Node& n, std::string message) const {
-    return Finding{*file_, n.Mark().line + 1, n.Mark().column + 1, std::move(message)};
+  struct Frame {
+    Node node;
+    YAML::anchor_t anchor = 0;
+    bool have_key = false;
+    Entry key;
+    bool key_is_merge = false;
+    std::vector<Node> merge_sources;
+    std::unordered_map<std::string, int> seen;  // key -> line of first occurrence
+  };
+
+  Node located(const YAML::Mark& mark) const {
+    Node n;
+    n.file = file_;
+    n.line = mark.line + 1;
+    n.column = mark.column + 1;
+    return n;
   }
 
-  bool convert_map(const YAML::Node& in, Node* out, Finding* err, int depth) {
-    std::vector<const YAML::Node*> merge_sources;
-    std::unordered_map<std::string, int> seen;  // key -> line of first occurrence
-    std::vector<YAML::Node> merge_holders;
-    for (auto it = in.begin(); it != in.end(); ++it) {
-      // By value: it->first lives in a temporary proxy (a reference would dangle).
-      const YAML::Node k = it->first;
-      const YAML::Node value = it->second;
-      if (!k.IsScalar() && !k.IsNull()) {
-        *err = located(k, "mapping keys must be strings, not " +
-                              std::string(k.IsMap() ? "a mapping" : "a list"));
-        return false;
-      }
-      std::string key = k.IsScalar() ? k.Scalar() : std::string();
-      if (k.Tag() == "?" && key == "<<") {
-        merge_holders.push_back(value);
-        continue;
-      }
-      auto [pos, inserted] = seen.emplace(key, k.Mark().line + 1);
-      if (!inserted) {
-        *err = located(k, "duplicate key '" + key + "' (first defined at line " + std::to_string(pos->second) + ")");
-        return false;
-      }
-      Entry e;
-      e.key = std::move(key);
-      e.line = k.Mark().line + 1;
-      e.column = k.Mark().column + 1;
-      out->entries.push_back(std::move(e));
-      if (!convert(value, &out->entries.back().value, err, depth + 1)) return false;
-      // A null value (`key:` with nothing after it) is located at its key.
-      Node& v = out->entries.back().value;
-      if (v.is_null() && v.tag.empty()) {
-        v.line = out->entries.back().line;
-        v.column = out->entries.back().column;
+  [[noreturn]] void fail(const YAML::Mark& mark, std::string message) const {
+    throw Failure{Finding{*file_, mark.line + 1, mark.column + 1, std::move(message)}};
+  }
+
+  // Counts a node about to be created (an alias copies a whole subtree).
+  void count(const Node& n, const YAML::Mark& mark) {
+    size_t nodes = 1;
+    std::vector<const Node*> todo{&n};
+    while (!todo.empty()) {
+      const Node* cur = todo.back();
+      todo.pop_back();
+      for (const auto& i : cur->items) todo.push_back(&i), ++nodes;
+      for (const auto& e : cur->entries) todo.push_back(&e.value), ++nodes;
+      if (count_ + nodes > limits_.max_nodes) break;
+    }
+    count_ += nodes;
+    if (count_ > limits_.max_nodes)
+      fail(mark, "document too large after alias expansion (more than " + std::to_string(limits_.max_nodes) +
+                     " nodes): an alias bomb?");
+  }
+
+  void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, NodeKind kind) {
+    if (static_cast<int>(stack_.size()) >= limits_.max_depth)
+      fail(mark, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+    Frame f;
+    f.node = located(mark);
+    f.node.kind = kind;
+    if (tag != "?" && tag != "!" && !tag.empty()) f.node.tag = tag;
+    f.anchor = anchor;
+    stack_.push_back(std::move(f));
+  }
+
+  void close() {
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    // Merge keys: explicit keys win; among several sources the first wins (shallow).
+    for (Node& src : f.merge_sources) {
+      for (auto& e : src.entries) {
+        if (f.seen.count(e.key)) continue;
+        f.seen.emplace(e.key, e.line);
+        f.node.entries.push_back(std::move(e));
       }
     }
-    // Merge keys: explicit keys win; among several sources the first wins (shallow).
-    for (const YAML::Node& src : merge_holders) {
-      std::vector<YAML::Node> sources;
-      if (src.IsMap()) {
-        sources.push_back(src);
-      } else if (src.IsSequence()) {
-        for (const auto& s : src) {
-          if (!s.IsMap()) {
-            *err = located(s, "a merge key '<<' takes a mapping or a list of mappings");
-            return false;
-          }
-          sources.push_back(s);
+    YAML::Mark mark;
+    mark.line = f.node.line - 1;
+    mark.column = f.node.column - 1;
+    finish(std::move(f.node), f.anchor, mark);
+  }
+
+  void finish(Node n, YAML::anchor_t anchor, YAML::Mark mark = YAML::Mark()) {
+    if (mark.line == 0 && mark.column == 0) mark.line = n.line - 1, mark.column = n.column - 1;
+    if (n.kind != NodeKind::Sequence && n.kind != NodeKind::Mapping) count(n, mark);
+    if (anchor) anchors_[anchor] = n;
+    add(std::move(n), mark);
+  }
+
+  void add(Node n, const YAML::Mark& mark) {
+    if (stack_.empty()) {
+      root_ = std::move(n);
+      has_root_ = true;
+      return;
+    }
+    Frame& top = stack_.back();
+    if (top.node.kind == NodeKind::Sequence) {
+      top.node.items.push_back(std::move(n));
+      return;
+    }
+    if (!top.have_key) {
+      if (n.kind == NodeKind::Sequence || n.kind == NodeKind::Mapping)
+        fail(mark, std::string("mapping keys must be strings, not ") +
+                       (n.kind == NodeKind::Mapping ? "a mapping" : "a list"));
+      top.key = Entry();
+      top.key.key = n.kind == NodeKind::Scalar ? n.text : std::string();
+      top.key.line = n.line;
+      top.key.column = n.column;
+      top.key_is_merge = n.kind == NodeKind::Scalar && n.plain && n.text == "<<";
+      if (!top.key_is_merge) {
+        auto [pos, inserted] = top.seen.emplace(top.key.key, n.line);
+        if (!inserted)
+          fail(mark, "duplicate key '" + top.key.key + "' (first defined at line " + std::to_string(pos->second) + ")");
+      }
+      top.have_key = true;
+      return;
+    }
+    top.have_key = false;
+    if (top.key_is_merge) {
+      if (n.kind == NodeKind::Mapping) {
+        top.merge_sources.push_back(std::move(n));
+      } else if (n.kind == NodeKind::Sequence) {
+        for (Node& item : n.items) {
+          if (item.kind != NodeKind::Mapping) fail(mark, "a merge key '<<' takes a mapping or a list of mappings");
+          top.merge_sources.push_back(std::move(item));
         }
       } else {
-        *err = located(src, "a merge key '<<' takes a mapping or a list of mappings");
-        return false;
+        fail(mark, "a merge key '<<' takes a mapping or a list of mappings");
       }
-      for (const auto& s : sources) {
-        Node merged;
-        if (!convert(s, &merged, err, depth + 1)) return false;
-        for (auto& e : merged.entries) {
-          if (seen.count(e.key)) continue;
-          seen.emplace(e.key, e.line);
-          out->entries.push_back(std::move(e));
-        }
-      }
+      return;
     }
-    return true;
+    // A null value (`key:` with nothing after it) is located at its key.
+    if (n.kind == NodeKind::Null && n.tag.empty()) {
+      n.line = top.key.line;
+      n.column = top.key.column;
+    }
+    top.key.value = std::move(n);
+    top.node.entries.push_back(std::move(top.key));
   }
 
   const std::string* file_;
   const YamlLimits& limits_;
   size_t count_ = 0;
+  std::vector<Frame> stack_;
+  std::unordered_map<YAML::anchor_t, Node> anchors_;
+  Node root_;
+  bool has_root_ = false;
+  YAML::Mark start_;
 };
 
 // yaml-cpp notices an unclosed '[' or '{' only where the next line fails to
@@ -287,9 +366,28 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
     *err = Finding{*name, line, column, "not valid UTF-8 (YAML files must be UTF-8)"};
     return false;
   }
-  std::vector<YAML::Node> raw;
+  docs->clear();
+  std::istringstream in{std::string(text)};
+  TreeBuilder builder(name, limits);
   try {
-    raw = YAML::LoadAll(std::string(text));
+    YAML::Parser parser(in);
+    YAML::Mark previous;
+    previous.line = -1;
+    while (parser.HandleNextDocument(builder)) {
+      if (!builder.has_root()) continue;
+      Node root = builder.take_root();
+      // yaml-cpp 0.7 (its bug #1040) hands out the same empty document forever
+      // on a stray ',' where a block node should be: stop at the first repeat.
+      if (root.is_null() && builder.start().line == previous.line && builder.start().column == previous.column) {
+        *err = Finding{*name, root.line, root.column, "YAML syntax error: unexpected ',' outside a flow collection"};
+        return false;
+      }
+      previous = builder.start();
+      docs->push_back(std::move(root));
+    }
+  } catch (const TreeBuilder::Failure& f) {
+    *err = f.finding;
+    return false;
   } catch (const YAML::Exception& e) {
     *err = Finding{*name, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + yaml_cpp_message(e)};
     if (e.mark.is_null()) err->line = err->column = 0;
@@ -306,17 +404,7 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
     *err = Finding{*name, 0, 0, std::string("cannot parse YAML: ") + e.what()};
     return false;
   }
-  Converter conv(name, limits);
-  docs->clear();
-  for (const auto& d : raw) {
-    docs->emplace_back();
-    try {
-      if (!conv.convert(d, &docs->back(), err)) return false;
-    } catch (const YAML::Exception& e) {
-      *err = Finding{*name, e.mark.line + 1, e.mark.column + 1, "YAML error: " + yaml_cpp_message(e)};
-      return false;
-    }
-  }
+  // A stream with only empty documents is one null document, as before.
   return true;
 }
 

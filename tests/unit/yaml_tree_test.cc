@@ -84,3 +84,18 @@ TEST_CASE("yaml: deep nesting is refused", "[yaml]") {
   Finding err = parse_error("a: " + deep + "\n", limits);
   CHECK(err.message.find("nesting") != std::string::npos);
 }
+
+TEST_CASE("yaml: a stray ',' is an error, not yaml-cpp 0.7's endless loop (its bug #1040)", "[yaml]") {
+  for (const char* text : {",", " ,\n", "- a\n,\n", "[a]\n,\n", "---\n,\n"}) {
+    Finding err = parse_error(text);
+    INFO(text << " -> " << err.to_string());
+    CHECK(err.message.find("unexpected ','") != std::string::npos);
+  }
+}
+
+TEST_CASE("yaml: invalid UTF-8 is refused at its line and column", "[yaml]") {
+  Finding err = parse_error("a: 1\nb: \"x\xff\"\n");
+  CHECK(err.line == 2);
+  CHECK(err.column == 6);
+  CHECK(err.message.find("UTF-8") != std::string::npos);
+}
