@@ -324,15 +324,21 @@ class Loader {
   void add_implicit_dependencies() {
     Node* services = p_->model.find("services");
     if (!services || !services->is_map()) return;
+    struct Implied {
+      std::string service;
+      Node where;  // a located null: where the reference is written (by value: svc changes below)
+    };
     for (auto& e : services->entries) {
       Node& svc = e.value;
       if (!svc.is_map()) continue;
-      std::vector<const Node*> refs;
-      std::vector<std::string> names;
-      auto add = [&](const std::string& name, const Node& where) {
-        if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) return;
-        names.push_back(name);
-        refs.push_back(&where);
+      std::vector<Implied> implied;
+      auto add = [&](const std::string& name, const Node& at) {
+        if (name.empty()) return;
+        for (const auto& i : implied)
+          if (i.service == name) return;
+        Node where;
+        located_at(where, at);
+        implied.push_back(Implied{name, std::move(where)});
       };
       for (const char* key : {"links", "volumes_from"})
         if (const Node* list = svc.find(key); list && list->is_seq())
@@ -342,26 +348,26 @@ class Loader {
           }
       for (const char* key : {"network_mode", "ipc", "pid"})
         if (const Node* mode = svc.find(key); mode && starts_with(mode->text, "service:")) add(mode->text.substr(8), *mode);
-      if (names.empty()) continue;
+      if (implied.empty()) continue;
       Node* deps = svc.find("depends_on");
       if (!deps || !deps->is_map()) {
         Node fresh = Node::mapping();
         located_at(fresh, svc);
         deps = &svc.set("depends_on", std::move(fresh));
       }
-      for (size_t i = 0; i < names.size(); ++i) {
-        if (deps->find(names[i])) continue;
+      for (const Implied& i : implied) {
+        if (deps->find(i.service)) continue;
         Node entry = Node::mapping();
-        located_at(entry, *refs[i]);
+        located_at(entry, i.where);
         Node condition = Node::scalar("service_started");
-        located_at(condition, *refs[i]);
+        located_at(condition, i.where);
         Node required = Node::scalar("true", true);
-        located_at(required, *refs[i]);
+        located_at(required, i.where);
         entry.set("condition", std::move(condition));
         entry.set("required", std::move(required));
-        deps->set(names[i], std::move(entry));
-        deps->entries.back().line = refs[i]->line;
-        deps->entries.back().column = refs[i]->column;
+        deps->set(i.service, std::move(entry));
+        deps->entries.back().line = i.where.line;
+        deps->entries.back().column = i.where.column;
       }
     }
   }

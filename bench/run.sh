@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Measures smokehook against its baselines, side by side in the same run
+# (hyperfine; medians). Generates the benchmark repositories when missing.
+#
+#   bench/run.sh [OUT_DIR]        (default /tmp/smokehook-bench)
+#
+# Needs: hyperfine, ripgrep, git; the reference docker compose for the compose
+# comparison (tests/conformance/run.sh fetches it into ~/.cache/smokehook-reference).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+smokehook=${SMOKEHOOK:-$here/../build/smokehook}
+out=${1:-/tmp/smokehook-bench}
+compose=${DOCKER_COMPOSE:-$HOME/.cache/smokehook-reference/usr/libexec/docker/cli-plugins/docker-compose}
+mkdir -p "$out"
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=b@example.com
+for n in 2000 20000 100000; do
+  [ -d "$out/r$n/.git" ] || python3 "$here/gen_repo.py" "$out/r$n" "$n"
+done
+hf() { hyperfine -N --style basic --warmup 3 "$@"; }
+median() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(' | '.join('%s: %.2f ms' % (x['command'], x['median']*1000) for x in r))" "$1"; }
+
+echo "## 1. staged mode, one unrelated file staged, 100k files"
+r=$out/r100000
+echo "# bench" >>"$r/README.md" && git -C "$r" add README.md
+(cd "$r" && hf --runs 30 --export-json "$out/staged.json" "git diff --cached --name-only" "$smokehook")
+median "$out/staged.json"
+git -C "$r" reset -q --hard
+
+echo "## 2. git commit, one unrelated file staged, 2k files: no hook vs smokehook installed"
+r=$out/r2000
+(cd "$r" && "$smokehook" uninstall >/dev/null)
+(cd "$r" && hyperfine --style basic --warmup 3 --runs 30 --export-json "$out/commit-nohook.json" \
+  --prepare 'echo x >>README.md && git add README.md' 'git -c gc.auto=0 commit -q -m x')
+(cd "$r" && "$smokehook" install >/dev/null)
+(cd "$r" && hyperfine --style basic --warmup 3 --runs 30 --export-json "$out/commit-hook.json" \
+  --prepare 'echo x >>README.md && git add README.md' 'git -c gc.auto=0 commit -q -m x')
+(cd "$r" && "$smokehook" uninstall >/dev/null)
+median "$out/commit-nohook.json"; median "$out/commit-hook.json"
+
+echo "## 3. staged docker-compose.prod.yml (five compose projects) vs the five docker compose config calls"
+echo "# bench" >>"$r/docker-compose.prod.yml" && git -C "$r" add docker-compose.prod.yml
+five="for p in '' '-f docker-compose.prod.yml' '--profile multi-worker' '--profile multi-shard' '-f docker-compose.prod.yml --profile multi-worker --profile multi-shard'; do $compose -p x -f docker-compose.yml \$p config -q; done"
+if [ -x "$compose" ]; then
+  (cd "$r" && hyperfine --style basic --warmup 3 --runs 20 --export-json "$out/compose-staged.json" \
+    "$smokehook" "bash -c \"$five\"")
+  median "$out/compose-staged.json"
+  echo "## 3b. smokehook compose vs docker compose config, each of the example's five projects"
+  for spec in "" "-f docker-compose.prod.yml" "--profile multi-worker" "--profile multi-shard" \
+              "-f docker-compose.prod.yml --profile multi-worker --profile multi-shard"; do
+    (cd "$r" && hf --runs 20 --export-json "$out/compose-one.json" \
+      "$smokehook compose -f docker-compose.yml $spec --format json" "$compose -p x -f docker-compose.yml $spec config --format json")
+    median "$out/compose-one.json"
+  done
+else
+  (cd "$r" && hf --runs 20 --export-json "$out/compose-staged.json" "$smokehook")
+  median "$out/compose-staged.json"
+  echo "(no reference docker compose at $compose: run tests/conformance/run.sh once to fetch it)"
+fi
+git -C "$r" reset -q --hard
+
+echo "## 4. --all on the 100k working tree vs ripgrep; pre-push vs git grep of the same commit"
+r=$out/r100000
+(cd "$r" && hf --runs 10 --export-json "$out/all.json" -i \
+  "$smokehook --all -q" "rg -q -w BAILEYS_BASE_URL -g *.py -g *.js -g *.ts")
+median "$out/all.json"
+head=$(git -C "$r" rev-parse HEAD)
+printf 'refs/heads/main %s refs/heads/main %s\n' "$head" 0000000000000000000000000000000000000000 >"$out/push.in"
+# (hyperfine 1.15 has no --input: its shell mode, whose own start-up it subtracts)
+(cd "$r" && hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/push.json" -i \
+  "$smokehook --hook pre-push origin x -q < $out/push.in" "git grep -q -w BAILEYS_BASE_URL HEAD -- '*.py' '*.js' '*.ts'")
+median "$out/push.json"
+
+echo "## 5. peak memory, staged mode, 100k files"
+echo "# bench" >>"$r/README.md" && git -C "$r" add README.md
+(cd "$r" && /usr/bin/time -f "smokehook staged: %M KiB" "$smokehook" -q >/dev/null) 2>&1 | tail -1
+(cd "$r" && /usr/bin/time -f "git diff --cached --name-only: %M KiB" git diff --cached --name-only >/dev/null) 2>&1 | tail -1
+git -C "$r" reset -q --hard
