@@ -33,6 +33,7 @@ ComposeContext RunContext::compose_context() const {
   c.source = &source_;
   c.fallback = fallback_;
   c.environment = environment_;
+  c.parsed = &parsed_;
   return c;
 }
 

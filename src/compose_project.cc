@@ -119,20 +119,36 @@ class Loader {
   }
 
   // Parses, interpolates and validates one file. Returns its documents, or false.
+  // Reads and parses a file, or takes it from the run's cache.
+  const ParsedFiles::File& parsed_file(const std::string& file) {
+    if (ctx_.parsed)
+      if (const ParsedFiles::File* hit = ctx_.parsed->find(file)) {
+        add_input(file);
+        return *hit;
+      }
+    ParsedFiles::File f;
+    std::string text;
+    f.status = read_local(file, &text, &f.read_error);
+    if (f.status == ReadStatus::Ok) f.parsed = parse_yaml(text, file, &f.docs, &f.parse_error);
+    if (ctx_.parsed) return ctx_.parsed->put(file, std::move(f));
+    uncached_ = std::move(f);
+    return uncached_;
+  }
+
   bool read_documents(const std::string& file, const VariableLookup& lookup, std::vector<Node>* docs,
                       const Node* referrer) {
-    std::string text, err;
-    ReadStatus st = read_local(file, &text, &err);
-    if (st != ReadStatus::Ok) {
-      std::string msg = st == ReadStatus::NotFound ? "compose file not found: " + file : "cannot read " + file + ": " + err;
+    const ParsedFiles::File& pf = parsed_file(file);
+    if (pf.status != ReadStatus::Ok) {
+      std::string msg = pf.status == ReadStatus::NotFound ? "compose file not found: " + file
+                                                          : "cannot read " + file + ": " + pf.read_error;
       p_->errors.push_back(referrer ? referrer->at(msg) : Finding{file, 0, 0, msg});
       return false;
     }
-    Finding f;
-    if (!parse_yaml(text, file, docs, &f)) {
-      p_->errors.push_back(f);
+    if (!pf.parsed) {
+      p_->errors.push_back(pf.parse_error);
       return false;
     }
+    *docs = pf.docs;  // a copy: interpolation and merging change it
     docs->erase(std::remove_if(docs->begin(), docs->end(), [](const Node& d) { return d.is_null(); }), docs->end());
     if (docs->empty()) {
       p_->errors.push_back(Finding{file, 0, 0, "empty compose file"});
@@ -419,6 +435,7 @@ class Loader {
   const ComposeContext& ctx_;
   Project* p_;
   EnvVars dotenv_;
+  ParsedFiles::File uncached_;
   std::string project_dir_;  // relative paths resolve here (the first file's folder)
   std::vector<std::string> include_stack_;
 };

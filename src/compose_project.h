@@ -3,6 +3,7 @@
 // compose checks share it.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,34 @@ struct ProjectSpec {
   bool operator==(const ProjectSpec& o) const { return files == o.files && profiles == o.profiles; }
 };
 
+// Parsed compose files, by path, for one run: five projects naming the same
+// files parse them once. Holds documents before interpolation.
+class ParsedFiles {
+ public:
+  struct File {
+    ReadStatus status = ReadStatus::Ok;
+    std::string read_error;
+    bool parsed = false;
+    Finding parse_error;
+    std::vector<Node> docs;
+  };
+  const File* find(const std::string& path) const {
+    auto it = files_.find(path);
+    return it == files_.end() ? nullptr : &it->second;
+  }
+  const File& put(const std::string& path, File file) { return files_[path] = std::move(file); }
+
+ private:
+  std::map<std::string, File> files_;
+};
+
 struct ComposeContext {
   const FileSource* source = nullptr;
   // Where `.env` and env_file targets are looked for when `source` lacks them
   // (they are usually untracked): the working tree. May be null.
   const FileSource* fallback = nullptr;
   VariableLookup environment;  // the process environment; wins over .env
+  ParsedFiles* parsed = nullptr;  // optional cache shared by the projects of a run
 };
 
 struct Project {

@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctx.source = &src;
   ctx.environment = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
   Project p = load_project(spec, ctx);
-  if (p.valid()) (void)project_json(p, "fuzz").dump();
+  // As cmd_compose prints it: strings that are not UTF-8 are replaced, not thrown on.
+  if (p.valid()) (void)project_json(p, "fuzz").dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   spec.profiles = {"*"};
   (void)load_project(spec, ctx);
   return 0;
