@@ -6,7 +6,11 @@ set -eu
 cd "$(dirname "$0")/.."
 
 sh install/deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSMOKEHOOK_TESTS=OFF >/dev/null
+# A minimal static libgit2 from Debian's source package starts much faster; the shared one is the fallback.
+libgit2=""
+sh install/libgit2.sh "$PWD/build/_deps/libgit2" && libgit2="-DSMOKEHOOK_LIBGIT2_DIR=$PWD/build/_deps/libgit2" ||
+  echo "smokehook: building against Debian's shared libgit2 instead"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSMOKEHOOK_TESTS=OFF $libgit2 >/dev/null
 cmake --build build -j "$(nproc)"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo

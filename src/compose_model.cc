@@ -145,7 +145,7 @@ json port_json(const Node& item) {
   return p;
 }
 
-json service_json(const Project& project, const Node& svc) {
+json service_json(const Node& svc) {
   json out = json::object();
   for (const auto& e : svc.entries) {
     const Node& v = e.value;
@@ -155,11 +155,8 @@ json service_json(const Project& project, const Node& svc) {
       out[e.key] = string_map(v);
     } else if (e.key == "depends_on") {
       json deps = json::object();
-      for (const Dependency& d : dependencies(svc)) {
-        const Node* target = project.service(d.service);
-        if (target && !project.enabled(*target)) continue;  // an optional dependency that is disabled
+      for (const Dependency& d : dependencies(svc))
         deps[d.service] = {{"condition", d.condition}, {"required", d.required}};
-      }
       out[e.key] = deps;
     } else if (e.key == "ports" && v.is_seq()) {
       json ports = json::array();
@@ -206,7 +203,7 @@ json project_json(const Project& project, const std::string& name) {
   auto& members = services.get_ref<json::object_t&>();
   if (const Node* s = project.model.find("services"))
     for (const auto& e : s->entries)
-      if (project.enabled(e.value)) members.emplace_back(e.key, service_json(project, e.value));
+      if (project.enabled(e.value)) members.emplace_back(e.key, service_json(e.value));
   out["services"] = services;
   for (const char* section : {"networks", "volumes", "secrets", "configs"})
     if (const Node* n = project.model.find(section)) out[section] = plain_json(*n);
