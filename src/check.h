@@ -82,8 +82,6 @@ class Check {
   virtual CheckResult run(RunContext& ctx) const = 0;
   // The compose projects it validates (validity checks only): lets other checks name it.
   virtual std::vector<ProjectSpec> validates() const { return {}; }
-  // The compose projects it reads, if any.
-  virtual std::vector<ProjectSpec> compose_projects() const { return {}; }
 };
 
 using CheckList = std::vector<std::unique_ptr<Check>>;

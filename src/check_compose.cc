@@ -59,8 +59,6 @@ class ComposeCheck : public Check {
  public:
   std::vector<ProjectSpec> projects;
 
-  std::vector<ProjectSpec> compose_projects() const override { return projects; }
-
   Triggers triggers(RunContext& ctx) const override {
     Triggers t;
     auto add = [&](const std::string& p) {

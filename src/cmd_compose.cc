@@ -51,8 +51,7 @@ std::string project_name(const Project& p, const std::string& first_file) {
 }  // namespace
 
 int cmd_compose(const Options& o) {
-  std::optional<Repository> repo;
-  if (!open_repository(&repo)) return 2;
+  // Files as docker compose reads them, relative to this folder: no repository needed.
   DiskSource source(current_dir(), nullptr);
   ProjectSpec spec;
   spec.files = o.compose_files;

@@ -203,13 +203,11 @@ void merge_mapping(Node& base, const Node& over, const std::string& path) {
   std::unordered_map<std::string, size_t> index;
   index.reserve(base.entries.size() + over.entries.size());
   for (size_t i = 0; i < base.entries.size(); ++i) index.emplace(base.entries[i].key, i);
-  bool erased = false;
   for (const auto& e : over.entries) {
     std::string child = path.empty() ? e.key : path + "." + e.key;
     if (path == "services" || path == "services.*.ulimits") child = path + ".*";
     if (e.value.tag == "!reset") {
       if (base.erase(e.key)) {
-        erased = true;
         index.clear();
         for (size_t i = 0; i < base.entries.size(); ++i) index.emplace(base.entries[i].key, i);
       }
@@ -230,7 +228,6 @@ void merge_mapping(Node& base, const Node& over, const std::string& path) {
     }
     merge_node(*existing, e.value, child);
   }
-  (void)erased;
 }
 
 void merge_node(Node& base, const Node& over, const std::string& path) {
