@@ -5,6 +5,10 @@
 namespace smokehook {
 namespace {
 
+// The kernel's limit for one environment string (MAX_ARG_STRLEN): values that
+// reference values (A=$B$B, B=$C$C, ...) would otherwise grow exponentially.
+constexpr size_t kMaxValue = 128 * 1024;
+
 bool name_start(char c) { return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
 
@@ -29,6 +33,7 @@ class Interpolator {
   bool run(std::string_view s, std::string* out, int depth = 0) {
     if (depth > 32) return fail("interpolation nested too deeply");
     for (size_t i = 0; i < s.size(); ++i) {
+      if (out->size() > kMaxValue) return fail("interpolated value longer than 128 KiB");
       char c = s[i];
       if (c != '$' || i + 1 == s.size()) {
         *out += c;
@@ -42,6 +47,7 @@ class Interpolator {
         size_t e = i + 1;
         while (e < s.size() && name_char(s[e])) ++e;
         *out += value_or_warn(s.substr(i + 1, e - i - 1));
+        if (out->size() > kMaxValue) return fail("interpolated value longer than 128 KiB");
         i = e - 1;
       } else if (n == '{') {
         size_t end = closing_brace(s, i + 2);
@@ -89,7 +95,7 @@ class Interpolator {
       case '-':
         if (set) *out += *value;
         else return run(arg, out, depth + 1);
-        return true;
+        return out->size() <= kMaxValue || fail("interpolated value longer than 128 KiB");
       case '+':
         if (set) return run(arg, out, depth + 1);
         return true;

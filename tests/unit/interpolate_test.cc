@@ -54,3 +54,14 @@ TEST_CASE(".env: quotes, comments, export, and references to earlier lines", "[d
   REQUIRE_FALSE(parse_dotenv("A=1\nnot a var\n", ".env", env({}), &bad, &err));
   CHECK(err.line == 2);
 }
+
+TEST_CASE(".env: values that double line after line are stopped, not an out-of-memory", "[dotenv]") {
+  std::string text = "A=xxxxxxxxxxxxxxxx\n";
+  char prev = 'A';
+  for (char c = 'B'; c <= 'Z'; ++c, ++prev) text += std::string(1, c) + "=$" + prev + "$" + prev + "\n";
+  EnvVars vars;
+  Finding err;
+  CHECK_FALSE(parse_dotenv(text, ".env", env({}), &vars, &err));
+  CHECK(err.message.find("128 KiB") != std::string::npos);
+  CHECK(err.line > 10);
+}
