@@ -8,13 +8,32 @@ new_repo "$R"
 cd "$R"
 good=$(cat docker-compose.yml)
 
-# bounded SECONDS CMD...: runs CMD with a time limit; a crash or a hang fails the test.
+# What no run may change in the repository around $PWD: the index (bytes and
+# mtime), what git reports, lock files, and the files of the working tree.
+repo_state() {
+  local gd
+  gd=$(git rev-parse --git-dir 2>/dev/null) || return 0
+  {
+    sha256sum "$gd/index" 2>/dev/null
+    stat -c '%Y.%y %s' "$gd/index" 2>/dev/null
+    git --no-optional-locks status --porcelain=v1 --untracked-files=all --ignored 2>/dev/null
+    find "$gd" -name '*.lock'
+    find . -path ./.git -prune -o -newer "$WORK/stamp" -print
+  } | sha256sum
+}
+
+# bounded SECONDS CMD...: runs CMD with a time limit; a crash, a hang or a
+# changed repository fails the test.
 bounded() {
-  local limit=$1
+  local limit=$1 before after
   shift
+  touch "$WORK/stamp"
+  before=$(repo_state)
   run timeout "$limit" "$@"
+  after=$(repo_state)
   [ "$RC" -ne 124 ] || fail "hung (more than ${limit}s)"
   [ "$RC" -le 2 ] || fail "crashed (status $RC)"
+  [ "$before" = "$after" ] || fail "the run changed the repository"
 }
 
 compose_case() {  # NAME EXPECTED-FINDING (substring of file:line:col: message); docker-compose.yml is prepared
