@@ -61,13 +61,13 @@ git -C "$r" reset -q --hard
 echo "## 4. --all on the 100k working tree vs ripgrep; pre-push vs git grep of the same commit"
 r=$out/r100000
 (cd "$r" && hf --runs 10 --export-json "$out/all.json" -i \
-  "$smokehook --all -q" "rg -q -w BAILEYS_BASE_URL -g *.py -g *.js -g *.ts")
+  "$smokehook --all -q" "rg -c -w BAILEYS_BASE_URL -g *.py -g *.js -g *.ts")  # -c: every file, as smokehook reads
 median "$out/all.json"
 head=$(git -C "$r" rev-parse HEAD)
 printf 'refs/heads/main %s refs/heads/main %s\n' "$head" 0000000000000000000000000000000000000000 >"$out/push.in"
 # (hyperfine 1.15 has no --input: its shell mode, whose own start-up it subtracts)
 (cd "$r" && hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/push.json" -i \
-  "$smokehook --hook pre-push origin x -q < $out/push.in" "git grep -q -w BAILEYS_BASE_URL HEAD -- '*.py' '*.js' '*.ts'")
+  "$smokehook --hook pre-push origin x -q < $out/push.in" "git grep -c -w BAILEYS_BASE_URL HEAD -- '*.py' '*.js' '*.ts'")
 median "$out/push.json"
 
 echo "## 5. peak memory, staged mode, 100k files"

@@ -4,7 +4,7 @@
 # back the hook that was here before (kept beside it as @HOOK@.smokehook-orig).
 hook=@HOOK@
 bin=@SMOKEHOOK_BIN@
-orig="$(dirname "$0")/$hook.smokehook-orig"
+orig="${0%/*}/$hook.smokehook-orig"  # no dirname: a fork on every commit
 
 # git gives pre-push its refs on stdin: keep them for both hooks.
 if [ "$hook" = pre-push ]; then
