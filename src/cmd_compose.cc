@@ -2,11 +2,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.h"
 #include "compose_model.h"
 #include "compose_project.h"
+#include "dotenv.h"
 #include "text.h"
 #include "workspace.h"
 
@@ -56,6 +58,28 @@ int cmd_compose(const Options& o) {
   ProjectSpec spec;
   spec.files = o.compose_files;
   spec.profiles = o.compose_profiles;
+  if (spec.files.empty()) {
+    // COMPOSE_FILE, from the environment or this folder's .env, names the files as docker compose reads it.
+    std::string compose_file, separator = ":";
+    if (const char* v = std::getenv("COMPOSE_FILE")) compose_file = v;
+    if (const char* v = std::getenv("COMPOSE_PATH_SEPARATOR"); v && *v) separator = v;
+    std::string dotenv_text, err;
+    if (compose_file.empty() && source.read(".env", &dotenv_text, &err) == ReadStatus::Ok) {
+      EnvVars vars;
+      Finding bad;
+      if (parse_dotenv(dotenv_text, ".env", process_environment(), &vars, &bad))
+        for (const auto& [k, v] : vars) {
+          if (k == "COMPOSE_FILE") compose_file = v;
+          if (k == "COMPOSE_PATH_SEPARATOR" && !v.empty()) separator = v;
+        }
+    }
+    for (size_t start = 0; !compose_file.empty() && start <= compose_file.size();) {
+      size_t end = compose_file.find(separator, start);
+      if (end == std::string::npos) end = compose_file.size();
+      if (end > start) spec.files.push_back(compose_file.substr(start, end - start));
+      start = end + separator.size();
+    }
+  }
   if (spec.files.empty()) {
     for (const char* name : {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"})
       if (source.exists(name)) {
