@@ -118,7 +118,6 @@ class Loader {
     };
   }
 
-  // Parses, interpolates and validates one file. Returns its documents, or false.
   // Reads and parses a file, or takes it from the run's cache.
   const ParsedFiles::File& parsed_file(const std::string& file) {
     if (ctx_.parsed)
@@ -135,6 +134,7 @@ class Loader {
     return uncached_;
   }
 
+  // One file's documents, interpolated and validated; false (with errors) when it has none usable.
   bool read_documents(const std::string& file, const VariableLookup& lookup, std::vector<Node>* docs,
                       const Node* referrer) {
     const ParsedFiles::File& pf = parsed_file(file);
