@@ -357,37 +357,18 @@ TEST_CASE("compose failures are findings of compose.base at the right place", "[
 TEST_CASE("staged selection: an unrelated change reads only what it must", "[checks][selection]") {
   MemorySource app = example_app();
   edit(app, "server/worker.py", "import argparse", "import argparse  # tuned");
-  ChangeSet changes;
-  changes.changed = {"server/worker.py"};
-  changes.present = {"server/worker.py"};
-  Config config;
-  Finding err;
-  REQUIRE(parse_config(default_config_text(), ".smokehook.yml", &config, &err));
-  RunContext ctx(app, &app, env({}));
-  ctx.changes = &changes;
-  ctx.full_scan = false;
-  Report report;
-  run_checks(config, ctx, Selection{}, "", "", &report);
-  CHECK(report.affected == 1);  // the ssot gate: *.py
+  size_t reads_before = app.reads().size();
+  Outcome o = run_staged(app, {"server/worker.py"});
+  CHECK(o.report.affected == 1);  // the ssot gate: *.py
   // The gate reads the changed file; the compose checks only glance at their
   // files' text to see whether they could pull the changed file in.
-  std::set<std::string> read(app.reads().begin(), app.reads().end());
+  std::set<std::string> read(app.reads().begin() + static_cast<long>(reads_before), app.reads().end());
   CHECK(read == std::set<std::string>{"docker-compose.yml", "docker-compose.prod.yml", "server/worker.py"});
 }
 
 TEST_CASE("staged selection: a file a compose project pulls in makes its checks affected", "[checks][selection]") {
   MemorySource app = example_app();
-  ChangeSet changes;
-  changes.changed = {".env.defaults"};
-  changes.present = {".env.defaults"};
-  Config config;
-  Finding err;
-  REQUIRE(parse_config(default_config_text(), ".smokehook.yml", &config, &err));
-  RunContext ctx(app, &app, env({}));
-  ctx.changes = &changes;
-  ctx.full_scan = false;
-  Report report;
-  run_checks(config, ctx, Selection{}, "", "", &report);
-  CHECK(report.affected == 9);
-  CHECK(report.failed() == 0);
+  Outcome o = run_staged(app, {".env.defaults"});
+  CHECK(o.report.affected == 9);
+  CHECK(o.failed().empty());
 }

@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
+#include "change_set.h"
 #include "text.h"
 
 namespace smokehook::test {
@@ -51,6 +53,27 @@ VariableLookup env(std::map<std::string, std::string> vars) {
     if (it == vars.end()) return std::nullopt;
     return it->second;
   };
+}
+
+Outcome run_staged(const FileSource& src, std::vector<std::string> changed) {
+  static std::vector<std::unique_ptr<Config>> keep;  // reports point at checks
+  static std::vector<std::unique_ptr<ChangeSet>> changes;
+  keep.push_back(std::make_unique<Config>());
+  Finding err;
+  REQUIRE(parse_config(default_config_text(), ".smokehook.yml", keep.back().get(), &err));
+  changes.push_back(std::make_unique<ChangeSet>());
+  std::sort(changed.begin(), changed.end());
+  changes.back()->changed = changed;
+  changes.back()->present = changed;
+  RunContext ctx(src, &src, env({}));
+  ctx.changes = changes.back().get();
+  ctx.full_scan = false;
+  Outcome out;
+  out.report.mode = "staged";
+  out.report.source = "memory";
+  run_checks(*keep.back(), ctx, Selection{}, "", "", &out.report);
+  for (const auto& row : out.report.rows) out.by_id[row.check->id] = row.result;
+  return out;
 }
 
 Outcome run_all(const FileSource& src, const std::string& config_text) {

@@ -28,6 +28,10 @@ struct Outcome {
 // Runs the built-in default (or `config_text`) on `src` like --all does.
 Outcome run_all(const FileSource& src, const std::string& config_text = "");
 
+// Runs the built-in default on `src` like staged mode does, with `changed`
+// as the staged changes (all present in `src`).
+Outcome run_staged(const FileSource& src, std::vector<std::string> changed);
+
 // A lookup over a fixed environment.
 VariableLookup env(std::map<std::string, std::string> vars);
 
