@@ -231,6 +231,54 @@ cmp -s <(python3 -c "import json; print(json.load(open('$WORK/a.json'))['summary
        <(python3 -c "import json; print(json.load(open('$WORK/b.json'))['summary'])") || fail "concurrent runs disagree"
 git reset -q --hard
 
+t "a file rewritten while it is read"
+( while [ ! -e "$WORK/stop-churn" ]; do printf 'x = 1\n%.0s' $(seq 200) >server/churn.py; : >server/churn.py; done ) &
+churn=$!
+for _ in 1 2 3 4 5; do
+  run timeout 20 "$SMOKEHOOK" --all --only ssot.baileys-base-url
+  [ "$RC" -le 1 ] || fail "status $RC while a file changed under it"
+done
+touch "$WORK/stop-churn"
+wait $churn
+rm -f server/churn.py "$WORK/stop-churn"
+
+t "SIGINT mid-run: it stops, and nothing is left behind"
+python3 -c "
+print('services:')
+for i in range(60000):
+    print('  s%d:' % i); print('    image: img%d' % i)
+" >docker-compose.yml
+touch "$WORK/stamp"
+before=$(repo_state)
+"$SMOKEHOOK" --all --only compose.base >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -INT $pid
+wait $pid
+rc=$?
+[ "$rc" -eq 130 ] || [ "$rc" -le 1 ] || fail "SIGINT: status $rc"
+[ "$before" = "$(repo_state)" ] || fail "SIGINT left the repository changed"
+printf '%s\n' "$good" >docker-compose.yml
+
+t "a read-only file system"
+if [ "$(id -u)" -ne 0 ] || ! mkdir -p "$WORK/ro" || ! mount --bind "$R" "$WORK/ro" 2>/dev/null; then
+  echo "(skipped: a read-only bind mount needs root)"
+else
+  mount -o remount,ro,bind "$WORK/ro"
+  bounded 20 "$SMOKEHOOK" -C "$WORK/ro" --all
+  expect_rc 0
+  bounded 20 "$SMOKEHOOK" -C "$WORK/ro"
+  expect_rc 0
+  bounded 20 "$SMOKEHOOK" -C "$WORK/ro" --all --rev HEAD
+  expect_rc 0
+  bounded 20 "$SMOKEHOOK" -C "$WORK/ro" install
+  expect_rc 2
+  grep -qi "read-only\|cannot" <<<"$ERR" || fail "install on a read-only file system: $ERR"
+  bounded 20 "$SMOKEHOOK" -C "$WORK/ro" init
+  expect_rc 2
+  umount "$WORK/ro"
+fi
+
 t "SIGPIPE: smokehook | head is quiet"
 run bash -c "'$SMOKEHOOK' --all | head -1"
 expect_rc 0

@@ -75,6 +75,15 @@ run "$SMOKEHOOK" --all --full --config "$WORK/updown.yml"
 expect_rc 2
 expect_err "live.up failed"
 
+t "SMOKEHOOK_TIMEOUT bounds a whole run, with a clear message and exit 2"
+printf 'version: 1\nchecks:\n  - {id: slow, kind: http, url: "http://127.0.0.1:%s/hang", timeout_ms: 20000}\n' "$port" >"$WORK/slow.yml"
+start=$(date +%s%N)
+SMOKEHOOK_TIMEOUT=1 run "$SMOKEHOOK" --all --full --config "$WORK/slow.yml"
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_rc 2
+expect_err "gave up after 1 s (SMOKEHOOK_TIMEOUT)"
+[ "$elapsed_ms" -lt 5000 ] || fail "the budget did not stop the run (${elapsed_ms} ms)"
+
 t "the hooks never run live checks"
 echo "# x" >>server/worker.py && git add server/worker.py
 "$SMOKEHOOK" init >/dev/null && git add .smokehook.yml
