@@ -158,6 +158,31 @@ json service_json(const Node& svc) {
       for (const Dependency& d : dependencies(svc))
         deps[d.service] = {{"condition", d.condition}, {"required", d.required}};
       out[e.key] = deps;
+    } else if ((e.key == "secrets" || e.key == "configs") && v.is_seq()) {
+      // The long form, with the default target (/run/secrets/<source>, /<source>), as docker compose prints it.
+      std::string prefix = e.key == "secrets" ? "/run/secrets/" : "/";
+      json refs = json::array();
+      for (const Node& r : v.items) {
+        json j = r.is_map() ? plain_json(r) : json{{"source", scalar_string(r)}};
+        std::string source = j.contains("source") && j["source"].is_string() ? j["source"].get<std::string>() : "";
+        if (!j.contains("target")) j["target"] = prefix + source;
+        else if (j["target"].is_string() && e.key == "secrets" && j["target"].get<std::string>().rfind('/', 0) != 0)
+          j["target"] = prefix + j["target"].get<std::string>();
+        refs.push_back(j);
+      }
+      out[e.key] = refs;
+    } else if (e.key == "extra_hosts") {
+      // Printed as docker compose prints it: a list of "host=ip".
+      json hosts = json::array();
+      if (v.is_map())
+        for (const auto& h : v.entries) hosts.push_back(h.key + "=" + scalar_string(h.value));
+      for (const Node& h : v.items) {
+        std::string text = scalar_string(h);
+        size_t sep = text.find('=');
+        if (sep == std::string::npos && (sep = text.find(':')) != std::string::npos) text[sep] = '=';
+        hosts.push_back(text);
+      }
+      out[e.key] = hosts;
     } else if (e.key == "ports" && v.is_seq()) {
       json ports = json::array();
       for (const Node& p : v.items) ports.push_back(port_json(p));

@@ -20,6 +20,11 @@ def view(model):
             "command": svc.get("command"),
             "image": svc.get("image"),
             "environment": svc.get("environment") or {},
+            "logging": svc.get("logging"),
+            "ulimits": svc.get("ulimits"),
+            "extra_hosts": svc.get("extra_hosts"),
+            "cap_add": svc.get("cap_add"),
+            "secrets": svc.get("secrets"),
         }
     return out
 
