@@ -538,10 +538,5 @@ Project load_project(const ProjectSpec& spec, const ComposeContext& ctx) {
   return p;
 }
 
-std::vector<std::string> project_inputs(const ProjectSpec& spec, const ComposeContext& ctx) {
-  // Loading is cheap (microseconds for real files) and finds exactly what is pulled in.
-  Project p = load_project(spec, ctx);
-  return p.inputs;
-}
 
 }  // namespace smokehook

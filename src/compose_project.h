@@ -66,10 +66,6 @@ struct Project {
 
 Project load_project(const ProjectSpec& spec, const ComposeContext& ctx);
 
-// Only the files a project pulls in (.env, env_file, extends and include
-// targets), found by parsing without validating: what makes a compose check affected.
-std::vector<std::string> project_inputs(const ProjectSpec& spec, const ComposeContext& ctx);
-
 VariableLookup process_environment();
 
 }  // namespace smokehook

@@ -57,28 +57,7 @@ bool path_ignored(const Repository& repo, std::string_view path) {
 TreeSource::TreeSource(const Repository& repo, TreePtr tree, std::string label)
     : repo_(repo), tree_(std::move(tree)), label_(std::move(label)) {}
 
-ReadStatus TreeSource::read(std::string_view path, std::string* content, std::string* err) const {
-  git_tree_entry* raw = nullptr;
-  if (git_tree_entry_bypath(&raw, tree_.get(), std::string(path).c_str()) < 0) {
-    git_error_clear();
-    return ReadStatus::NotFound;
-  }
-  TreeEntryPtr entry(raw);
-  if (!is_file_mode(git_tree_entry_filemode(entry.get()))) return ReadStatus::NotFound;
-  return read_blob(repo_, *git_tree_entry_id(entry.get()), content, err);
-}
-
-bool TreeSource::exists(std::string_view path) const {
-  git_tree_entry* raw = nullptr;
-  if (git_tree_entry_bypath(&raw, tree_.get(), std::string(path).c_str()) < 0) {
-    git_error_clear();
-    return false;
-  }
-  TreeEntryPtr entry(raw);
-  return is_file_mode(git_tree_entry_filemode(entry.get()));
-}
-
-std::optional<uint64_t> TreeSource::size(std::string_view path) const {
+std::optional<git_oid> TreeSource::file_id(std::string_view path) const {
   git_tree_entry* raw = nullptr;
   if (git_tree_entry_bypath(&raw, tree_.get(), std::string(path).c_str()) < 0) {
     git_error_clear();
@@ -86,7 +65,19 @@ std::optional<uint64_t> TreeSource::size(std::string_view path) const {
   }
   TreeEntryPtr entry(raw);
   if (!is_file_mode(git_tree_entry_filemode(entry.get()))) return std::nullopt;
-  return blob_size(repo_, *git_tree_entry_id(entry.get()));
+  return *git_tree_entry_id(entry.get());
+}
+
+ReadStatus TreeSource::read(std::string_view path, std::string* content, std::string* err) const {
+  std::optional<git_oid> id = file_id(path);
+  return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
+}
+
+bool TreeSource::exists(std::string_view path) const { return file_id(path).has_value(); }
+
+std::optional<uint64_t> TreeSource::size(std::string_view path) const {
+  std::optional<git_oid> id = file_id(path);
+  return id ? blob_size(repo_, *id) : std::nullopt;
 }
 
 const std::vector<std::string>& TreeSource::paths() const {

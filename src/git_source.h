@@ -4,6 +4,7 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ class TreeSource : public FileSource {
   git_tree* tree() const { return tree_.get(); }
 
  private:
+  std::optional<git_oid> file_id(std::string_view path) const;  // a file's blob id; nullopt for none
   const Repository& repo_;
   TreePtr tree_;
   std::string label_;

@@ -55,28 +55,10 @@ VariableLookup env(std::map<std::string, std::string> vars) {
   };
 }
 
-Outcome run_staged(const FileSource& src, std::vector<std::string> changed) {
-  static std::vector<std::unique_ptr<Config>> keep;  // reports point at checks
-  static std::vector<std::unique_ptr<ChangeSet>> changes;
-  keep.push_back(std::make_unique<Config>());
-  Finding err;
-  REQUIRE(parse_config(default_config_text(), ".smokehook.yml", keep.back().get(), &err));
-  changes.push_back(std::make_unique<ChangeSet>());
-  std::sort(changed.begin(), changed.end());
-  changes.back()->changed = changed;
-  changes.back()->present = changed;
-  RunContext ctx(src, &src, env({}));
-  ctx.changes = changes.back().get();
-  ctx.full_scan = false;
-  Outcome out;
-  out.report.mode = "staged";
-  out.report.source = "memory";
-  run_checks(*keep.back(), ctx, Selection{}, "", "", &out.report);
-  for (const auto& row : out.report.rows) out.by_id[row.check->id] = row.result;
-  return out;
-}
+namespace {
 
-Outcome run_all(const FileSource& src, const std::string& config_text) {
+// Runs a configuration on `src`; with `changes`, as staged mode does.
+Outcome run(const FileSource& src, const std::string& config_text, const ChangeSet* changes) {
   static std::vector<std::unique_ptr<Config>> keep;  // reports point at checks
   keep.push_back(std::make_unique<Config>());
   Finding err;
@@ -84,12 +66,26 @@ Outcome run_all(const FileSource& src, const std::string& config_text) {
   INFO(err.to_string());
   REQUIRE(parse_config(text, ".smokehook.yml", keep.back().get(), &err));
   RunContext ctx(src, &src, env({}));
+  ctx.changes = changes;
+  ctx.full_scan = changes == nullptr;
   Outcome out;
-  out.report.mode = "all";
+  out.report.mode = changes ? "staged" : "all";
   out.report.source = "memory";
   run_checks(*keep.back(), ctx, Selection{}, "", "", &out.report);
   for (const auto& row : out.report.rows) out.by_id[row.check->id] = row.result;
   return out;
 }
+
+}  // namespace
+
+Outcome run_staged(const FileSource& src, std::vector<std::string> changed) {
+  std::sort(changed.begin(), changed.end());
+  ChangeSet changes;
+  changes.changed = changed;
+  changes.present = changed;
+  return run(src, "", &changes);
+}
+
+Outcome run_all(const FileSource& src, const std::string& config_text) { return run(src, config_text, nullptr); }
 
 }  // namespace smokehook::test
