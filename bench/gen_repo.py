@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Generates a benchmark repository, deterministically: N source files 3-6
-folders deep, 1-8 KiB each (Python, JavaScript, TypeScript, Markdown), with
+folders deep, about 12 to a folder as in real projects (the Linux kernel has
+~16), 1-8 KiB each (Python, JavaScript, TypeScript, Markdown), with
 examples/prod-app at its root, committed and packed with `git gc`.
 
     bench/gen_repo.py DIR FILES
@@ -39,9 +40,12 @@ def main():
     shutil.copytree(example, root)
     rng = random.Random(count)
     exts = [".py", ".py", ".js", ".ts", ".md"]
-    for i in range(count):
+    folders = []
+    for _ in range(max(1, count // 12)):
         depth = rng.randint(3, 6)
-        folder = os.path.join(root, "src", *(f"{rng.choice(WORDS)}{rng.randint(0, 20)}" for _ in range(depth - 1)))
+        folders.append(os.path.join(root, "src", *(f"{rng.choice(WORDS)}{rng.randint(0, 3)}" for _ in range(depth - 1))))
+    for i in range(count):
+        folder = rng.choice(folders)
         os.makedirs(folder, exist_ok=True)
         ext = rng.choice(exts)
         with open(os.path.join(folder, f"{rng.choice(WORDS)}_{i}{ext}"), "w") as f:

@@ -1,7 +1,13 @@
+// The staged diff as git computes it for `git diff --cached`: HEAD's trees
+// and the index are walked side by side, folder by folder, and a folder whose
+// cache-tree id equals HEAD's tree id is skipped without reading it. With one
+// file staged, that reads the trees on one path from the root, not all of them.
 #include "change_set.h"
 
 #include <algorithm>
+#include <cstring>
 
+#include "git_index.h"
 #include "git_repo.h"
 #include "git_source.h"
 
@@ -11,24 +17,170 @@ bool ChangeSet::contains(const std::string& path) const {
   return std::binary_search(changed.begin(), changed.end(), path);
 }
 
+namespace {
+
+bool is_file_mode(uint32_t mode) { return mode == 0100644 || mode == 0100755 || mode == 0120000; }
+bool is_gitlink(uint32_t mode) { return mode == 0160000; }
+
+// git's order for the names in one folder: a folder sorts as if its name ended in '/'.
+int compare_names(std::string_view a, bool a_dir, std::string_view b, bool b_dir) {
+  size_t n = std::min(a.size(), b.size());
+  if (int c = std::memcmp(a.data(), b.data(), n)) return c;
+  int ca = a.size() > n ? static_cast<unsigned char>(a[n]) : (a_dir ? '/' : 0);
+  int cb = b.size() > n ? static_cast<unsigned char>(b[n]) : (b_dir ? '/' : 0);
+  return ca - cb;
+}
+
+class StagedDiff {
+ public:
+  StagedDiff(const Repository& repo, const GitIndex& index, ChangeSet* out)
+      : repo_(repo), index_(index), entries_(index.entries()), out_(out) {}
+
+  bool run(git_tree* head, std::string* err) {
+    err_ = err;
+    const GitIndex::Tree* root = index_.trees().empty() ? nullptr : &index_.trees()[0];
+    if (head && same_tree(root, git_tree_id(head))) return true;
+    std::string prefix;
+    return walk(head, prefix, 0, entries_.size(), root);
+  }
+
+ private:
+  static bool same_tree(const GitIndex::Tree* t, const git_oid* id) {
+    return t && t->id && std::memcmp(t->id, id->id, GitIndex::kIdSize) == 0;
+  }
+
+  const GitIndex::Tree* child(const GitIndex::Tree* t, std::string_view name) const {
+    if (!t) return nullptr;  // git invalidates a folder and its parents, never its siblings: children stay
+    const auto& trees = index_.trees();
+    uint32_t k = t->first_child;
+    for (uint32_t n = 0; n < t->children && k < trees.size(); ++n, k = trees[k].next)
+      if (trees[k].name == name) return &trees[k];
+    return nullptr;
+  }
+
+  // One past the last entry in [i, e) below folder `dir` ("a/b/").
+  size_t folder_end(size_t i, size_t e, const std::string& dir) const {
+    std::string after = dir;
+    after.back() = '/' + 1;
+    auto it = std::lower_bound(entries_.begin() + static_cast<std::ptrdiff_t>(i),
+                               entries_.begin() + static_cast<std::ptrdiff_t>(e), after,
+                               [](const GitIndex::Entry& x, const std::string& p) { return x.path() < p; });
+    return static_cast<size_t>(it - entries_.begin());
+  }
+
+  void index_side(size_t i, size_t e) {
+    for (; i < e; ++i) {
+      const GitIndex::Entry& x = entries_[i];
+      if (x.intent_to_add()) continue;
+      if (out_->changed.empty() || out_->changed.back() != x.path()) out_->changed.emplace_back(x.path());
+      if (x.stage() == 0 && is_file_mode(x.mode())) out_->present.emplace_back(x.path());
+    }
+  }
+
+  bool head_side(const git_tree_entry* te, const std::string& path) {
+    if (git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+      out_->changed.push_back(path);
+      return true;
+    }
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo_.get(), git_tree_entry_id(te)) < 0) {
+      *err_ = libgit2_error("cannot read HEAD's tree " + path);
+      return false;
+    }
+    TreePtr tree(raw);
+    size_t n = git_tree_entrycount(tree.get());
+    for (size_t j = 0; j < n; ++j) {
+      const git_tree_entry* sub = git_tree_entry_byindex(tree.get(), j);
+      if (!head_side(sub, path + "/" + git_tree_entry_name(sub))) return false;
+    }
+    return true;
+  }
+
+  // Entries [b, e) all lie below `prefix` ("" or "a/b/"); `head` is HEAD's
+  // tree for that folder (null when HEAD has none), `cache` its cache-tree.
+  bool walk(git_tree* head, std::string& prefix, size_t b, size_t e, const GitIndex::Tree* cache) {
+    size_t n_head = head ? git_tree_entrycount(head) : 0;
+    size_t i = b, j = 0;
+    const size_t p = prefix.size();
+    while (i < e || j < n_head) {
+      // The next name on the index side: a file, or the first folder below `prefix`.
+      std::string_view name;
+      bool index_dir = false;
+      size_t k = i;
+      if (i < e) {
+        std::string_view rest = entries_[i].path().substr(p);
+        size_t slash = rest.find('/');
+        index_dir = slash != std::string_view::npos;
+        name = index_dir ? rest.substr(0, slash) : rest;
+        if (index_dir) {
+          k = folder_end(i + 1, e, std::string(entries_[i].path().substr(0, p + slash + 1)));
+        } else {
+          k = i + 1;
+          while (k < e && entries_[k].path() == entries_[i].path()) ++k;  // the stages of a conflict
+        }
+      }
+      const git_tree_entry* te = j < n_head ? git_tree_entry_byindex(head, j) : nullptr;
+      int order;
+      if (i >= e) order = 1;
+      else if (!te) order = -1;
+      else order = compare_names(name, index_dir, git_tree_entry_name(te), git_tree_entry_type(te) == GIT_OBJECT_TREE);
+
+      if (order < 0) {  // only in the index: added
+        index_side(i, k);
+        i = k;
+        continue;
+      }
+      if (order > 0) {  // only in HEAD: deleted
+        if (!head_side(te, prefix + git_tree_entry_name(te))) return false;
+        ++j;
+        continue;
+      }
+      if (index_dir) {
+        const GitIndex::Tree* sub_cache = child(cache, name);
+        if (!same_tree(sub_cache, git_tree_entry_id(te))) {
+          git_tree* raw = nullptr;
+          if (git_tree_lookup(&raw, repo_.get(), git_tree_entry_id(te)) < 0) {
+            *err_ = libgit2_error("cannot read HEAD's tree " + prefix + std::string(name));
+            return false;
+          }
+          TreePtr sub(raw);
+          prefix.append(name).push_back('/');
+          bool ok = walk(sub.get(), prefix, i, k, sub_cache);
+          prefix.resize(p);
+          if (!ok) return false;
+        }
+      } else {
+        const GitIndex::Entry& x = entries_[i];
+        uint32_t head_mode = static_cast<uint32_t>(git_tree_entry_filemode(te));
+        bool same = k == i + 1 && x.stage() == 0 && !x.intent_to_add() && x.mode() == head_mode &&
+                    std::memcmp(x.id(), git_tree_entry_id(te)->id, GitIndex::kIdSize) == 0;
+        bool submodule_moved = is_gitlink(x.mode()) && is_gitlink(head_mode) && k == i + 1;
+        if (!same && !submodule_moved) {
+          bool only_ita = true;
+          for (size_t m = i; m < k; ++m) only_ita = only_ita && entries_[m].intent_to_add();
+          if (only_ita) out_->changed.emplace_back(x.path());  // in HEAD, not in the next commit
+          else index_side(i, k);
+        }
+      }
+      i = k;
+      ++j;
+    }
+    return true;
+  }
+
+  const Repository& repo_;
+  const GitIndex& index_;
+  const std::vector<GitIndex::Entry>& entries_;
+  ChangeSet* out_;
+  std::string* err_ = nullptr;
+};
+
+}  // namespace
+
 bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet* out, std::string* err) {
   TreePtr head = repo.head_tree(err);
   if (!err->empty()) return false;
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-  opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_IGNORE_SUBMODULES;
-  git_diff* raw = nullptr;
-  if (git_diff_tree_to_index(&raw, repo.get(), head.get(), index.index(), &opts) < 0) {
-    *err = libgit2_error("cannot diff HEAD against the index");
-    return false;
-  }
-  DiffPtr diff(raw);
-  size_t n = git_diff_num_deltas(diff.get());
-  for (size_t i = 0; i < n; ++i) {
-    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-    out->changed.emplace_back(d->old_file.path);
-    if (std::string(d->new_file.path) != d->old_file.path) out->changed.emplace_back(d->new_file.path);
-    if (d->status != GIT_DELTA_DELETED && index.exists(d->new_file.path)) out->present.emplace_back(d->new_file.path);
-  }
+  if (!StagedDiff(repo, index.index(), out).run(head.get(), err)) return false;
   std::sort(out->changed.begin(), out->changed.end());
   out->changed.erase(std::unique(out->changed.begin(), out->changed.end()), out->changed.end());
   std::sort(out->present.begin(), out->present.end());

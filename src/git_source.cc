@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <unistd.h>
 
+#include "git_index.h"
 #include "text.h"
 
 namespace smokehook {
@@ -97,46 +98,43 @@ const std::vector<std::string>& TreeSource::paths() const {
 
 bool TreeSource::ignored(std::string_view path) const { return path_ignored(repo_, path); }
 
+IndexSource::IndexSource(const Repository& repo, std::unique_ptr<GitIndex> index)
+    : repo_(repo), index_(std::move(index)) {}
+IndexSource::~IndexSource() = default;
+
 std::unique_ptr<IndexSource> IndexSource::open(const Repository& repo, const std::string& index_path,
                                                std::string* err) {
-  git_index* raw = nullptr;
-  if (git_index_open(&raw, index_path.c_str()) < 0) {
-    *err = libgit2_error("cannot read the index " + index_path);
-    return nullptr;
-  }
-  return std::unique_ptr<IndexSource>(new IndexSource(repo, IndexPtr(raw)));
+  std::unique_ptr<GitIndex> index = GitIndex::open(index_path, err);
+  if (!index) return nullptr;
+  return std::unique_ptr<IndexSource>(new IndexSource(repo, std::move(index)));
 }
 
-const git_index_entry* IndexSource::entry(std::string_view path) const {
-  const git_index_entry* e = git_index_get_bypath(index_.get(), std::string(path).c_str(), 0);
-  if (!e || !is_file_mode(static_cast<git_filemode_t>(e->mode))) return nullptr;
-  if (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) return nullptr;
-  return e;
+std::optional<git_oid> IndexSource::file_id(std::string_view path) const {
+  const GitIndex::Entry* e = index_->find(path);
+  if (!e || e->intent_to_add() || !is_file_mode(static_cast<git_filemode_t>(e->mode()))) return std::nullopt;
+  git_oid id;
+  git_oid_fromraw(&id, e->id());
+  return id;
 }
 
 ReadStatus IndexSource::read(std::string_view path, std::string* content, std::string* err) const {
-  const git_index_entry* e = entry(path);
-  if (!e) return ReadStatus::NotFound;
-  return read_blob(repo_, e->id, content, err);
+  std::optional<git_oid> id = file_id(path);
+  return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
 }
 
-bool IndexSource::exists(std::string_view path) const { return entry(path) != nullptr; }
+bool IndexSource::exists(std::string_view path) const { return file_id(path).has_value(); }
 
 std::optional<uint64_t> IndexSource::size(std::string_view path) const {
-  const git_index_entry* e = entry(path);
-  if (!e) return std::nullopt;
-  return blob_size(repo_, e->id);
+  std::optional<git_oid> id = file_id(path);
+  return id ? blob_size(repo_, *id) : std::nullopt;
 }
 
 const std::vector<std::string>& IndexSource::paths() const {
   std::call_once(listed_, [this] {
-    size_t n = git_index_entrycount(index_.get());
-    paths_.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-      const git_index_entry* e = git_index_get_byindex(index_.get(), i);
-      if (GIT_INDEX_ENTRY_STAGE(e) != 0 || !is_file_mode(static_cast<git_filemode_t>(e->mode))) continue;
-      if (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) continue;
-      paths_.emplace_back(e->path);
+    paths_.reserve(index_->entries().size());
+    for (const GitIndex::Entry& e : index_->entries()) {
+      if (e.stage() != 0 || e.intent_to_add() || !is_file_mode(static_cast<git_filemode_t>(e.mode()))) continue;
+      paths_.emplace_back(e.path());
     }
   });
   return paths_;

@@ -34,6 +34,8 @@ class TreeSource : public FileSource {
   mutable std::vector<std::string> paths_;
 };
 
+class GitIndex;
+
 class IndexSource : public FileSource {
  public:
   // Opens the index file at `index_path` read-only (no lock is taken).
@@ -44,13 +46,14 @@ class IndexSource : public FileSource {
   const std::vector<std::string>& paths() const override;
   bool ignored(std::string_view path) const override;
   std::string name() const override { return "index"; }
-  git_index* index() const { return index_.get(); }
+  const GitIndex& index() const { return *index_; }
+  ~IndexSource() override;
 
  private:
-  IndexSource(const Repository& repo, IndexPtr index) : repo_(repo), index_(std::move(index)) {}
-  const git_index_entry* entry(std::string_view path) const;
+  IndexSource(const Repository& repo, std::unique_ptr<GitIndex> index);
+  std::optional<git_oid> file_id(std::string_view path) const;  // a file's blob id; nullopt for none
   const Repository& repo_;
-  IndexPtr index_;
+  std::unique_ptr<GitIndex> index_;
   mutable std::once_flag listed_;
   mutable std::vector<std::string> paths_;
 };
