@@ -3,13 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
-#include <chrono>
 #include <cstdlib>
 #include <iostream>
-#include <thread>
 
 #include "commands.h"
 #include "text.h"
@@ -140,20 +140,28 @@ Parsed parse(int argc, char** argv) {
 // A total time budget: a hook must never hang a commit, whatever a library
 // does with a hostile input. SMOKEHOOK_TIMEOUT seconds (0: none); by default
 // 120 s for what hooks run (staged, --hook), none for --all.
+// The message is made before the alarm is armed: the handler only writes it and exits.
+std::string watchdog_message;
+
+void on_watchdog(int) {
+  ssize_t ignored = ::write(STDERR_FILENO, watchdog_message.data(), watchdog_message.size());
+  (void)ignored;
+  std::_Exit(2);
+}
+
+// A total time budget: an alarm, not a thread (a hook starts on every commit).
 void start_watchdog(const Options& o) {
   bool hook_mode = !o.all && o.subcommand.empty();
   long seconds = hook_mode ? 120 : 0;
   if (const char* env = std::getenv("SMOKEHOOK_TIMEOUT"); env && *env) seconds = std::strtol(env, nullptr, 10);
   if (seconds <= 0) return;
-  std::thread([seconds] {
-    std::this_thread::sleep_for(std::chrono::seconds(seconds));
-    std::string msg = "smokehook: gave up after " + std::to_string(seconds) +
-                      " s (SMOKEHOOK_TIMEOUT); nothing was let through. This is worth reporting; "
-                      "to commit or push once without the check: --no-verify\n";
-    ssize_t ignored = ::write(STDERR_FILENO, msg.data(), msg.size());
-    (void)ignored;
-    std::_Exit(2);
-  }).detach();
+  watchdog_message = "smokehook: gave up after " + std::to_string(seconds) +
+                     " s (SMOKEHOOK_TIMEOUT); nothing was let through. This is worth reporting; "
+                     "to commit or push once without the check: --no-verify\n";
+  struct sigaction sa {};
+  sa.sa_handler = on_watchdog;
+  ::sigaction(SIGALRM, &sa, nullptr);
+  ::alarm(static_cast<unsigned>(std::min(seconds, 86400L * 365)));
 }
 
 int smokehook_main(int argc, char** argv) {
