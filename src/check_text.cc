@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "change_set.h"
+#include "parallel.h"
 #include "check_kinds.h"
 #include "text.h"
 
@@ -53,40 +54,60 @@ class Forbid : public Check {
     return (paths.empty() || paths.matches(path)) && !except.matches(path);
   }
 
+  // One file's outcome, kept by position so that the report's order is the paths' order.
+  struct FileOutcome {
+    std::vector<Finding> findings;
+    bool scanned = false;
+    uint64_t too_large = 0;  // the size of a skipped file
+  };
+
+  void scan(const FileSource& source, const std::string& path, std::string* text, FileOutcome* out) const {
+    std::string err;
+    BoundedRead got = source.read_at_most(path, static_cast<uint64_t>(max_file_size), text, &err);
+    if (got.status == ReadStatus::NotFound) return;
+    if (got.status == ReadStatus::Error) {
+      out->findings.push_back(Finding{path, 0, 0, "cannot read: " + err});
+      return;
+    }
+    if (got.too_large) {
+      out->too_large = got.size;
+      return;
+    }
+    out->scanned = true;
+    if (!literal.empty() && !::memmem(text->data(), text->size(), literal.data(), literal.size())) return;
+    if (looks_binary(*text)) return;
+    re2::StringPiece whole(*text), match;
+    size_t pos = 0;
+    while (pos <= text->size() && re->Match(whole, pos, text->size(), RE2::UNANCHORED, &match, 1)) {
+      size_t offset = static_cast<size_t>(match.data() - text->data());
+      int line, column;
+      locate(*text, offset, &line, &column);
+      out->findings.push_back(Finding{path, line, column, what + " is not allowed here"});
+      if (out->findings.size() == 20) break;  // enough to fix the file; keeps a pathological file linear
+      pos = offset + std::max<size_t>(match.size(), 1);
+    }
+  }
+
   CheckResult run(RunContext& ctx) const override {
     CheckResult r;
     const std::vector<std::string>& candidates =
         ctx.changes && !ctx.full_scan ? ctx.changes->present : ctx.source().paths();
+    std::vector<const std::string*> files;
+    for (const auto& path : candidates)
+      if (selected(path)) files.push_back(&path);
+    // Reading dominates (every file of a large tree on --all and pre-push): one buffer per worker.
+    std::vector<FileOutcome> outcomes(files.size());
+    std::vector<std::string> buffers(workers_for(files.size()));
+    const FileSource& source = ctx.source();
+    parallel_for(files.size(), [&](unsigned worker, size_t i) { scan(source, *files[i], &buffers[worker], &outcomes[i]); });
     size_t scanned = 0;
-    std::string text, err;
-    for (const auto& path : candidates) {
-      if (!selected(path)) continue;
-      // The size first: a huge file is skipped without being read.
-      if (auto size = ctx.source().size(path); size && *size > static_cast<uint64_t>(max_file_size)) {
-        ctx.warnings.push_back("warning: " + path + ": skipped by " + id + " (" + std::to_string(*size) +
+    for (size_t i = 0; i < files.size(); ++i) {
+      FileOutcome& o = outcomes[i];
+      if (o.too_large)
+        ctx.warnings.push_back("warning: " + *files[i] + ": skipped by " + id + " (" + std::to_string(o.too_large) +
                                " bytes, more than max_file_size " + std::to_string(max_file_size) + ")");
-        continue;
-      }
-      ReadStatus st = ctx.source().read(path, &text, &err);
-      if (st == ReadStatus::NotFound) continue;
-      if (st == ReadStatus::Error) {
-        r.findings.push_back(Finding{path, 0, 0, "cannot read: " + err});
-        continue;
-      }
-      ++scanned;
-      if (!literal.empty() && text.find(literal) == std::string::npos) continue;
-      if (looks_binary(text)) continue;
-      size_t per_file = 0;
-      re2::StringPiece whole(text), match;
-      size_t pos = 0;
-      while (pos <= text.size() && re->Match(whole, pos, text.size(), RE2::UNANCHORED, &match, 1)) {
-        size_t offset = static_cast<size_t>(match.data() - text.data());
-        int line, column;
-        locate(text, offset, &line, &column);
-        r.findings.push_back(Finding{path, line, column, what + " is not allowed here"});
-        if (++per_file == 20) break;  // enough to fix the file; keeps a pathological file linear
-        pos = offset + std::max<size_t>(match.size(), 1);
-      }
+      scanned += o.scanned;
+      for (Finding& f : o.findings) r.findings.push_back(std::move(f));
     }
     if (!r.findings.empty()) {
       r.status = CheckStatus::Fail;

@@ -1,19 +1,41 @@
 #include "file_source.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "git_index.h"
 #include "git_repo.h"
+#include "git_source.h"
 #include "text.h"
 
 namespace smokehook {
 
+BoundedRead FileSource::read_at_most(std::string_view path, uint64_t limit, std::string* content,
+                                     std::string* err) const {
+  BoundedRead r;
+  if (std::optional<uint64_t> size = this->size(path); size && *size > limit) {
+    r.status = ReadStatus::Ok;
+    r.too_large = true;
+    r.size = *size;
+    return r;
+  }
+  r.status = read(path, content, err);
+  r.size = content->size();
+  return r;
+}
+
 ReadStatus MemorySource::read(std::string_view path, std::string* content, std::string*) const {
-  reads_.emplace_back(path);
+  {
+    std::lock_guard<std::mutex> lock(reads_lock_.m);
+    reads_.emplace_back(path);
+  }
   auto it = files_.find(std::string(path));
   if (it == files_.end()) return ReadStatus::NotFound;
   *content = it->second;
@@ -31,7 +53,25 @@ bool MemorySource::ignored(std::string_view path) const {
 }
 
 DiskSource::DiskSource(std::string root, const Repository* repo) : root_(std::move(root)), repo_(repo) {
+  static std::atomic<uint64_t> serials{0};
+  serial_ = ++serials;
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+  root_fd_ = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+DiskSource::FolderCache::~FolderCache() {
+  if (fd >= 0) ::close(fd);
+}
+
+void DiskSource::FolderCache::open(uint64_t source, int root_fd, std::string folder) {
+  if (fd >= 0) ::close(fd);
+  fd = ::openat(root_fd, folder.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  owner = source;
+  name = std::move(folder);
+}
+
+DiskSource::~DiskSource() {
+  if (root_fd_ >= 0) ::close(root_fd_);
 }
 
 std::string DiskSource::full(std::string_view path) const {
@@ -40,30 +80,88 @@ std::string DiskSource::full(std::string_view path) const {
 }
 
 ReadStatus DiskSource::read(std::string_view path, std::string* content, std::string* err) const {
-  std::string p = full(path);
-  struct stat st;
-  if (::lstat(p.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return ReadStatus::NotFound;
-    *err = std::strerror(errno);
-    return ReadStatus::Error;
-  }
-  if (S_ISLNK(st.st_mode)) {  // read as git stores it: the link's target, never what it points to
-    std::vector<char> buf(static_cast<size_t>(st.st_size) + 1 > 4096 ? static_cast<size_t>(st.st_size) + 1 : 4096);
-    ssize_t n = ::readlink(p.c_str(), buf.data(), buf.size());
-    if (n < 0) {
-      *err = std::strerror(errno);
-      return ReadStatus::Error;
+  return read_at_most(path, UINT64_MAX, content, err).status;
+}
+
+BoundedRead DiskSource::read_at_most(std::string_view path, uint64_t limit, std::string* content,
+                                     std::string* err) const {
+  return *read_if(path, limit, nullptr, content, err);
+}
+
+std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t limit, const StatTest& accept,
+                                               std::string* content, std::string* err) const {
+  BoundedRead r;
+  std::string p(path);
+  bool absolute = !p.empty() && p[0] == '/';
+  int dir = absolute || root_fd_ < 0 ? AT_FDCWD : root_fd_;
+  if (dir == AT_FDCWD && !absolute) p = full(path);
+  // The file's folder, kept open by this thread: the next file is most often its neighbour.
+  thread_local FolderCache folder;
+  size_t slash = p.rfind('/');
+  if (dir == root_fd_ && slash != std::string::npos && slash > 0) {
+    std::string_view name(p.data(), slash);
+    if (folder.owner != serial_ || folder.name != name) folder.open(serial_, root_fd_, std::string(name));
+    if (folder.fd >= 0) {
+      dir = folder.fd;
+      p.erase(0, slash + 1);
     }
-    content->assign(buf.data(), static_cast<size_t>(n));
-    return ReadStatus::Ok;
   }
-  if (S_ISDIR(st.st_mode)) return ReadStatus::NotFound;
-  return read_whole_file(p, content, err) ? ReadStatus::Ok : ReadStatus::Error;
+  // One open and one fstat per file. O_NOFOLLOW: a link is read as git stores
+  // it, its target path, never what it points to. O_NONBLOCK: a FIFO opens
+  // without waiting, and is then refused like any other non-file.
+  int fd = ::openat(dir, p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    if (accept && errno != ELOOP) return std::nullopt;
+    if (errno == ENOENT || errno == ENOTDIR) return r;
+    if (errno == ELOOP) {  // a symbolic link
+      if (accept) return std::nullopt;
+      struct stat st;
+      if (::fstatat(dir, p.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode)) return r;
+      r.size = static_cast<uint64_t>(st.st_size);
+      r.status = ReadStatus::Ok;
+      if (r.size > limit) {
+        r.too_large = true;
+        return r;
+      }
+      std::vector<char> buf(std::max<size_t>(static_cast<size_t>(st.st_size) + 1, 4096));
+      ssize_t n = ::readlinkat(dir, p.c_str(), buf.data(), buf.size());
+      if (n < 0) {
+        *err = std::strerror(errno);
+        r.status = ReadStatus::Error;
+        return r;
+      }
+      content->assign(buf.data(), static_cast<size_t>(n));
+      return r;
+    }
+    *err = std::strerror(errno);
+    r.status = ReadStatus::Error;
+    return r;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {  // a folder, FIFO, socket or device is no file here
+    ::close(fd);
+    if (accept) return std::nullopt;
+    return r;
+  }
+  if (accept && !accept(st)) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  r.size = static_cast<uint64_t>(st.st_size);
+  r.status = ReadStatus::Ok;
+  if (r.size > limit) {
+    r.too_large = true;
+    ::close(fd);
+    return r;
+  }
+  if (!read_fd(fd, r.size, content, err)) r.status = ReadStatus::Error;
+  ::close(fd);
+  return r;
 }
 
 bool DiskSource::exists(std::string_view path) const {
   struct stat st;
-  return ::lstat(full(path).c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+  return ::lstat(full(path).c_str(), &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode));
 }
 
 std::optional<uint64_t> DiskSource::size(std::string_view path) const {
@@ -84,34 +182,82 @@ bool DiskSource::ignored(std::string_view path) const {
 
 namespace {
 
-void list_git(const Repository& repo, std::vector<std::string>* out) {
-  git_index* raw_index = nullptr;
-  if (git_repository_index(&raw_index, repo.get()) == 0) {
-    IndexPtr index(raw_index);
-    size_t n = git_index_entrycount(index.get());
-    out->reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-      const git_index_entry* e = git_index_get_byindex(index.get(), i);
-      if (e->mode == GIT_FILEMODE_COMMIT) continue;  // a submodule is not a file
-      if (GIT_INDEX_ENTRY_STAGE(e) > 1) continue;     // conflicted: list each path once
-      out->emplace_back(e->path);
+// git's ignore rules, asked only about what the index does not know.
+bool git_ignores(const Repository& repo, const std::string& path) {
+  int ignored = 0;
+  if (git_ignore_path_is_ignored(&ignored, repo.get(), path.c_str()) < 0) {
+    git_error_clear();
+    return false;
+  }
+  return ignored != 0;
+}
+
+// The walk for `git ls-files --others --exclude-standard`. `out` starts with
+// the index's paths (sorted); [lo, hi) of them lie below `dir`.
+// A folder that holds tracked files is entered; any other is asked about once,
+// as a whole, so an ignored node_modules costs one question. A folder with its
+// own .git is another repository, and is not entered.
+void list_untracked(const Repository& repo, const std::string& root, const std::string& dir,
+                    const std::vector<std::string>& gitlinks, size_t lo, size_t hi,
+                    std::vector<std::string>* out) {
+  DIR* d = ::opendir((root + "/" + dir).c_str());
+  if (!d) return;
+  std::vector<std::pair<std::string, bool>> children;  // name, is a folder
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == ".." || name == ".git") continue;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st;
+      if (::lstat((root + "/" + dir + e->d_name).c_str(), &st) != 0) continue;
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+    }
+    if (type == DT_DIR || type == DT_REG || type == DT_LNK)  // as git: no FIFOs, sockets or devices
+      children.emplace_back(std::string(name), type == DT_DIR);
+  }
+  ::closedir(d);
+  auto below = [&](const std::string& prefix) {  // the tracked paths below `prefix`, within [lo, hi)
+    auto first = out->begin() + static_cast<std::ptrdiff_t>(lo), last = out->begin() + static_cast<std::ptrdiff_t>(hi);
+    auto from = std::lower_bound(first, last, prefix);
+    auto to = std::partition_point(from, last, [&](const std::string& p) { return p.compare(0, prefix.size(), prefix) == 0; });
+    return std::make_pair(static_cast<size_t>(from - out->begin()), static_cast<size_t>(to - out->begin()));
+  };
+  for (const auto& [name, folder] : children) {
+    std::string path = dir + name;
+    if (!folder) {
+      auto first = out->begin() + static_cast<std::ptrdiff_t>(lo), last = out->begin() + static_cast<std::ptrdiff_t>(hi);
+      if (std::binary_search(first, last, path)) continue;
+      if (!git_ignores(repo, path)) out->push_back(path);
+      continue;
+    }
+    if (std::binary_search(gitlinks.begin(), gitlinks.end(), path)) continue;  // a submodule
+    std::string sub = path + "/";
+    auto [from, to] = below(sub);
+    if (from == to) {
+      struct stat st;
+      if (::lstat((root + "/" + sub + ".git").c_str(), &st) == 0) continue;  // a nested repository
+      if (git_ignores(repo, sub)) continue;
+    }
+    list_untracked(repo, root, sub, gitlinks, from, to, out);
+  }
+}
+
+void list_git(const Repository& repo, const std::string& root, std::vector<std::string>* out) {
+  std::string err;
+  std::unique_ptr<GitIndex> index = GitIndex::open(current_index_path(repo), &err);
+  std::vector<std::string> gitlinks;
+  if (index) {
+    out->reserve(index->entries().size() + 64);
+    for (const GitIndex::Entry& e : index->entries()) {
+      if (e.mode() == 0160000) {  // a submodule is not a file
+        gitlinks.emplace_back(e.path());
+        continue;
+      }
+      if (!out->empty() && out->back() == e.path()) continue;  // a conflict's stages: the path once
+      out->emplace_back(e.path());
     }
   }
-  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-  opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-               GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_NO_REFRESH;
-  git_status_list* raw_status = nullptr;
-  if (git_status_list_new(&raw_status, repo.get(), &opts) == 0) {
-    StatusListPtr status(raw_status);
-    size_t n = git_status_list_entrycount(status.get());
-    for (size_t i = 0; i < n; ++i) {
-      const git_status_entry* e = git_status_byindex(status.get(), i);
-      if ((e->status & GIT_STATUS_WT_NEW) && e->index_to_workdir)
-        out->emplace_back(e->index_to_workdir->new_file.path);
-    }
-  }
-  git_error_clear();
+  list_untracked(repo, root, "", gitlinks, 0, out->size(), out);
 }
 
 void list_folder(const std::string& root, std::vector<std::string>* out) {
@@ -134,7 +280,7 @@ void list_folder(const std::string& root, std::vector<std::string>* out) {
 
 const std::vector<std::string>& DiskSource::paths() const {
   std::call_once(listed_, [this] {
-    if (repo_) list_git(*repo_, &paths_);
+    if (repo_) list_git(*repo_, root_, &paths_);
     else list_folder(root_, &paths_);
     std::sort(paths_.begin(), paths_.end());
     paths_.erase(std::unique(paths_.begin(), paths_.end()), paths_.end());

@@ -4,6 +4,9 @@
 // index (git_source.h), and memory (tests).
 #pragma once
 
+#include <sys/stat.h>
+
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +19,13 @@ namespace smokehook {
 
 enum class ReadStatus { Ok, NotFound, Error };
 
+// What read_at_most() found: with `too_large`, the file was not read and `size` says why.
+struct BoundedRead {
+  ReadStatus status = ReadStatus::NotFound;
+  bool too_large = false;
+  uint64_t size = 0;
+};
+
 class FileSource {
  public:
   virtual ~FileSource() = default;
@@ -26,6 +36,10 @@ class FileSource {
   virtual bool exists(std::string_view path) const = 0;
   // The size in bytes without reading the content; nullopt when unknown or absent.
   virtual std::optional<uint64_t> size(std::string_view path) const = 0;
+  // Reads `path` unless it is larger than `limit` bytes. The gates' one call
+  // per file: the default asks size() then read(); sources that can answer
+  // both with one lookup do. Safe to call from several threads at once.
+  virtual BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const;
   // Every file this source holds, sorted. Computed on first use.
   virtual const std::vector<std::string>& paths() const = 0;
   // Whether git ignores `path` (a local file by design, such as `.env`).
@@ -62,6 +76,14 @@ class MemorySource : public FileSource {
   const std::vector<std::string>& reads() const { return reads_; }
 
  private:
+  // Gates read on several threads; a copy of the source gets a mutex of its own.
+  struct Lock {
+    std::mutex m;
+    Lock() = default;
+    Lock(const Lock&) {}
+    Lock& operator=(const Lock&) { return *this; }
+  };
+  mutable Lock reads_lock_;
   std::map<std::string, std::string> files_;
   std::vector<std::string> ignored_;
   mutable std::vector<std::string> paths_;
@@ -71,12 +93,23 @@ class MemorySource : public FileSource {
 class Repository;
 
 // A folder on disk. With a repository, paths() lists what
-// `git ls-files --cached --others --exclude-standard` lists and ignored() asks
-// git; without one, every file below the folder except `.git/`.
+// `git ls-files --cached --others --exclude-standard` lists (the index's
+// files, then a walk for the others that asks git's ignore rules only about
+// files and folders the index does not know) and ignored() asks git; without
+// one, every file below the folder except `.git/`.
 class DiskSource : public FileSource {
  public:
   DiskSource(std::string root, const Repository* repo);
+  ~DiskSource() override;
+  DiskSource(const DiskSource&) = delete;
+  DiskSource& operator=(const DiskSource&) = delete;
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
+  BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const override;
+  // Reads a regular file only if `accept` holds for its stat data (checked on
+  // the open file); nullopt when it does not, or when the path is no regular file.
+  using StatTest = std::function<bool(const struct stat&)>;
+  std::optional<BoundedRead> read_if(std::string_view path, uint64_t limit, const StatTest& accept,
+                                     std::string* content, std::string* err) const;
   bool exists(std::string_view path) const override;
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
@@ -86,7 +119,16 @@ class DiskSource : public FileSource {
 
  private:
   std::string full(std::string_view path) const;
+  struct FolderCache {  // one per thread
+    uint64_t owner = 0;  // the DiskSource's serial: an address can be reused, a serial cannot
+    std::string name;
+    int fd = -1;
+    ~FolderCache();
+    void open(uint64_t source, int root_fd, std::string folder);
+  };
+  uint64_t serial_;
   std::string root_;
+  int root_fd_ = -1;  // relative paths are opened from here: the kernel walks only their own components
   const Repository* repo_;
   mutable std::once_flag listed_;
   mutable std::vector<std::string> paths_;

@@ -62,6 +62,23 @@ std::optional<Repository> Repository::open(const std::string& dir, std::string* 
   return Repository(std::move(repo));
 }
 
+git_odb* Repository::odb() const {
+  if (std::this_thread::get_id() == owner_) {
+    git_odb* raw = nullptr;
+    if (!odb_ && git_repository_odb(&raw, repo_.get()) == 0) odb_.reset(raw);
+    return odb_.get();
+  }
+  // Worker threads live for one scan; each opens the object database once.
+  thread_local git_repository* for_repo = nullptr;
+  thread_local OdbPtr local;
+  if (for_repo != repo_.get() || !local) {
+    git_odb* raw = nullptr;
+    local.reset(git_odb_open(&raw, (common_dir() + "/objects").c_str()) == 0 ? raw : nullptr);
+    for_repo = repo_.get();
+  }
+  return local.get();
+}
+
 std::string Repository::workdir() const { return strip_slash(git_repository_workdir(repo_.get())); }
 std::string Repository::git_dir() const { return strip_slash(git_repository_path(repo_.get())); }
 std::string Repository::common_dir() const { return strip_slash(git_repository_commondir(repo_.get())); }

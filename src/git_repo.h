@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace smokehook {
 
@@ -61,9 +62,16 @@ class Repository {
   std::optional<git_oid> resolve_commit(const std::string& rev, std::string* err) const;
   TreePtr commit_tree(const git_oid& commit, std::string* err) const;
 
+  // The object database for the calling thread, or null with git's error set.
+  // A libgit2 object is used by one thread at a time: the thread that opened
+  // the repository gets the repository's own, each other thread one of its own.
+  git_odb* odb() const;
+
  private:
-  explicit Repository(RepoPtr repo) : repo_(std::move(repo)) {}
+  explicit Repository(RepoPtr repo) : repo_(std::move(repo)), owner_(std::this_thread::get_id()) {}
   RepoPtr repo_;
+  std::thread::id owner_;
+  mutable OdbPtr odb_;
 };
 
 std::string oid_hex(const git_oid& oid);

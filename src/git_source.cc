@@ -15,32 +15,47 @@ bool is_file_mode(git_filemode_t mode) {
 }
 
 ReadStatus read_blob(const Repository& repo, const git_oid& id, std::string* content, std::string* err) {
-  git_blob* raw = nullptr;
-  if (git_blob_lookup(&raw, repo.get(), &id) < 0) {
+  git_odb* odb = repo.odb();
+  git_odb_object* raw = nullptr;
+  if (!odb || git_odb_read(&raw, odb, &id) < 0) {
     *err = libgit2_error("cannot read blob " + oid_hex(id));
     return ReadStatus::Error;
   }
-  BlobPtr blob(raw);
-  const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
-  content->assign(data, static_cast<size_t>(git_blob_rawsize(blob.get())));
+  OdbObjectPtr object(raw);
+  if (git_odb_object_type(object.get()) != GIT_OBJECT_BLOB) {
+    *err = "cannot read blob " + oid_hex(id) + ": it is not a blob";
+    return ReadStatus::Error;
+  }
+  content->assign(static_cast<const char*>(git_odb_object_data(object.get())), git_odb_object_size(object.get()));
   return ReadStatus::Ok;
 }
 
 // The object's size from its header: no inflating of a large blob.
 std::optional<uint64_t> blob_size(const Repository& repo, const git_oid& id) {
-  git_odb* raw = nullptr;
-  if (git_repository_odb(&raw, repo.get()) < 0) {
-    git_error_clear();
-    return std::nullopt;
-  }
-  OdbPtr odb(raw);
+  git_odb* odb = repo.odb();
   size_t len = 0;
   git_object_t type;
-  if (git_odb_read_header(&len, &type, odb.get(), &id) < 0) {
+  if (!odb || git_odb_read_header(&len, &type, odb, &id) < 0) {
     git_error_clear();
     return std::nullopt;
   }
   return static_cast<uint64_t>(len);
+}
+
+// A blob's size from its header, then its content when it is small enough.
+BoundedRead read_blob_at_most(const Repository& repo, const std::optional<git_oid>& id, uint64_t limit,
+                              std::string* content, std::string* err) {
+  BoundedRead r;
+  if (!id) return r;
+  if (std::optional<uint64_t> size = blob_size(repo, *id); size && *size > limit) {
+    r.status = ReadStatus::Ok;
+    r.too_large = true;
+    r.size = *size;
+    return r;
+  }
+  r.status = read_blob(repo, *id, content, err);
+  r.size = content->size();
+  return r;
 }
 
 bool path_ignored(const Repository& repo, std::string_view path) {
@@ -59,6 +74,12 @@ TreeSource::TreeSource(const Repository& repo, TreePtr tree, std::string label)
     : repo_(repo), tree_(std::move(tree)), label_(std::move(label)) {}
 
 std::optional<git_oid> TreeSource::file_id(std::string_view path) const {
+  // Once listed (before any worker thread reads), the listing answers: no libgit2 tree on other threads.
+  if (listed_done_.load(std::memory_order_acquire)) {
+    auto it = std::lower_bound(paths_.begin(), paths_.end(), path);
+    if (it == paths_.end() || *it != path) return std::nullopt;
+    return ids_[static_cast<size_t>(it - paths_.begin())];
+  }
   git_tree_entry* raw = nullptr;
   if (git_tree_entry_bypath(&raw, tree_.get(), std::string(path).c_str()) < 0) {
     git_error_clear();
@@ -74,6 +95,11 @@ ReadStatus TreeSource::read(std::string_view path, std::string* content, std::st
   return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
 }
 
+BoundedRead TreeSource::read_at_most(std::string_view path, uint64_t limit, std::string* content,
+                                     std::string* err) const {
+  return read_blob_at_most(repo_, file_id(path), limit, content, err);
+}
+
 bool TreeSource::exists(std::string_view path) const { return file_id(path).has_value(); }
 
 std::optional<uint64_t> TreeSource::size(std::string_view path) const {
@@ -83,15 +109,24 @@ std::optional<uint64_t> TreeSource::size(std::string_view path) const {
 
 const std::vector<std::string>& TreeSource::paths() const {
   std::call_once(listed_, [this] {
+    struct Listing {
+      std::vector<std::pair<std::string, git_oid>> files;
+    } listing;
     auto cb = [](const char* root, const git_tree_entry* e, void* payload) -> int {
-      if (is_file_mode(git_tree_entry_filemode(e))) {
-        auto* out = static_cast<std::vector<std::string>*>(payload);
-        out->push_back(std::string(root) + git_tree_entry_name(e));
-      }
+      if (is_file_mode(git_tree_entry_filemode(e)))
+        static_cast<Listing*>(payload)->files.emplace_back(std::string(root) + git_tree_entry_name(e), *git_tree_entry_id(e));
       return 0;
     };
-    git_tree_walk(tree_.get(), GIT_TREEWALK_PRE, cb, &paths_);
-    std::sort(paths_.begin(), paths_.end());
+    git_tree_walk(tree_.get(), GIT_TREEWALK_PRE, cb, &listing);
+    std::sort(listing.files.begin(), listing.files.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    paths_.reserve(listing.files.size());
+    ids_.reserve(listing.files.size());
+    for (auto& [path, id] : listing.files) {
+      paths_.push_back(std::move(path));
+      ids_.push_back(id);
+    }
+    listed_done_.store(true, std::memory_order_release);
   });
   return paths_;
 }
@@ -120,6 +155,11 @@ std::optional<git_oid> IndexSource::file_id(std::string_view path) const {
 ReadStatus IndexSource::read(std::string_view path, std::string* content, std::string* err) const {
   std::optional<git_oid> id = file_id(path);
   return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
+}
+
+BoundedRead IndexSource::read_at_most(std::string_view path, uint64_t limit, std::string* content,
+                                      std::string* err) const {
+  return read_blob_at_most(repo_, file_id(path), limit, content, err);
 }
 
 bool IndexSource::exists(std::string_view path) const { return file_id(path).has_value(); }

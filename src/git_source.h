@@ -3,6 +3,7 @@
 // tree, and never write anything.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@ class TreeSource : public FileSource {
   // `label` is what name() returns: the commit id.
   TreeSource(const Repository& repo, TreePtr tree, std::string label);
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
+  BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const override;
   bool exists(std::string_view path) const override;
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
@@ -31,7 +33,9 @@ class TreeSource : public FileSource {
   TreePtr tree_;
   std::string label_;
   mutable std::once_flag listed_;
+  mutable std::atomic<bool> listed_done_{false};
   mutable std::vector<std::string> paths_;
+  mutable std::vector<git_oid> ids_;  // paths_[i]'s blob
 };
 
 class GitIndex;
@@ -41,6 +45,7 @@ class IndexSource : public FileSource {
   // Opens the index file at `index_path` read-only (no lock is taken).
   static std::unique_ptr<IndexSource> open(const Repository& repo, const std::string& index_path, std::string* err);
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
+  BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const override;
   bool exists(std::string_view path) const override;
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;

@@ -151,6 +151,27 @@ std::vector<std::string> shell_split(std::string_view s) {
   return words;
 }
 
+bool read_fd(int fd, uint64_t expected, std::string* out, std::string* err) {
+  // Straight into the string, one byte more than expected: a regular file
+  // that is as large as fstat said fills it short, and that is its end.
+  out->resize(expected == UINT64_MAX ? 65536 : static_cast<size_t>(expected) + 1);
+  size_t len = 0;
+  for (;;) {
+    if (len == out->size()) out->resize(out->size() * 2);
+    ssize_t n = ::read(fd, &(*out)[len], out->size() - len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *err = std::strerror(errno);
+      return false;
+    }
+    if (n == 0) break;
+    len += static_cast<size_t>(n);
+    if (len == expected) break;
+  }
+  out->resize(len);
+  return true;
+}
+
 bool read_whole_file(const std::string& path, std::string* out, std::string* err) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -158,22 +179,11 @@ bool read_whole_file(const std::string& path, std::string* out, std::string* err
     return false;
   }
   struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) out->reserve(static_cast<size_t>(st.st_size));
-  out->clear();
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      *err = std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    out->append(buf, static_cast<size_t>(n));
-  }
+  uint64_t expected = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
+  // A pipe (--config <(...)) has no size: expected 0 never ends the loop early.
+  bool ok = read_fd(fd, expected ? expected : UINT64_MAX, out, err);
   ::close(fd);
-  return true;
+  return ok;
 }
 
 }  // namespace smokehook

@@ -1,6 +1,7 @@
 // Small string helpers shared by the parsers and reporters.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,5 +30,7 @@ std::string_view basename(std::string_view path);
 std::vector<std::string> shell_split(std::string_view s);
 
 bool read_whole_file(const std::string& path, std::string* out, std::string* err);
+// Reads an open file whose size should be `expected` bytes (UINT64_MAX: unknown, read to the end).
+bool read_fd(int fd, uint64_t expected, std::string* out, std::string* err);
 
 }  // namespace smokehook

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "change_set.h"
+#include "file_source.h"
 #include "git_index.h"
 #include "git_repo.h"
 #include "git_source.h"
@@ -210,4 +211,25 @@ TEST_CASE("index reader: a damaged index is an error naming the file and the byt
   bad(header + "TREE" + std::string("\0\0\0\x10", 4) + "x" + checksum);       // shorter than it says
   // An optional extension this reader does not know is skipped.
   CHECK(GitIndex::parse(header + "ZZZZ" + std::string("\0\0\0\1", 4) + "q" + checksum, "idx", &err) != nullptr);
+}
+
+TEST_CASE("worktree listing: what git ls-files --cached --others --exclude-standard lists", "[staged]") {
+  ScratchRepo r;
+  seed_tree(r);
+  r.sh("printf 'build/\\n*.log\\n!keep.log\\nz/deep/er/\\n' >.gitignore && mkdir -p build/x node_modules/m && "
+       "echo b >build/x/out.js && echo l >a/b/debug.log && echo k >a/keep.log && echo n >node_modules/m/i.js && "
+       "echo u >a/b/c/untracked.py && mkdir -p empty && mkdir -p nested && git -C nested init -q && echo q >nested/q.py && "
+       "echo t >z/deep/er/tracked-but-ignored-folder.py && git add -f z/deep/er/tracked-but-ignored-folder.py && "
+       "echo i >z/deep/er/ignored.py && mkfifo a/b/fifo.py && git rm -q --cached a/two.py");
+  std::string err;
+  std::optional<Repository> repo = Repository::open(r.dir(), &err);
+  REQUIRE(repo);
+  DiskSource disk(r.dir(), &*repo);
+  std::vector<std::string> expected = lines(r.out("git ls-files --cached --others --exclude-standard"));
+  // git lists a nested repository as "nested/"; it holds no file of this one.
+  expected.erase(std::remove(expected.begin(), expected.end(), "nested/"), expected.end());
+  CHECK(disk.paths() == expected);
+  CHECK_FALSE(disk.exists("a/b/fifo.py"));  // listed by git, never read: a FIFO would block
+  std::string text;
+  CHECK(disk.read("a/b/fifo.py", &text, &err) == ReadStatus::NotFound);
 }
