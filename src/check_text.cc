@@ -99,6 +99,7 @@ class Forbid : public Check {
     std::vector<FileOutcome> outcomes(files.size());
     std::vector<std::string> buffers(workers_for(files.size()));
     const FileSource& source = ctx.source();
+    if (files.size() > 1) source.prepare_bulk_read();
     parallel_for(files.size(), [&](unsigned worker, size_t i) { scan(source, *files[i], &buffers[worker], &outcomes[i]); });
     size_t scanned = 0;
     for (size_t i = 0; i < files.size(); ++i) {

@@ -111,6 +111,7 @@ int run_all(const Options& o, const std::optional<Repository>& repo) {
     TreeSource source(*repo, std::move(tree), oid_hex(*id));
     std::unique_ptr<DiskSource> worktree;
     if (!repo->bare()) worktree = std::make_unique<DiskSource>(repo->workdir(), &*repo);
+    if (worktree) source.allow_worktree_reuse(*worktree);
     if (!load_config(o, source, &config) || !validate_only(o, config)) return 2;
     RunContext ctx(source, worktree.get(), process_environment());
     report.source = source.name();
@@ -162,6 +163,7 @@ int run_pre_push(const Options& o, const Repository& repo) {
     TreePtr tree = repo.commit_tree(id, &err);
     if (!tree) return usage_error("pre-push: " + ref.local_ref + ": " + err);
     TreeSource source(repo, std::move(tree), ref.local_oid);
+    if (worktree) source.allow_worktree_reuse(*worktree);
     configs.emplace_back();
     if (!load_config(o, source, &configs.back()) || !validate_only(o, configs.back())) return 2;
     RunContext ctx(source, worktree.get(), process_environment());

@@ -40,6 +40,9 @@ class FileSource {
   // per file: the default asks size() then read(); sources that can answer
   // both with one lookup do. Safe to call from several threads at once.
   virtual BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const;
+  // Called on one thread before many reads from several threads (a gate's
+  // scan): a source may take a faster way for them.
+  virtual void prepare_bulk_read() const {}
   // Every file this source holds, sorted. Computed on first use.
   virtual const std::vector<std::string>& paths() const = 0;
   // Whether git ignores `path` (a local file by design, such as `.env`).

@@ -78,6 +78,12 @@ std::string_view GitIndex::Entry::path() const {
 
 uint32_t GitIndex::Entry::mode() const { return be32(record_ + 24); }
 
+GitIndex::Stat GitIndex::Entry::stat() const {
+  const unsigned char* p = record_;
+  return Stat{be32(p), be32(p + 4), be32(p + 8), be32(p + 12), be32(p + 16),
+              be32(p + 20), be32(p + 24), be32(p + 28), be32(p + 32), be32(p + 36)};
+}
+
 bool GitIndex::Entry::intent_to_add() const {
   return (flags() & 0x4000) && (be16(record_ + 62) & 0x2000);
 }
@@ -100,6 +106,7 @@ std::unique_ptr<GitIndex> GitIndex::open(const std::string& path, std::string* e
     ::close(fd);
     return nullptr;
   }
+  index->written_ = st.st_mtim;
   if (st.st_size > 0) {
     // Every page is read: populating them in one go spares a page fault per page.
     void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);

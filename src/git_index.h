@@ -8,6 +8,8 @@
 // not verified, as git does not verify it when it reads the index either.
 #pragma once
 
+#include <time.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,6 +24,12 @@ class GitIndex {
 
   // A view of one entry's record in the mapped file (16 bytes: an index
   // of 100,000 files makes 100,000 of them).
+  // What git recorded of the working-tree file when it last matched the
+  // entry (32 bits each, as stored), to tell whether the file is unchanged.
+  struct Stat {
+    uint32_t ctime_s, ctime_ns, mtime_s, mtime_ns, dev, ino, mode, uid, gid, size;
+  };
+
   class Entry {
    public:
     Entry(const unsigned char* record, const char* path) : record_(record), path_(path) {}
@@ -30,6 +38,7 @@ class GitIndex {
     uint32_t mode() const;  // 0100644, 0100755, 0120000 or 0160000
     unsigned stage() const { return (flags() >> 12) & 3; }  // 0, or 1-3 for a conflict
     bool intent_to_add() const;  // `git add -N`: not part of the next commit
+    Stat stat() const;
 
    private:
     uint16_t flags() const { return static_cast<uint16_t>((record_[60] << 8) | record_[61]); }
@@ -65,6 +74,9 @@ class GitIndex {
   // The cache-tree in pre-order; empty when the index has none.
   const std::vector<Tree>& trees() const { return trees_; }
   unsigned version() const { return version_; }
+  // When the index file was written: an entry whose file changed in the same
+  // instant is "racily clean" and its stat data proves nothing. {0, 0} when unknown.
+  struct timespec written() const { return written_; }
 
  private:
   GitIndex() = default;
@@ -75,6 +87,7 @@ class GitIndex {
   size_t map_size_ = 0;
   std::string_view data_;
   unsigned version_ = 2;
+  struct timespec written_ {};
   std::vector<Entry> entries_;
   std::vector<Tree> trees_;
   std::string paths_;  // version 4 only: the decompressed paths the entries point into

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include "git_index.h"
 #include "text.h"
@@ -72,6 +75,73 @@ bool path_ignored(const Repository& repo, std::string_view path) {
 
 TreeSource::TreeSource(const Repository& repo, TreePtr tree, std::string label)
     : repo_(repo), tree_(std::move(tree)), label_(std::move(label)) {}
+TreeSource::~TreeSource() = default;
+
+namespace {
+
+bool config_set(git_config* cfg, const char* key, std::string* value) {
+  git_buf buf = GIT_BUF_INIT;
+  int rc = git_config_get_string_buf(&buf, cfg, key);
+  if (rc == 0) value->assign(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  git_error_clear();
+  return rc == 0;
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// The stat data git recorded equals the file's: git's own test (ie_match_stat), at least as strict.
+bool unchanged(const GitIndex::Stat& s, const struct stat& st) {
+  auto u32 = [](auto v) { return static_cast<uint32_t>(v); };
+  return s.mtime_s == u32(st.st_mtim.tv_sec) && s.mtime_ns == u32(st.st_mtim.tv_nsec) &&
+         s.ctime_s == u32(st.st_ctim.tv_sec) && s.ctime_ns == u32(st.st_ctim.tv_nsec) && s.ino == u32(st.st_ino) &&
+         s.uid == u32(st.st_uid) && s.gid == u32(st.st_gid) && s.size == u32(st.st_size);
+}
+
+// Written in the same instant as the index (or after): the file may have changed unseen.
+bool racy(const GitIndex::Stat& s, const struct timespec& written) {
+  if (written.tv_sec == 0 && written.tv_nsec == 0) return true;
+  if (s.mtime_s != static_cast<uint32_t>(written.tv_sec)) return s.mtime_s > static_cast<uint32_t>(written.tv_sec);
+  return s.mtime_ns >= static_cast<uint32_t>(written.tv_nsec);
+}
+
+}  // namespace
+
+void TreeSource::prepare_bulk_read() const {
+  if (!candidate_) return;
+  std::call_once(prepared_, [this] {
+    std::string why_not, err;
+    if (!worktree_is_verbatim(&why_not)) return;
+    index_ = GitIndex::open(current_index_path(repo_), &err);
+    if (index_) worktree_ = candidate_;
+  });
+}
+
+bool TreeSource::worktree_is_verbatim(std::string* why_not) const {
+  const DiskSource& worktree = *candidate_;
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo_.get()) < 0) {
+    *why_not = libgit2_error("cannot read the git configuration");
+    return false;
+  }
+  ConfigPtr cfg(raw);
+  std::string value;
+  if (config_set(cfg.get(), "core.autocrlf", &value) && value != "false") return *why_not = "core.autocrlf", false;
+  if (config_set(cfg.get(), "core.attributesFile", &value)) return *why_not = "core.attributesFile", false;
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  std::string global = xdg && *xdg ? std::string(xdg) + "/git/attributes" : home ? std::string(home) + "/.config/git/attributes" : "";
+  if (!global.empty() && file_exists(global)) return *why_not = global, false;
+  if (file_exists(repo_.common_dir() + "/info/attributes")) return *why_not = "info/attributes", false;
+  if (file_exists(worktree.root() + "/.gitattributes")) return *why_not = ".gitattributes", false;
+  for (const std::string& p : paths())
+    if (p == ".gitattributes" || (p.size() > 15 && p.compare(p.size() - 15, 15, "/.gitattributes") == 0))
+      return *why_not = p, false;
+  return true;
+}
 
 std::optional<git_oid> TreeSource::file_id(std::string_view path) const {
   // Once listed (before any worker thread reads), the listing answers: no libgit2 tree on other threads.
@@ -97,7 +167,19 @@ ReadStatus TreeSource::read(std::string_view path, std::string* content, std::st
 
 BoundedRead TreeSource::read_at_most(std::string_view path, uint64_t limit, std::string* content,
                                      std::string* err) const {
-  return read_blob_at_most(repo_, file_id(path), limit, content, err);
+  std::optional<git_oid> id = file_id(path);
+  if (id && worktree_) {
+    const GitIndex::Entry* e = index_->find(path);
+    if (e && (e->mode() == 0100644 || e->mode() == 0100755) &&
+        std::memcmp(e->id(), id->id, GitIndex::kIdSize) == 0) {
+      GitIndex::Stat recorded = e->stat();
+      if (!racy(recorded, index_->written())) {
+        auto same = [&](const struct stat& st) { return unchanged(recorded, st); };
+        if (std::optional<BoundedRead> got = worktree_->read_if(path, limit, same, content, err)) return *got;
+      }
+    }
+  }
+  return read_blob_at_most(repo_, id, limit, content, err);
 }
 
 bool TreeSource::exists(std::string_view path) const { return file_id(path).has_value(); }

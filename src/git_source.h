@@ -14,10 +14,21 @@
 
 namespace smokehook {
 
+class GitIndex;
+class DiskSource;
+
 class TreeSource : public FileSource {
  public:
   // `label` is what name() returns: the commit id.
   TreeSource(const Repository& repo, TreePtr tree, std::string label);
+  ~TreeSource() override;
+  // Lets bulk reads take a working-tree file instead of inflating its blob
+  // when the index proves them equal: the same blob id, stat data unchanged
+  // since git recorded it (and not racily so), and no attributes or settings
+  // anywhere that make a checked-out file's bytes differ from its blob's
+  // (filters, eol conversion, encodings). Checked by prepare_bulk_read().
+  void allow_worktree_reuse(const DiskSource& worktree) { candidate_ = &worktree; }
+  void prepare_bulk_read() const override;
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
   BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const override;
   bool exists(std::string_view path) const override;
@@ -32,6 +43,11 @@ class TreeSource : public FileSource {
   const Repository& repo_;
   TreePtr tree_;
   std::string label_;
+  bool worktree_is_verbatim(std::string* why_not) const;
+  const DiskSource* candidate_ = nullptr;
+  mutable std::once_flag prepared_;
+  mutable const DiskSource* worktree_ = nullptr;  // set when reuse holds
+  mutable std::unique_ptr<GitIndex> index_;       // with worktree_: the index whose stat data vouches for files
   mutable std::once_flag listed_;
   mutable std::atomic<bool> listed_done_{false};
   mutable std::vector<std::string> paths_;

@@ -80,6 +80,42 @@ run_in "not a ref line" "$SMOKEHOOK" --hook pre-push origin "$REMOTE"
 expect_rc 2
 expect_err "line 1"
 
+# A push reads a working-tree file instead of its blob only when the index's
+# stat data proves them equal; these three would pass through a careless shortcut.
+git checkout -q main
+t "a working-tree edit of a pushed file, same size and mtime, does not decide the push"
+printf 'URL = BAILEYS_BASE_URL\n' >server/leak.py
+git add server/leak.py
+git commit -qm "leak" --no-verify
+stamp=$(stat -c %y server/leak.py)
+printf 'URL = xxxxxxxxxxxxxxxx\n' >server/leak.py   # same size
+touch -d "$stamp" server/leak.py                    # same mtime: only ctime tells
+run git push origin main
+[ "$RC" -ne 0 ] || fail "the edited working-tree file was read instead of the pushed blob"
+expect_log "ssot.baileys-base-url"
+git checkout -q -- server/leak.py
+
+t "a clean working tree over a bad commit still refuses it; a fixed commit passes"
+run git push origin main
+[ "$RC" -ne 0 ] || fail "a forbidden word in the pushed tree was missed"
+git rm -q server/leak.py
+git commit -qm "no leak" --no-verify
+run git push -q origin main
+expect_rc 0
+
+t "a clean filter makes blobs differ from files: the blob decides"
+git config filter.upper.clean "tr a-z A-Z"
+git config filter.upper.smudge cat
+printf '*.py filter=upper\n' >.gitattributes
+printf 'url = baileys_base_url\n' >server/lower.py   # the blob gets BAILEYS_BASE_URL
+git add .gitattributes server/lower.py
+git commit -qm "filtered" --no-verify
+run git push origin main
+[ "$RC" -ne 0 ] || fail "the working-tree file was read instead of the filtered blob"
+expect_log "ssot.baileys-base-url"
+git rm -q .gitattributes server/lower.py
+git commit -qm "unfiltered" --no-verify
+
 t "nothing to push, nothing to check"
 run_in "" "$SMOKEHOOK" --hook pre-push origin "$REMOTE"
 expect_rc 0
