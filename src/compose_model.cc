@@ -183,6 +183,21 @@ json service_json(const Node& svc) {
         hosts.push_back(text);
       }
       out[e.key] = hosts;
+    } else if (e.key == "devices" && v.is_seq()) {
+      // The long form: "src[:target[:permissions]]" as {source, target, permissions}, rwm by default.
+      json devices = json::array();
+      for (const Node& d : v.items) {
+        if (d.is_map()) {
+          devices.push_back(plain_json(d));
+          continue;
+        }
+        std::vector<std::string> parts = split(scalar_string(d), ':');
+        std::string source = parts.empty() ? "" : parts[0];
+        devices.push_back({{"source", source},
+                           {"target", parts.size() > 1 ? parts[1] : source},
+                           {"permissions", parts.size() > 2 ? parts[2] : "rwm"}});
+      }
+      out[e.key] = devices;
     } else if (e.key == "ports" && v.is_seq()) {
       json ports = json::array();
       for (const Node& p : v.items) ports.push_back(port_json(p));

@@ -2,13 +2,24 @@
 """Compares two merged compose models (docker compose config --format json,
 smokehook compose --format json) on what the checks rely on: the enabled
 services, and per service depends_on (condition, required), named volumes,
-command, image and environment. Prints the differences; exit 1 if any."""
+command, image, environment, logging, ulimits, extra_hosts, cap_add, secrets,
+devices, network aliases and build args. Prints the differences; exit 1 if any."""
 import json
 import sys
 
 
 def named_volumes(svc):
     return sorted((v.get("source"), v.get("target")) for v in svc.get("volumes", []) if v.get("type") == "volume")
+
+
+def devices(svc):
+    return [(d.get("source"), d.get("target"), d.get("permissions")) for d in svc.get("devices") or []]
+
+
+def network_aliases(svc):
+    # docker compose adds {"default": null} to a service that names no network: not a difference.
+    nets = svc.get("networks") or {}
+    return {k: sorted((v or {}).get("aliases") or []) for k, v in nets.items() if not (k == "default" and not v)}
 
 
 def view(model):
@@ -25,6 +36,9 @@ def view(model):
             "extra_hosts": svc.get("extra_hosts"),
             "cap_add": svc.get("cap_add"),
             "secrets": svc.get("secrets"),
+            "devices": devices(svc),
+            "network_aliases": network_aliases(svc),
+            "build_args": (svc.get("build") or {}).get("args"),
         }
     return out
 
