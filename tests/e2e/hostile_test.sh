@@ -196,10 +196,27 @@ expect_eq "$(json_get "$OUT" "j['summary']['passed']")" "3"
 git update-index --index-version 2
 git update-index --split-index
 bounded 20 "$SMOKEHOOK"
-[ "$RC" -eq 0 ] || [ "$RC" -eq 2 ] || fail "split index: status $RC"
-[ "$RC" -eq 0 ] || expect_err "index"
+expect_rc 2 "a split index"
+expect_err "git update-index --no-split-index"
 git update-index --no-split-index
 git reset -q --hard
+
+t "a damaged index is exit 2 naming the file and the byte, and stays as it was"
+cp .git/index "$WORK/index.good"
+python3 -c "import sys; p='.git/index'; d=bytearray(open(p,'rb').read()); d[8:12]=(10**6).to_bytes(4,'big'); open(p,'wb').write(d)"
+before=$(sha1sum .git/index)
+bounded 20 "$SMOKEHOOK"
+expect_rc 2
+expect_err ".git/index"
+expect_err "at byte 8"
+expect_eq "$(sha1sum .git/index)" "$before" "the damaged index was left as it was"
+cp "$WORK/index.good" .git/index
+
+t "a FIFO where a file should be: listed by nobody, opened by nobody"
+mkfifo server/pipe.py
+bounded 20 "$SMOKEHOOK" --all
+expect_rc 0
+rm server/pipe.py
 
 t "a missing object is a clear error, not a crash"
 C=$WORK/corrupt

@@ -1,0 +1,28 @@
+// libFuzzer target: git's index file format (versions 2-4, extensions, the
+// cache-tree). Whatever the bytes, the reader returns an index or an error,
+// and every accessor of an accepted index stays inside the input.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "git_index.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace smokehook;
+  std::string err;
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  std::unique_ptr<GitIndex> index = GitIndex::parse(bytes, "index", &err);
+  if (!index) return 0;
+  size_t sum = 0;
+  for (const GitIndex::Entry& e : index->entries()) {
+    sum += e.path().size() + e.mode() + e.stage() + e.intent_to_add() + e.stat().size + e.id()[19];
+    if (e.stage() == 0 && index->find(e.path()) != &e) __builtin_trap();
+  }
+  const auto& trees = index->trees();
+  for (size_t i = 0; i < trees.size(); ++i) {
+    const GitIndex::Tree& t = trees[i];
+    if (t.next <= i || t.next > trees.size() || (t.children && t.first_child != i + 1)) __builtin_trap();
+    sum += t.name.size() + (t.id ? t.id[0] : 0);
+  }
+  return sum == 1 ? 1 : 0;
+}
