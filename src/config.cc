@@ -11,8 +11,11 @@ namespace smokehook {
 
 extern const char kDefaultConfig[];
 extern const std::size_t kDefaultConfigSize;
+extern const char kDefaultConfigTree[];
+extern const std::size_t kDefaultConfigTreeSize;
 
 std::string_view default_config_text() { return std::string_view(kDefaultConfig, kDefaultConfigSize); }
+std::string_view default_config_tree() { return std::string_view(kDefaultConfigTree, kDefaultConfigTreeSize); }
 
 const std::vector<KindInfo>& check_kinds() {
   static const std::vector<KindInfo> kinds = {
@@ -139,9 +142,21 @@ bool valid_id(const std::string& id) {
 }  // namespace
 
 bool parse_config(std::string_view text, const std::string& file, Config* out, Finding* err) {
-  out->path = file;
   std::vector<Node> docs;
   if (!parse_yaml(text, file, &docs, err)) return false;
+  return build_config(docs, file, out, err);
+}
+
+bool load_default_config(Config* out, Finding* err) {
+  const std::string file = "<built-in default>";
+  std::vector<Node> docs;
+  if (decode_nodes(default_config_tree(), file, &docs))
+    return build_config(docs, file, out, err);
+  return parse_config(default_config_text(), file, out, err);  // not reached: the build made the tree
+}
+
+bool build_config(const std::vector<Node>& docs, const std::string& file, Config* out, Finding* err) {
+  out->path = file;
   if (docs.size() != 1 || !docs[0].is_map()) {
     *err = Finding{file, docs.empty() ? 1 : docs[0].line, docs.empty() ? 1 : docs[0].column,
                    "the configuration must be one mapping with 'version: 1' and 'checks:'"};

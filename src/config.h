@@ -39,9 +39,14 @@ struct Config {
 // Parses configuration text; `file` names it in errors. On error fills `err`
 // with file:line:column and returns false.
 bool parse_config(std::string_view text, const std::string& file, Config* out, Finding* err);
+// The same from documents already parsed.
+bool build_config(const std::vector<Node>& docs, const std::string& file, Config* out, Finding* err);
+// The built-in default, from the tree the build parsed (no YAML parsing at run time).
+bool load_default_config(Config* out, Finding* err);
 
-// The built-in default configuration's text.
+// The built-in default configuration's text, and the same parsed at build time (encode_nodes).
 std::string_view default_config_text();
+std::string_view default_config_tree();
 
 // Reads the keys of one check's mapping for a kind's factory, recording
 // errors at the offending node.

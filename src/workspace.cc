@@ -41,12 +41,14 @@ bool load_config(const Options& o, const FileSource& source, Config* config) {
       return false;
     }
     if (st == ReadStatus::NotFound) {
-      name.clear();
-      text = std::string(default_config_text());
+      Finding f;
+      if (load_default_config(config, &f)) return true;
+      std::cerr << f.to_string() << "\n";
+      return false;
     }
   }
   Finding f;
-  if (!parse_config(text, name.empty() ? "<built-in default>" : name, config, &f)) {
+  if (!parse_config(text, name, config, &f)) {
     std::cerr << f.to_string() << "\n";
     return false;
   }

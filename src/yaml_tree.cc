@@ -536,4 +536,113 @@ const char* kind_name(const Node& n) {
   return "a value";
 }
 
+// The encoded form: per node its kind, plain flag, line, column, tag, text and
+// children (a mapping's entries each with its key, line and column first);
+// numbers as LEB128, strings length-first.
+namespace {
+
+void put_number(std::string* out, uint64_t v) {
+  do {
+    unsigned char byte = v & 0x7f;
+    v >>= 7;
+    out->push_back(static_cast<char>(byte | (v ? 0x80 : 0)));
+  } while (v);
+}
+
+void put_string(std::string* out, std::string_view s) {
+  put_number(out, s.size());
+  out->append(s);
+}
+
+void put_node(std::string* out, const Node& n) {
+  out->push_back(static_cast<char>(n.kind));
+  out->push_back(n.plain ? 1 : 0);
+  put_number(out, static_cast<uint64_t>(n.line));
+  put_number(out, static_cast<uint64_t>(n.column));
+  put_string(out, n.tag);
+  put_string(out, n.text);
+  if (n.is_seq()) {
+    put_number(out, n.items.size());
+    for (const Node& item : n.items) put_node(out, item);
+  } else if (n.is_map()) {
+    put_number(out, n.entries.size());
+    for (const Entry& e : n.entries) {
+      put_string(out, e.key);
+      put_number(out, static_cast<uint64_t>(e.line));
+      put_number(out, static_cast<uint64_t>(e.column));
+      put_node(out, e.value);
+    }
+  }
+}
+
+struct Decoder {
+  std::string_view in;
+  const std::string* file;
+  size_t pos = 0;
+
+  bool number(uint64_t* v) {
+    *v = 0;
+    for (int shift = 0; shift < 64 && pos < in.size(); shift += 7) {
+      unsigned char byte = static_cast<unsigned char>(in[pos++]);
+      *v |= uint64_t{byte & 0x7fu} << shift;
+      if (!(byte & 0x80)) return true;
+    }
+    return false;
+  }
+  bool small(int* v) {
+    uint64_t n;
+    if (!number(&n) || n > INT32_MAX) return false;
+    *v = static_cast<int>(n);
+    return true;
+  }
+  bool string(std::string* s) {
+    uint64_t len;
+    if (!number(&len) || len > in.size() - pos) return false;
+    s->assign(in.substr(pos, len));
+    pos += len;
+    return true;
+  }
+  bool node(Node* n, int depth) {
+    if (depth > 200 || in.size() - pos < 2) return false;
+    unsigned char kind = static_cast<unsigned char>(in[pos++]);
+    if (kind > static_cast<unsigned char>(NodeKind::Mapping)) return false;
+    n->kind = static_cast<NodeKind>(kind);
+    n->plain = in[pos++] != 0;
+    n->file = file;
+    uint64_t count = 0;
+    if (!small(&n->line) || !small(&n->column) || !string(&n->tag) || !string(&n->text)) return false;
+    if (!n->is_seq() && !n->is_map()) return true;
+    if (!number(&count) || count > in.size() - pos) return false;
+    if (n->is_seq()) {
+      n->items.resize(count);
+      for (Node& item : n->items)
+        if (!node(&item, depth + 1)) return false;
+    } else {
+      n->entries.resize(count);
+      for (Entry& e : n->entries)
+        if (!string(&e.key) || !small(&e.line) || !small(&e.column) || !node(&e.value, depth + 1)) return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+std::string encode_nodes(const std::vector<Node>& docs) {
+  std::string out;
+  put_number(&out, docs.size());
+  for (const Node& d : docs) put_node(&out, d);
+  return out;
+}
+
+bool decode_nodes(std::string_view data, std::string_view file, std::vector<Node>* docs) {
+  Decoder d{data, intern_path(file)};
+  uint64_t count;
+  if (!d.number(&count) || count > data.size()) return false;
+  docs->resize(count);
+  for (Node& doc : *docs)
+    if (!d.node(&doc, 0)) return false;
+  return d.pos == data.size();
+}
+
 }  // namespace smokehook

@@ -71,6 +71,13 @@ struct YamlLimits {
 bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>* docs, Finding* err,
                 const YamlLimits& limits = {});
 
+// A compact, lossless encoding of parsed documents (positions, tags and
+// quoting included), so that a build can embed YAML already parsed: the
+// built-in default configuration costs no YAML parsing at run time.
+std::string encode_nodes(const std::vector<Node>& docs);
+// Decodes what encode_nodes() made; nodes point at `file`. False on malformed data.
+bool decode_nodes(std::string_view data, std::string_view file, std::vector<Node>* docs);
+
 // The type a plain scalar resolves to under the YAML 1.2 core schema, as
 // go-yaml (and so docker compose) reads it.
 enum class ScalarType { Null, Bool, Int, Float, String };

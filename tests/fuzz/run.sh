@@ -25,7 +25,7 @@ run_one() {
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="build-fuzz/artifacts/$t-" -print_final_stats=1 >"build-fuzz/$t.log" 2>&1
   local rc=$?
-  echo "fuzz_$t: exit $rc, $(grep -E '^stat::number_of_executed_runs' "build-fuzz/$t.log" | awk '{print $2}') runs in ${seconds}s"
+  echo "fuzz_$t: exit $rc, $(grep -E '^stat::number_of_executed_units' "build-fuzz/$t.log" | awk '{print $2}') runs in ${seconds}s"
   return $rc
 }
 pids=()

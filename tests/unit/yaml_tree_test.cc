@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "config.h"
 #include "yaml_tree.h"
 
 using namespace smokehook;
@@ -98,4 +99,60 @@ TEST_CASE("yaml: invalid UTF-8 is refused at its line and column", "[yaml]") {
   CHECK(err.line == 2);
   CHECK(err.column == 6);
   CHECK(err.message.find("UTF-8") != std::string::npos);
+}
+
+namespace {
+
+// Every field the checks and messages use: kind, quoting, tag, text, file, position, children.
+bool same_tree(const Node& a, const Node& b) {
+  if (a.kind != b.kind || a.plain != b.plain || a.tag != b.tag || a.text != b.text || a.line != b.line ||
+      a.column != b.column || a.file != b.file || a.items.size() != b.items.size() ||
+      a.entries.size() != b.entries.size())
+    return false;
+  for (size_t i = 0; i < a.items.size(); ++i)
+    if (!same_tree(a.items[i], b.items[i])) return false;
+  for (size_t i = 0; i < a.entries.size(); ++i) {
+    const Entry &x = a.entries[i], &y = b.entries[i];
+    if (x.key != y.key || x.line != y.line || x.column != y.column || !same_tree(x.value, y.value)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("yaml: encoded trees decode to what was parsed", "[yaml]") {
+  const char* text =
+      "a: &x {b: [1, '2', \"three\", !reset null]}\n"
+      "c: *x\n"
+      "d: |\n  block\n  text\n"
+      "---\n"
+      "- !override {e: ~}\n";
+  std::vector<Node> docs, decoded;
+  Finding err;
+  REQUIRE(parse_yaml(text, "t.yml", &docs, &err));
+  std::string encoded = encode_nodes(docs);
+  REQUIRE(decode_nodes(encoded, "t.yml", &decoded));
+  REQUIRE(decoded.size() == docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) CHECK(same_tree(docs[i], decoded[i]));
+  // Truncated or damaged data is refused, never read past its end.
+  for (size_t cut = 0; cut < encoded.size(); ++cut) CHECK_FALSE(decode_nodes(encoded.substr(0, cut), "t.yml", &decoded));
+  CHECK_FALSE(decode_nodes(encoded + "x", "t.yml", &decoded));
+}
+
+TEST_CASE("yaml: the built-in default embedded as a tree is the default's text, parsed", "[yaml]") {
+  std::vector<Node> parsed;
+  Finding err;
+  REQUIRE(parse_yaml(default_config_text(), "<built-in default>", &parsed, &err));
+  Config from_tree, from_text;
+  REQUIRE(load_default_config(&from_tree, &err));
+  REQUIRE(parse_config(default_config_text(), "<built-in default>", &from_text, &err));
+  REQUIRE(from_tree.checks.size() == from_text.checks.size());
+  for (size_t i = 0; i < from_text.checks.size(); ++i) {
+    CHECK(from_tree.checks[i]->id == from_text.checks[i]->id);
+    CHECK(from_tree.checks[i]->title == from_text.checks[i]->title);
+  }
+  std::vector<Node> embedded;
+  REQUIRE(decode_nodes(default_config_tree(), "<built-in default>", &embedded));
+  REQUIRE(embedded.size() == 1);
+  CHECK(same_tree(parsed[0], embedded[0]));
 }
