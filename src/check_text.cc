@@ -6,8 +6,8 @@
 #include <cstring>
 
 #include "change_set.h"
-#include "parallel.h"
 #include "check_kinds.h"
+#include "parallel.h"
 #include "text.h"
 
 namespace smokehook {
@@ -92,20 +92,20 @@ class Forbid : public Check {
     CheckResult r;
     const std::vector<std::string>& candidates =
         ctx.changes && !ctx.full_scan ? ctx.changes->present : ctx.source().paths();
-    std::vector<const std::string*> files;
-    for (const auto& path : candidates)
-      if (selected(path)) files.push_back(&path);
-    // Reading dominates (every file of a large tree on --all and pre-push): one buffer per worker.
-    std::vector<FileOutcome> outcomes(files.size());
-    std::vector<std::string> buffers(workers_for(files.size()));
+    // Reading dominates (every file of a large tree on --all and pre-push), then matching
+    // the globs: both on every core, one buffer per worker, outcomes kept in path order.
+    std::vector<FileOutcome> outcomes(candidates.size());
+    std::vector<std::string> buffers(workers_for(candidates.size()));
     const FileSource& source = ctx.source();
-    if (files.size() > 1) source.prepare_bulk_read();
-    parallel_for(files.size(), [&](unsigned worker, size_t i) { scan(source, *files[i], &buffers[worker], &outcomes[i]); });
+    if (candidates.size() > 1) source.prepare_bulk_read();
+    parallel_for(candidates.size(), [&](unsigned worker, size_t i) {
+      if (selected(candidates[i])) scan(source, candidates[i], &buffers[worker], &outcomes[i]);
+    });
     size_t scanned = 0;
-    for (size_t i = 0; i < files.size(); ++i) {
+    for (size_t i = 0; i < candidates.size(); ++i) {
       FileOutcome& o = outcomes[i];
       if (o.too_large)
-        ctx.warnings.push_back("warning: " + *files[i] + ": skipped by " + id + " (" + std::to_string(o.too_large) +
+        ctx.warnings.push_back("warning: " + candidates[i] + ": skipped by " + id + " (" + std::to_string(o.too_large) +
                                " bytes, more than max_file_size " + std::to_string(max_file_size) + ")");
       scanned += o.scanned;
       for (Finding& f : o.findings) r.findings.push_back(std::move(f));

@@ -13,6 +13,7 @@
 #include "git_index.h"
 #include "git_repo.h"
 #include "git_source.h"
+#include "parallel.h"
 #include "text.h"
 
 namespace smokehook {
@@ -192,17 +193,12 @@ bool git_ignores(const Repository& repo, const std::string& path) {
   return ignored != 0;
 }
 
-// The walk for `git ls-files --others --exclude-standard`. `out` starts with
-// the index's paths (sorted); [lo, hi) of them lie below `dir`.
-// A folder that holds tracked files is entered; any other is asked about once,
-// as a whole, so an ignored node_modules costs one question. A folder with its
-// own .git is another repository, and is not entered.
-void list_untracked(const Repository& repo, const std::string& root, const std::string& dir,
-                    const std::vector<std::string>& gitlinks, size_t lo, size_t hi,
-                    std::vector<std::string>* out) {
-  DIR* d = ::opendir((root + "/" + dir).c_str());
-  if (!d) return;
+// A folder's entries that git could track: folders, files and links (no
+// FIFOs, sockets or devices), without ".", ".." and ".git".
+std::vector<std::pair<std::string, bool>> read_folder(const std::string& root, const std::string& dir) {
   std::vector<std::pair<std::string, bool>> children;  // name, is a folder
+  DIR* d = ::opendir((root + "/" + dir).c_str());
+  if (!d) return children;
   while (struct dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
     if (name == "." || name == ".." || name == ".git") continue;
@@ -212,33 +208,83 @@ void list_untracked(const Repository& repo, const std::string& root, const std::
       if (::lstat((root + "/" + dir + e->d_name).c_str(), &st) != 0) continue;
       type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
     }
-    if (type == DT_DIR || type == DT_REG || type == DT_LNK)  // as git: no FIFOs, sockets or devices
-      children.emplace_back(std::string(name), type == DT_DIR);
+    if (type == DT_DIR || type == DT_REG || type == DT_LNK) children.emplace_back(std::string(name), type == DT_DIR);
   }
   ::closedir(d);
-  auto below = [&](const std::string& prefix) {  // the tracked paths below `prefix`, within [lo, hi)
-    auto first = out->begin() + static_cast<std::ptrdiff_t>(lo), last = out->begin() + static_cast<std::ptrdiff_t>(hi);
-    auto from = std::lower_bound(first, last, prefix);
-    auto to = std::partition_point(from, last, [&](const std::string& p) { return p.compare(0, prefix.size(), prefix) == 0; });
-    return std::make_pair(static_cast<size_t>(from - out->begin()), static_cast<size_t>(to - out->begin()));
-  };
-  for (const auto& [name, folder] : children) {
+  return children;
+}
+
+// An untracked folder git does not ignore: everything below it that git does not ignore.
+void list_untracked(const Repository& repo, const std::string& root, const std::string& dir,
+                    std::vector<std::string>* out) {
+  for (const auto& [name, folder] : read_folder(root, dir)) {
     std::string path = dir + name;
     if (!folder) {
-      auto first = out->begin() + static_cast<std::ptrdiff_t>(lo), last = out->begin() + static_cast<std::ptrdiff_t>(hi);
-      if (std::binary_search(first, last, path)) continue;
       if (!git_ignores(repo, path)) out->push_back(path);
       continue;
     }
-    if (std::binary_search(gitlinks.begin(), gitlinks.end(), path)) continue;  // a submodule
+    struct stat st;
     std::string sub = path + "/";
-    auto [from, to] = below(sub);
-    if (from == to) {
+    if (::lstat((root + "/" + sub + ".git").c_str(), &st) == 0) continue;  // a nested repository
+    if (!git_ignores(repo, sub)) list_untracked(repo, root, sub, out);
+  }
+}
+
+// The walk for `git ls-files --others --exclude-standard`, over the folders
+// that hold tracked files (`tracked`: the index's paths, sorted), a level at a
+// time on every core. Git's ignore rules (libgit2, one thread) are asked
+// afterwards, only about files and folders the index does not know; an
+// untracked folder is asked about as a whole, so an ignored node_modules
+// costs one question. A folder with its own .git is another repository.
+void list_others(const Repository& repo, const std::string& root, const std::vector<std::string>& tracked,
+                 const std::vector<std::string>& gitlinks, std::vector<std::string>* out) {
+  struct Folder {
+    std::string dir;
+    size_t lo, hi;  // the tracked paths below it
+  };
+  struct Found {
+    std::vector<Folder> next;
+    std::vector<std::string> files, folders;  // not in the index: for the ignore rules
+  };
+  std::vector<Found> all_found;
+  std::vector<Folder> level{{"", 0, tracked.size()}};
+  while (!level.empty()) {
+    std::vector<Found> found(workers_for(level.size()));
+    parallel_for(level.size(), [&](unsigned worker, size_t i) {
+      const Folder& f = level[i];
+      Found& mine = found[worker];
+      auto first = tracked.begin() + static_cast<std::ptrdiff_t>(f.lo);
+      auto last = tracked.begin() + static_cast<std::ptrdiff_t>(f.hi);
+      for (const auto& [name, folder] : read_folder(root, f.dir)) {
+        std::string path = f.dir + name;
+        if (!folder) {
+          if (!std::binary_search(first, last, path)) mine.files.push_back(std::move(path));
+          continue;
+        }
+        if (std::binary_search(gitlinks.begin(), gitlinks.end(), path)) continue;  // a submodule
+        std::string sub = path + "/";
+        auto from = std::lower_bound(first, last, sub);
+        auto to = std::partition_point(from, last, [&](const std::string& p) { return p.compare(0, sub.size(), sub) == 0; });
+        if (from == to) mine.folders.push_back(std::move(sub));
+        else mine.next.push_back(Folder{std::move(sub), static_cast<size_t>(from - tracked.begin()),
+                                        static_cast<size_t>(to - tracked.begin())});
+      }
+    });
+    level.clear();
+    for (Found& f : found) {
+      for (Folder& next : f.next) level.push_back(std::move(next));
+      f.next.clear();
+      all_found.push_back(std::move(f));
+    }
+  }
+  for (const Found& f : all_found) {
+    for (const std::string& path : f.files)
+      if (!git_ignores(repo, path)) out->push_back(path);
+    for (const std::string& sub : f.folders) {
       struct stat st;
       if (::lstat((root + "/" + sub + ".git").c_str(), &st) == 0) continue;  // a nested repository
-      if (git_ignores(repo, sub)) continue;
+      if (!git_ignores(repo, sub)) list_untracked(repo, root, sub, out);
     }
-    list_untracked(repo, root, sub, gitlinks, from, to, out);
   }
 }
 
@@ -257,7 +303,9 @@ void list_git(const Repository& repo, const std::string& root, std::vector<std::
       out->emplace_back(e.path());
     }
   }
-  list_untracked(repo, root, "", gitlinks, 0, out->size(), out);
+  std::vector<std::string> others;
+  list_others(repo, root, *out, gitlinks, &others);
+  out->insert(out->end(), std::make_move_iterator(others.begin()), std::make_move_iterator(others.end()));
 }
 
 void list_folder(const std::string& root, std::vector<std::string>* out) {
