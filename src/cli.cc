@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 
 #include <cstdlib>
@@ -140,11 +141,13 @@ Parsed parse(int argc, char** argv) {
 // A total time budget: a hook must never hang a commit, whatever a library
 // does with a hostile input. SMOKEHOOK_TIMEOUT seconds (0: none); by default
 // 120 s for what hooks run (staged, --hook), none for --all.
-// The message is made before the alarm is armed: the handler only writes it and exits.
-std::string watchdog_message;
+// The message is made before the alarm is armed, in a buffer that lives as
+// long as the process (the alarm may ring during exit): the handler only writes it and exits.
+char watchdog_message[256];
+size_t watchdog_length = 0;
 
 void on_watchdog(int) {
-  ssize_t ignored = ::write(STDERR_FILENO, watchdog_message.data(), watchdog_message.size());
+  ssize_t ignored = ::write(STDERR_FILENO, watchdog_message, watchdog_length);
   (void)ignored;
   std::_Exit(2);
 }
@@ -155,9 +158,11 @@ void start_watchdog(const Options& o) {
   long seconds = hook_mode ? 120 : 0;
   if (const char* env = std::getenv("SMOKEHOOK_TIMEOUT"); env && *env) seconds = std::strtol(env, nullptr, 10);
   if (seconds <= 0) return;
-  watchdog_message = "smokehook: gave up after " + std::to_string(seconds) +
-                     " s (SMOKEHOOK_TIMEOUT); nothing was let through. This is worth reporting; "
-                     "to commit or push once without the check: --no-verify\n";
+  int n = std::snprintf(watchdog_message, sizeof watchdog_message,
+                        "smokehook: gave up after %ld s (SMOKEHOOK_TIMEOUT); nothing was let through. This is "
+                        "worth reporting; to commit or push once without the check: --no-verify\n",
+                        seconds);
+  watchdog_length = n > 0 ? std::min(static_cast<size_t>(n), sizeof watchdog_message - 1) : 0;
   struct sigaction sa {};
   sa.sa_handler = on_watchdog;
   ::sigaction(SIGALRM, &sa, nullptr);

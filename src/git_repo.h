@@ -21,15 +21,11 @@ template <typename T, void (*Free)(T*)>
 using GitPtr = std::unique_ptr<T, GitDeleter<T, Free>>;
 
 using RepoPtr = GitPtr<git_repository, git_repository_free>;
-using IndexPtr = GitPtr<git_index, git_index_free>;
 using TreePtr = GitPtr<git_tree, git_tree_free>;
 using CommitPtr = GitPtr<git_commit, git_commit_free>;
 using ObjectPtr = GitPtr<git_object, git_object_free>;
-using BlobPtr = GitPtr<git_blob, git_blob_free>;
-using DiffPtr = GitPtr<git_diff, git_diff_free>;
 using TreeEntryPtr = GitPtr<git_tree_entry, git_tree_entry_free>;
 using ConfigPtr = GitPtr<git_config, git_config_free>;
-using StatusListPtr = GitPtr<git_status_list, git_status_list_free>;
 using OdbPtr = GitPtr<git_odb, git_odb_free>;
 using OdbObjectPtr = GitPtr<git_odb_object, git_odb_object_free>;
 

@@ -113,33 +113,39 @@ bool racy(const GitIndex::Stat& s, const struct timespec& written) {
 void TreeSource::prepare_bulk_read() const {
   if (!candidate_) return;
   std::call_once(prepared_, [this] {
-    std::string why_not, err;
-    if (!worktree_is_verbatim(&why_not)) return;
+    if (!worktree_is_verbatim()) return;
+    std::string err;
     index_ = GitIndex::open(current_index_path(repo_), &err);
     if (index_) worktree_ = candidate_;
   });
 }
 
-bool TreeSource::worktree_is_verbatim(std::string* why_not) const {
-  const DiskSource& worktree = *candidate_;
+// Whether a checked-out file's bytes are its blob's: nothing configures a
+// conversion (autocrlf, or any attributes file, where filter, text, eol,
+// ident or working-tree-encoding could be set). Conservative on purpose: any
+// attributes file at all turns the shortcut off, and the blobs are read.
+bool TreeSource::worktree_is_verbatim() const {
   git_config* raw = nullptr;
   if (git_repository_config_snapshot(&raw, repo_.get()) < 0) {
-    *why_not = libgit2_error("cannot read the git configuration");
+    git_error_clear();
     return false;
   }
   ConfigPtr cfg(raw);
   std::string value;
-  if (config_set(cfg.get(), "core.autocrlf", &value) && value != "false") return *why_not = "core.autocrlf", false;
-  if (config_set(cfg.get(), "core.attributesFile", &value)) return *why_not = "core.attributesFile", false;
+  if (config_set(cfg.get(), "core.autocrlf", &value) && value != "false") return false;
+  if (config_set(cfg.get(), "core.attributesFile", &value)) return false;
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");
-  std::string global = xdg && *xdg ? std::string(xdg) + "/git/attributes" : home ? std::string(home) + "/.config/git/attributes" : "";
-  if (!global.empty() && file_exists(global)) return *why_not = global, false;
-  if (file_exists(repo_.common_dir() + "/info/attributes")) return *why_not = "info/attributes", false;
-  if (file_exists(worktree.root() + "/.gitattributes")) return *why_not = ".gitattributes", false;
+  std::string global = xdg && *xdg ? std::string(xdg) + "/git/attributes"
+                       : home      ? std::string(home) + "/.config/git/attributes"
+                                   : "";
+  if (!global.empty() && file_exists(global)) return false;
+  if (file_exists(repo_.common_dir() + "/info/attributes")) return false;
+  if (file_exists(candidate_->root() + "/.gitattributes")) return false;
+  static constexpr std::string_view kName = "/.gitattributes";
   for (const std::string& p : paths())
-    if (p == ".gitattributes" || (p.size() > 15 && p.compare(p.size() - 15, 15, "/.gitattributes") == 0))
-      return *why_not = p, false;
+    if (p == kName.substr(1) || (p.size() > kName.size() && p.compare(p.size() - kName.size(), kName.size(), kName) == 0))
+      return false;
   return true;
 }
 
@@ -191,20 +197,18 @@ std::optional<uint64_t> TreeSource::size(std::string_view path) const {
 
 const std::vector<std::string>& TreeSource::paths() const {
   std::call_once(listed_, [this] {
-    struct Listing {
-      std::vector<std::pair<std::string, git_oid>> files;
-    } listing;
+    using Listing = std::vector<std::pair<std::string, git_oid>>;
+    Listing files;
     auto cb = [](const char* root, const git_tree_entry* e, void* payload) -> int {
       if (is_file_mode(git_tree_entry_filemode(e)))
-        static_cast<Listing*>(payload)->files.emplace_back(std::string(root) + git_tree_entry_name(e), *git_tree_entry_id(e));
+        static_cast<Listing*>(payload)->emplace_back(std::string(root) + git_tree_entry_name(e), *git_tree_entry_id(e));
       return 0;
     };
-    git_tree_walk(tree_.get(), GIT_TREEWALK_PRE, cb, &listing);
-    std::sort(listing.files.begin(), listing.files.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    paths_.reserve(listing.files.size());
-    ids_.reserve(listing.files.size());
-    for (auto& [path, id] : listing.files) {
+    git_tree_walk(tree_.get(), GIT_TREEWALK_PRE, cb, &files);
+    std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    paths_.reserve(files.size());
+    ids_.reserve(files.size());
+    for (auto& [path, id] : files) {
       paths_.push_back(std::move(path));
       ids_.push_back(id);
     }

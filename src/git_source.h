@@ -43,7 +43,7 @@ class TreeSource : public FileSource {
   const Repository& repo_;
   TreePtr tree_;
   std::string label_;
-  bool worktree_is_verbatim(std::string* why_not) const;
+  bool worktree_is_verbatim() const;
   const DiskSource* candidate_ = nullptr;
   mutable std::once_flag prepared_;
   mutable const DiskSource* worktree_ = nullptr;  // set when reuse holds
@@ -53,8 +53,6 @@ class TreeSource : public FileSource {
   mutable std::vector<std::string> paths_;
   mutable std::vector<git_oid> ids_;  // paths_[i]'s blob
 };
-
-class GitIndex;
 
 class IndexSource : public FileSource {
  public:
