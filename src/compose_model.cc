@@ -183,6 +183,10 @@ json service_json(const Node& svc) {
         hosts.push_back(text);
       }
       out[e.key] = hosts;
+    } else if (e.key == "expose" && v.is_seq()) {
+      json ports = json::array();  // strings, as docker compose prints them: 3306 -> "3306"
+      for (const Node& p : v.items) ports.push_back(scalar_string(p));
+      out[e.key] = ports;
     } else if (e.key == "devices" && v.is_seq()) {
       // The long form: "src[:target[:permissions]]" as {source, target, permissions}, rwm by default.
       json devices = json::array();

@@ -3,7 +3,8 @@
 smokehook compose --format json) on what the checks rely on: the enabled
 services, and per service depends_on (condition, required), named volumes,
 command, image, environment, logging, ulimits, extra_hosts, cap_add, secrets,
-devices, network aliases and build args. Prints the differences; exit 1 if any."""
+devices, network aliases, build args, configs, deploy labels, dns, expose, tmpfs, entrypoint and
+healthcheck test. Prints the differences; exit 1 if any."""
 import json
 import sys
 
@@ -39,6 +40,13 @@ def view(model):
             "devices": devices(svc),
             "network_aliases": network_aliases(svc),
             "build_args": (svc.get("build") or {}).get("args"),
+            "configs": svc.get("configs"),
+            "deploy_labels": (svc.get("deploy") or {}).get("labels"),
+            "dns": svc.get("dns"),
+            "expose": svc.get("expose"),
+            "tmpfs": svc.get("tmpfs"),
+            "entrypoint": svc.get("entrypoint"),
+            "healthcheck_test": (svc.get("healthcheck") or {}).get("test"),
         }
     return out
 
