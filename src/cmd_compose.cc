@@ -102,7 +102,10 @@ int cmd_compose(const Options& o) {
     for (const auto& e : p.errors) std::cerr << e.to_string() << "\n";
     return 1;
   }
-  nlohmann::ordered_json model = project_json(p, project_name(p, spec.files.front()));
+  std::string first = spec.files.front();
+  std::string folder = first.rfind('/') == std::string::npos ? "" : first.substr(0, first.rfind('/'));
+  std::string directory = first[0] == '/' ? folder : join_path(current_dir(), folder);
+  nlohmann::ordered_json model = project_json(p, project_name(p, first), directory);
   if (o.compose_format == "json") {
     std::cout << model.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {

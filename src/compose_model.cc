@@ -1,5 +1,9 @@
 #include "compose_model.h"
 
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+
 #include "compose_project.h"
 #include "compose_schema.h"
 #include "text.h"
@@ -145,8 +149,27 @@ json port_json(const Node& item) {
   return p;
 }
 
-json service_json(const Node& svc) {
+// A relative path of the model made absolute against the project's folder, as docker compose prints
+// it; `~` is the home folder. URLs (a remote build context) are left as written.
+std::string absolute_in(const std::string& dir, const std::string& path) {
+  bool windows = path.size() >= 3 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':' &&
+                 (path[2] == '\\' || path[2] == '/');  // C:\x is absolute too, as compose reads it
+  if (dir.empty() || path.empty() || path[0] == '/' || path[0] == '\\' || windows ||
+      path.find("://") != std::string::npos || path.rfind("git@", 0) == 0)
+    return path;
+  if (path == "~" || path.rfind("~/", 0) == 0) {  // the home folder, as docker compose expands it
+    const char* home = std::getenv("HOME");
+    return home && *home ? std::string(home) + path.substr(1) : path;
+  }
+  std::string joined = std::filesystem::path(dir + "/" + path).lexically_normal().generic_string();
+  while (joined.size() > 1 && joined.back() == '/') joined.pop_back();
+  return joined;
+}
+
+json service_json(const Node& svc, const std::string& dir) {
   json out = json::object();
+  // A service that names no network and no network_mode is on the project's default network.
+  if (!svc.find("networks") && !svc.find("network_mode")) out["networks"] = {{"default", nullptr}};
   for (const auto& e : svc.entries) {
     const Node& v = e.value;
     if (e.key == "command" || e.key == "entrypoint") {
@@ -155,9 +178,16 @@ json service_json(const Node& svc) {
       out[e.key] = string_map(v);
     } else if (e.key == "depends_on") {
       json deps = json::object();
-      for (const Dependency& d : dependencies(svc))
-        deps[d.service] = {{"condition", d.condition}, {"required", d.required}};
+      for (const Dependency& d : dependencies(svc)) {
+        json dep = {{"condition", d.condition}, {"required", d.required}};
+        if (d.entry && d.entry->value.is_map())
+          if (const Node* restart = d.entry->value.find("restart"); restart && scalar_bool(*restart))
+            dep["restart"] = *scalar_bool(*restart);
+        deps[d.service] = dep;
+      }
       out[e.key] = deps;
+    } else if (e.key == "env_file") {
+      continue;  // folded into `environment` by the loader; docker compose prints no env_file either
     } else if ((e.key == "secrets" || e.key == "configs") && v.is_seq()) {
       // The long form, with the default target (/run/secrets/<source>, /<source>), as docker compose prints it.
       std::string prefix = e.key == "secrets" ? "/run/secrets/" : "/";
@@ -210,14 +240,29 @@ json service_json(const Node& svc) {
       json vols = json::array();
       for (const Mount& m : mounts(svc)) {
         json j = {{"type", m.type}};
-        if (!m.source.empty()) j["source"] = m.source;
-        j["target"] = m.target;
+        if (!m.source.empty()) j["source"] = m.type == "bind" ? absolute_in(dir, m.source) : m.source;
+        std::string target = m.target;  // cleaned as docker compose prints it: no trailing '/'
+        while (target.size() > 1 && target.back() == '/') target.pop_back();
+        j["target"] = target;
         if (m.read_only) j["read_only"] = true;
-        if (m.type == "volume") j["volume"] = json::object();
-        if (m.type == "bind") j["bind"] = {{"create_host_path", true}};
+        bool short_syntax = !m.node || m.node->is_scalar();
+        if (m.type == "volume" && short_syntax) j["volume"] = json::object();
+        else if (m.type == "volume" && m.node->is_map())
+          if (const Node* volume = m.node->find("volume")) j["volume"] = plain_json(*volume);
+        // A short-syntax bind creates its host path; the long syntax says what it wants (docker compose's output).
+        if (m.type == "bind" && short_syntax) j["bind"] = {{"create_host_path", true}};
+        else if (m.node && m.node->is_map())
+          if (const Node* bind = m.node->find("bind")) j["bind"] = plain_json(*bind);
         vols.push_back(j);
       }
       out[e.key] = vols;
+    } else if (e.key == "build" && !dir.empty()) {
+      // The long form, its context absolute and its Dockerfile named, as docker compose prints it.
+      json build = v.is_map() ? plain_json(v) : json{{"context", scalar_string(v)}};
+      std::string context = build.contains("context") && build["context"].is_string() ? build["context"].get<std::string>() : ".";
+      build["context"] = absolute_in(dir, context);
+      if (!build.contains("dockerfile") && !build.contains("dockerfile_inline")) build["dockerfile"] = "Dockerfile";
+      out[e.key] = build;
     } else {
       out[e.key] = plain_json(v);
     }
@@ -239,7 +284,7 @@ void escape_dollars(json& j) {
   }
 }
 
-json project_json(const Project& project, const std::string& name) {
+json project_json(const Project& project, const std::string& name, const std::string& directory) {
   json out = json::object();
   out["name"] = name;
   json services = json::object();
@@ -247,7 +292,7 @@ json project_json(const Project& project, const std::string& name) {
   auto& members = services.get_ref<json::object_t&>();
   if (const Node* s = project.model.find("services"))
     for (const auto& e : s->entries)
-      if (project.enabled(e.value)) members.emplace_back(e.key, service_json(e.value));
+      if (project.enabled(e.value)) members.emplace_back(e.key, service_json(e.value, directory));
   out["services"] = services;
   for (const char* section : {"networks", "volumes", "secrets", "configs"})
     if (const Node* n = project.model.find(section)) out[section] = plain_json(*n);

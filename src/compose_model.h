@@ -41,6 +41,8 @@ std::vector<std::string> command_words(const Node& service, const char* key = "c
 // The model in the shape of `docker compose config --format json`: long
 // syntax for ports, volumes and depends_on; command as a list; environment as
 // a map of strings; only enabled services.
-nlohmann::ordered_json project_json(const Project& project, const std::string& name);
+// `directory`: the project's folder, absolute; relative paths of the model (build contexts, bind
+// mounts) are printed against it, as docker compose prints them. Empty: left as written.
+nlohmann::ordered_json project_json(const Project& project, const std::string& name, const std::string& directory = "");
 
 }  // namespace smokehook

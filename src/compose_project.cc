@@ -246,8 +246,29 @@ class Loader {
       n.text = relative_to(join_path(from, n.text), to);
     };
     if (Node* b = svc.find("build")) {
-      if (b->is_scalar()) rebase(*b);
-      else if (Node* c = b->find("context")) rebase(*c);
+      if (b->is_scalar()) {
+        rebase(*b);
+      } else if (Node* c = b->find("context")) {
+        rebase(*c);
+      } else if (b->is_map()) {  // the default context is the service's own folder: write it down
+        Node context = Node::scalar(".");
+        located_at(context, *b);
+        rebase(context);
+        b->set("context", std::move(context));
+      }
+    }
+    if (Node* volumes = svc.find("volumes")) {  // bind mounts from a relative path: "./src:/dst", {source: ./src}
+      for (Node& item : volumes->items) {
+        if (item.is_scalar() && starts_with(item.text, ".")) {
+          size_t colon = item.text.find(':');
+          Node source = Node::scalar(item.text.substr(0, colon));
+          rebase(source);
+          item.text = source.text + (colon == std::string::npos ? "" : item.text.substr(colon));
+        } else if (Node* source = item.is_map() ? item.find("source") : nullptr) {
+          const Node* type = item.find("type");
+          if (starts_with(source->text, ".") || (type && type->text == "bind")) rebase(*source);
+        }
+      }
     }
     if (Node* envf = svc.find("env_file")) {
       if (envf->is_scalar()) rebase(*envf);
@@ -343,27 +364,32 @@ class Loader {
     struct Implied {
       std::string service;
       Node where;  // a located null: where the reference is written (by value: svc changes below)
+      bool restart;  // links, a shared network or IPC namespace: restarted with it, as compose records
     };
     for (auto& e : services->entries) {
       Node& svc = e.value;
       if (!svc.is_map()) continue;
       std::vector<Implied> implied;
-      auto add = [&](const std::string& name, const Node& at) {
+      auto add = [&](const std::string& name, const Node& at, bool restart) {
         if (name.empty()) return;
-        for (const auto& i : implied)
-          if (i.service == name) return;
+        for (auto& i : implied)
+          if (i.service == name) {
+            i.restart = i.restart || restart;
+            return;
+          }
         Node where;
         located_at(where, at);
-        implied.push_back(Implied{name, std::move(where)});
+        implied.push_back(Implied{name, std::move(where), restart});
       };
       for (const char* key : {"links", "volumes_from"})
         if (const Node* list = svc.find(key); list && list->is_seq())
           for (const Node& item : list->items) {
             if (starts_with(item.text, "container:")) continue;
-            add(item.text.substr(0, item.text.find(':')), item);
+            add(item.text.substr(0, item.text.find(':')), item, std::string_view(key) == "links");
           }
       for (const char* key : {"network_mode", "ipc", "pid"})
-        if (const Node* mode = svc.find(key); mode && starts_with(mode->text, "service:")) add(mode->text.substr(8), *mode);
+        if (const Node* mode = svc.find(key); mode && starts_with(mode->text, "service:"))
+          add(mode->text.substr(8), *mode, std::string_view(key) != "pid");
       if (implied.empty()) continue;
       Node* deps = svc.find("depends_on");
       if (!deps || !deps->is_map()) {
@@ -381,6 +407,11 @@ class Loader {
         located_at(required, i.where);
         entry.set("condition", std::move(condition));
         entry.set("required", std::move(required));
+        if (i.restart) {
+          Node restart = Node::scalar("true", true);
+          located_at(restart, i.where);
+          entry.set("restart", std::move(restart));
+        }
         deps->set(i.service, std::move(entry));
         deps->entries.back().line = i.where.line;
         deps->entries.back().column = i.where.column;
