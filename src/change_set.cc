@@ -19,9 +19,6 @@ bool ChangeSet::contains(const std::string& path) const {
 
 namespace {
 
-bool is_file_mode(uint32_t mode) { return mode == 0100644 || mode == 0100755 || mode == 0120000; }
-bool is_gitlink(uint32_t mode) { return mode == 0160000; }
-
 // git's order for the names in one folder: a folder sorts as if its name ended in '/'.
 int compare_names(std::string_view a, bool a_dir, std::string_view b, bool b_dir) {
   size_t n = std::min(a.size(), b.size());
@@ -73,7 +70,7 @@ class StagedDiff {
       const GitIndex::Entry& x = entries_[i];
       if (x.intent_to_add()) continue;
       if (out_->changed.empty() || out_->changed.back() != x.path()) out_->changed.emplace_back(x.path());
-      if (x.stage() == 0 && is_file_mode(x.mode())) out_->present.emplace_back(x.path());
+      if (x.stage() == 0 && x.is_file()) out_->present.emplace_back(x.path());
     }
   }
 
@@ -154,7 +151,7 @@ class StagedDiff {
         uint32_t head_mode = static_cast<uint32_t>(git_tree_entry_filemode(te));
         bool same = k == i + 1 && x.stage() == 0 && !x.intent_to_add() && x.mode() == head_mode &&
                     std::memcmp(x.id(), git_tree_entry_id(te)->id, GitIndex::kIdSize) == 0;
-        bool submodule_moved = is_gitlink(x.mode()) && is_gitlink(head_mode) && k == i + 1;
+        bool submodule_moved = x.is_gitlink() && head_mode == GIT_FILEMODE_COMMIT && k == i + 1;
         if (!same && !submodule_moved) {
           bool only_ita = true;
           for (size_t m = i; m < k; ++m) only_ita = only_ita && entries_[m].intent_to_add();

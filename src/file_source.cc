@@ -57,7 +57,12 @@ DiskSource::DiskSource(std::string root, const Repository* repo) : root_(std::mo
   static std::atomic<uint64_t> serials{0};
   serial_ = ++serials;
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
-  root_fd_ = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int DiskSource::root_fd() const {
+  // Opened on first read, not in the constructor: a commit that reads nothing from disk opens nothing.
+  std::call_once(root_opened_, [this] { root_fd_ = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC); });
+  return root_fd_;
 }
 
 DiskSource::FolderCache::~FolderCache() {
@@ -94,14 +99,15 @@ std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t l
   BoundedRead r;
   std::string p(path);
   bool absolute = !p.empty() && p[0] == '/';
-  int dir = absolute || root_fd_ < 0 ? AT_FDCWD : root_fd_;
+  int root = absolute ? -1 : root_fd();
+  int dir = root < 0 ? AT_FDCWD : root;
   if (dir == AT_FDCWD && !absolute) p = full(path);
   // The file's folder, kept open by this thread: the next file is most often its neighbour.
   thread_local FolderCache folder;
   size_t slash = p.rfind('/');
-  if (dir == root_fd_ && slash != std::string::npos && slash > 0) {
+  if (root >= 0 && slash != std::string::npos && slash > 0) {
     std::string_view name(p.data(), slash);
-    if (folder.owner != serial_ || folder.name != name) folder.open(serial_, root_fd_, std::string(name));
+    if (folder.owner != serial_ || folder.name != name) folder.open(serial_, root, std::string(name));
     if (folder.fd >= 0) {
       dir = folder.fd;
       p.erase(0, slash + 1);
@@ -171,27 +177,9 @@ std::optional<uint64_t> DiskSource::size(std::string_view path) const {
   return static_cast<uint64_t>(st.st_size);
 }
 
-bool DiskSource::ignored(std::string_view path) const {
-  if (!repo_) return false;
-  int ignored = 0;
-  if (git_ignore_path_is_ignored(&ignored, repo_->get(), std::string(path).c_str()) < 0) {
-    git_error_clear();
-    return false;
-  }
-  return ignored != 0;
-}
+bool DiskSource::ignored(std::string_view path) const { return repo_ && repo_->ignores(path); }
 
 namespace {
-
-// git's ignore rules, asked only about what the index does not know.
-bool git_ignores(const Repository& repo, const std::string& path) {
-  int ignored = 0;
-  if (git_ignore_path_is_ignored(&ignored, repo.get(), path.c_str()) < 0) {
-    git_error_clear();
-    return false;
-  }
-  return ignored != 0;
-}
 
 // A folder's entries that git could track: folders, files and links (no
 // FIFOs, sockets or devices), without ".", ".." and ".git".
@@ -214,28 +202,25 @@ std::vector<std::pair<std::string, bool>> read_folder(const std::string& root, c
   return children;
 }
 
-// An untracked folder git does not ignore: everything below it that git does not ignore.
-void list_untracked(const Repository& repo, const std::string& root, const std::string& dir,
-                    std::vector<std::string>* out) {
-  for (const auto& [name, folder] : read_folder(root, dir)) {
-    std::string path = dir + name;
-    if (!folder) {
-      if (!git_ignores(repo, path)) out->push_back(path);
-      continue;
-    }
-    struct stat st;
-    std::string sub = path + "/";
-    if (::lstat((root + "/" + sub + ".git").c_str(), &st) == 0) continue;  // a nested repository
-    if (!git_ignores(repo, sub)) list_untracked(repo, root, sub, out);
+// A path the index does not know, listed unless git ignores it; a folder is
+// asked about as a whole (an ignored node_modules costs one question), then
+// walked. A folder with its own .git is another repository, and is skipped.
+void add_untracked(const Repository& repo, const std::string& root, const std::string& path, bool folder,
+                   std::vector<std::string>* out) {
+  if (!folder) {
+    if (!repo.ignores(path)) out->push_back(path);
+    return;
   }
+  struct stat st;
+  if (::lstat((root + "/" + path + ".git").c_str(), &st) == 0 || repo.ignores(path)) return;
+  for (const auto& [name, sub_folder] : read_folder(root, path))
+    add_untracked(repo, root, path + name + (sub_folder ? "/" : ""), sub_folder, out);
 }
 
 // The walk for `git ls-files --others --exclude-standard`, over the folders
 // that hold tracked files (`tracked`: the index's paths, sorted), a level at a
-// time on every core. Git's ignore rules (libgit2, one thread) are asked
-// afterwards, only about files and folders the index does not know; an
-// untracked folder is asked about as a whole, so an ignored node_modules
-// costs one question. A folder with its own .git is another repository.
+// time on every core. What the index does not know is left for
+// add_untracked() afterwards: git's ignore rules are libgit2's, on one thread.
 void list_others(const Repository& repo, const std::string& root, const std::vector<std::string>& tracked,
                  const std::vector<std::string>& gitlinks, std::vector<std::string>* out) {
   struct Folder {
@@ -244,7 +229,7 @@ void list_others(const Repository& repo, const std::string& root, const std::vec
   };
   struct Found {
     std::vector<Folder> next;
-    std::vector<std::string> files, folders;  // not in the index: for the ignore rules
+    std::vector<std::pair<std::string, bool>> untracked;  // path ("dir/" for a folder), is a folder
   };
   std::vector<Found> all_found;
   std::vector<Folder> level{{"", 0, tracked.size()}};
@@ -258,14 +243,14 @@ void list_others(const Repository& repo, const std::string& root, const std::vec
       for (const auto& [name, folder] : read_folder(root, f.dir)) {
         std::string path = f.dir + name;
         if (!folder) {
-          if (!std::binary_search(first, last, path)) mine.files.push_back(std::move(path));
+          if (!std::binary_search(first, last, path)) mine.untracked.emplace_back(std::move(path), false);
           continue;
         }
         if (std::binary_search(gitlinks.begin(), gitlinks.end(), path)) continue;  // a submodule
         std::string sub = path + "/";
         auto from = std::lower_bound(first, last, sub);
         auto to = std::partition_point(from, last, [&](const std::string& p) { return p.compare(0, sub.size(), sub) == 0; });
-        if (from == to) mine.folders.push_back(std::move(sub));
+        if (from == to) mine.untracked.emplace_back(std::move(sub), true);
         else mine.next.push_back(Folder{std::move(sub), static_cast<size_t>(from - tracked.begin()),
                                         static_cast<size_t>(to - tracked.begin())});
       }
@@ -277,15 +262,8 @@ void list_others(const Repository& repo, const std::string& root, const std::vec
       all_found.push_back(std::move(f));
     }
   }
-  for (const Found& f : all_found) {
-    for (const std::string& path : f.files)
-      if (!git_ignores(repo, path)) out->push_back(path);
-    for (const std::string& sub : f.folders) {
-      struct stat st;
-      if (::lstat((root + "/" + sub + ".git").c_str(), &st) == 0) continue;  // a nested repository
-      if (!git_ignores(repo, sub)) list_untracked(repo, root, sub, out);
-    }
-  }
+  for (const Found& f : all_found)
+    for (const auto& [path, folder] : f.untracked) add_untracked(repo, root, path, folder, out);
 }
 
 void list_git(const Repository& repo, const std::string& root, std::vector<std::string>* out) {
@@ -295,7 +273,7 @@ void list_git(const Repository& repo, const std::string& root, std::vector<std::
   if (index) {
     out->reserve(index->entries().size() + 64);
     for (const GitIndex::Entry& e : index->entries()) {
-      if (e.mode() == 0160000) {  // a submodule is not a file
+      if (e.is_gitlink()) {  // a submodule is not a file
         gitlinks.emplace_back(e.path());
         continue;
       }

@@ -131,7 +131,9 @@ class DiskSource : public FileSource {
   };
   uint64_t serial_;
   std::string root_;
-  int root_fd_ = -1;  // relative paths are opened from here: the kernel walks only their own components
+  int root_fd() const;  // relative paths are opened from here: the kernel walks only their own components
+  mutable std::once_flag root_opened_;
+  mutable int root_fd_ = -1;
   const Repository* repo_;
   mutable std::once_flag listed_;
   mutable std::vector<std::string> paths_;

@@ -78,6 +78,11 @@ std::string_view GitIndex::Entry::path() const {
 
 uint32_t GitIndex::Entry::mode() const { return be32(record_ + 24); }
 
+bool GitIndex::Entry::is_file() const {
+  uint32_t m = mode();
+  return m == 0100644 || m == 0100755 || m == 0120000;
+}
+
 GitIndex::Stat GitIndex::Entry::stat() const {
   const unsigned char* p = record_;
   return Stat{be32(p), be32(p + 4), be32(p + 8), be32(p + 12), be32(p + 16),

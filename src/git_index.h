@@ -38,6 +38,8 @@ class GitIndex {
     uint32_t mode() const;  // 0100644, 0100755, 0120000 or 0160000
     unsigned stage() const { return (flags() >> 12) & 3; }  // 0, or 1-3 for a conflict
     bool intent_to_add() const;  // `git add -N`: not part of the next commit
+    bool is_file() const;        // a regular file, executable or not, or a symbolic link
+    bool is_gitlink() const { return mode() == 0160000; }  // a submodule's commit
     Stat stat() const;
 
    private:

@@ -79,6 +79,16 @@ git_odb* Repository::odb() const {
   return local.get();
 }
 
+bool Repository::ignores(std::string_view path) const {
+  if (bare()) return false;
+  int ignored = 0;
+  if (git_ignore_path_is_ignored(&ignored, repo_.get(), std::string(path).c_str()) < 0) {
+    git_error_clear();
+    return false;
+  }
+  return ignored != 0;
+}
+
 std::string Repository::workdir() const { return strip_slash(git_repository_workdir(repo_.get())); }
 std::string Repository::git_dir() const { return strip_slash(git_repository_path(repo_.get())); }
 std::string Repository::common_dir() const { return strip_slash(git_repository_commondir(repo_.get())); }

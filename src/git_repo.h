@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace smokehook {
@@ -62,6 +63,8 @@ class Repository {
   // A libgit2 object is used by one thread at a time: the thread that opened
   // the repository gets the repository's own, each other thread one of its own.
   git_odb* odb() const;
+  // Whether git's ignore rules ignore `path` ("dir/" asks about a folder). False in a bare repository.
+  bool ignores(std::string_view path) const;
 
  private:
   explicit Repository(RepoPtr repo) : repo_(std::move(repo)), owner_(std::this_thread::get_id()) {}

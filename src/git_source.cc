@@ -45,32 +45,6 @@ std::optional<uint64_t> blob_size(const Repository& repo, const git_oid& id) {
   return static_cast<uint64_t>(len);
 }
 
-// A blob's size from its header, then its content when it is small enough.
-BoundedRead read_blob_at_most(const Repository& repo, const std::optional<git_oid>& id, uint64_t limit,
-                              std::string* content, std::string* err) {
-  BoundedRead r;
-  if (!id) return r;
-  if (std::optional<uint64_t> size = blob_size(repo, *id); size && *size > limit) {
-    r.status = ReadStatus::Ok;
-    r.too_large = true;
-    r.size = *size;
-    return r;
-  }
-  r.status = read_blob(repo, *id, content, err);
-  r.size = content->size();
-  return r;
-}
-
-bool path_ignored(const Repository& repo, std::string_view path) {
-  if (repo.bare()) return false;
-  int ignored = 0;
-  if (git_ignore_path_is_ignored(&ignored, repo.get(), std::string(path).c_str()) < 0) {
-    git_error_clear();
-    return false;
-  }
-  return ignored != 0;
-}
-
 }  // namespace
 
 TreeSource::TreeSource(const Repository& repo, TreePtr tree, std::string label)
@@ -185,7 +159,7 @@ BoundedRead TreeSource::read_at_most(std::string_view path, uint64_t limit, std:
       }
     }
   }
-  return read_blob_at_most(repo_, id, limit, content, err);
+  return FileSource::read_at_most(path, limit, content, err);  // the blob: size from its header, then content
 }
 
 bool TreeSource::exists(std::string_view path) const { return file_id(path).has_value(); }
@@ -217,7 +191,7 @@ const std::vector<std::string>& TreeSource::paths() const {
   return paths_;
 }
 
-bool TreeSource::ignored(std::string_view path) const { return path_ignored(repo_, path); }
+bool TreeSource::ignored(std::string_view path) const { return repo_.ignores(path); }
 
 IndexSource::IndexSource(const Repository& repo, std::unique_ptr<GitIndex> index)
     : repo_(repo), index_(std::move(index)) {}
@@ -232,7 +206,7 @@ std::unique_ptr<IndexSource> IndexSource::open(const Repository& repo, const std
 
 std::optional<git_oid> IndexSource::file_id(std::string_view path) const {
   const GitIndex::Entry* e = index_->find(path);
-  if (!e || e->intent_to_add() || !is_file_mode(static_cast<git_filemode_t>(e->mode()))) return std::nullopt;
+  if (!e || e->intent_to_add() || !e->is_file()) return std::nullopt;
   git_oid id;
   git_oid_fromraw(&id, e->id());
   return id;
@@ -241,11 +215,6 @@ std::optional<git_oid> IndexSource::file_id(std::string_view path) const {
 ReadStatus IndexSource::read(std::string_view path, std::string* content, std::string* err) const {
   std::optional<git_oid> id = file_id(path);
   return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
-}
-
-BoundedRead IndexSource::read_at_most(std::string_view path, uint64_t limit, std::string* content,
-                                      std::string* err) const {
-  return read_blob_at_most(repo_, file_id(path), limit, content, err);
 }
 
 bool IndexSource::exists(std::string_view path) const { return file_id(path).has_value(); }
@@ -259,14 +228,14 @@ const std::vector<std::string>& IndexSource::paths() const {
   std::call_once(listed_, [this] {
     paths_.reserve(index_->entries().size());
     for (const GitIndex::Entry& e : index_->entries()) {
-      if (e.stage() != 0 || e.intent_to_add() || !is_file_mode(static_cast<git_filemode_t>(e.mode()))) continue;
+      if (e.stage() != 0 || e.intent_to_add() || !e.is_file()) continue;
       paths_.emplace_back(e.path());
     }
   });
   return paths_;
 }
 
-bool IndexSource::ignored(std::string_view path) const { return path_ignored(repo_, path); }
+bool IndexSource::ignored(std::string_view path) const { return repo_.ignores(path); }
 
 std::string current_index_path(const Repository& repo) {
   const char* env = std::getenv("GIT_INDEX_FILE");

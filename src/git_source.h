@@ -59,7 +59,6 @@ class IndexSource : public FileSource {
   // Opens the index file at `index_path` read-only (no lock is taken).
   static std::unique_ptr<IndexSource> open(const Repository& repo, const std::string& index_path, std::string* err);
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
-  BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const override;
   bool exists(std::string_view path) const override;
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
