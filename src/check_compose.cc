@@ -169,7 +169,7 @@ class ComposeService : public ComposeCheck {
  public:
   std::string service;
   std::string module;
-  std::shared_ptr<const RE2> command_re;
+  std::shared_ptr<const Regex> command_re;
 
   CheckResult run(RunContext& ctx) const override {
     CheckResult r;
@@ -189,7 +189,7 @@ class ComposeService : public ComposeCheck {
       if (!module.empty() && !runs_module(words, module))
         r.findings.push_back(where.at("service '" + service + "' command '" + join_words(words) +
                                       "' does not run the module " + module));
-      if (command_re && !RE2::PartialMatch(join_words(words), *command_re))
+      if (command_re && !command_re->search(join_words(words)))
         r.findings.push_back(where.at("service '" + service + "' command '" + join_words(words) +
                                       "' does not match /" + command_re->pattern() + "/"));
     }

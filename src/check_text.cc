@@ -34,7 +34,7 @@ bool looks_binary(std::string_view text) {
 
 class Forbid : public Check {
  public:
-  std::shared_ptr<const RE2> re;
+  std::shared_ptr<const Regex> re;  // the `pattern`, or the `word` between \b
   std::string literal;  // a string every match contains: files without it are not searched
   std::string what;     // for messages: "the word 'X'" or "/re/"
   GlobSet paths, except;
@@ -76,9 +76,14 @@ class Forbid : public Check {
     out->scanned = true;
     if (!literal.empty() && !::memmem(text->data(), text->size(), literal.data(), literal.size())) return;
     if (looks_binary(*text)) return;
+    const RE2& rx = re->re2();
+    if (!rx.ok()) {
+      out->findings.push_back(Finding{path, 0, 0, "the regex /" + re->pattern() + "/ cannot be compiled: " + rx.error()});
+      return;
+    }
     re2::StringPiece whole(*text), match;
     size_t pos = 0;
-    while (pos <= text->size() && re->Match(whole, pos, text->size(), RE2::UNANCHORED, &match, 1)) {
+    while (pos <= text->size() && rx.Match(whole, pos, text->size(), RE2::UNANCHORED, &match, 1)) {
       size_t offset = static_cast<size_t>(match.data() - text->data());
       int line, column;
       locate(*text, offset, &line, &column);
@@ -123,7 +128,7 @@ class Forbid : public Check {
 class Require : public Check {
  public:
   std::string path;
-  std::vector<std::shared_ptr<const RE2>> patterns;
+  std::vector<std::shared_ptr<const Regex>> patterns;
   std::vector<std::string> literals;
 
   Triggers triggers(RunContext&) const override {
@@ -142,9 +147,12 @@ class Require : public Check {
       r.findings.push_back(Finding{path, 0, 0, st == ReadStatus::NotFound ? "required file is missing" : err});
       return r;
     }
-    for (const auto& re : patterns)
-      if (!RE2::PartialMatch(text, *re))
+    for (const auto& re : patterns) {
+      if (!re->re2().ok())
+        r.findings.push_back(Finding{path, 0, 0, "the regex /" + re->pattern() + "/ cannot be compiled: " + re->re2().error()});
+      else if (!re->search(text))
         r.findings.push_back(Finding{path, 0, 0, "no match for /" + re->pattern() + "/"});
+    }
     for (const auto& lit : literals)
       if (text.find(lit) == std::string::npos) r.findings.push_back(Finding{path, 0, 0, "'" + lit + "' not found"});
     if (!r.findings.empty()) {
@@ -171,8 +179,7 @@ std::unique_ptr<Check> make_forbid(CheckReader& r) {
   }
   if (!word.empty()) {
     // \b on both sides: LEGACY_X is another word than X. The literal is searched first (memmem-fast).
-    RE2::Options opts(RE2::Quiet);
-    c->re = std::make_shared<const RE2>("\\b" + RE2::QuoteMeta(word) + "\\b", opts);
+    c->re = std::make_shared<const Regex>("\\b" + RE2::QuoteMeta(word) + "\\b");
     c->literal = word;
     c->what = "the word '" + word + "'";
   } else {

@@ -86,30 +86,24 @@ bool CheckReader::integer(const char* key, long long* out, bool required) {
   return true;
 }
 
-namespace {
-std::shared_ptr<const RE2> compile_regex(const std::string& pattern) {
-  RE2::Options opts(RE2::Quiet);
-  return std::make_shared<const RE2>(pattern, opts);
-}
-}  // namespace
-
-bool CheckReader::regex(const char* key, std::shared_ptr<const RE2>* out, bool required) {
-  std::string pattern;
+bool CheckReader::regex(const char* key, std::shared_ptr<const Regex>* out, bool required) {
+  std::string pattern, error;
   if (!string(key, &pattern, required)) return false;
   if (!node_.find(key)) return true;
-  auto re = compile_regex(pattern);
-  if (!re->ok()) return fail(*node_.find(key), "invalid regex '" + pattern + "': " + re->error());
+  auto re = Regex::parse(pattern, &error);
+  if (!re) return fail(*node_.find(key), "invalid regex '" + pattern + "': " + error);
   *out = std::move(re);
   return true;
 }
 
-bool CheckReader::regexes(const char* key, std::vector<std::shared_ptr<const RE2>>* out, bool required) {
+bool CheckReader::regexes(const char* key, std::vector<std::shared_ptr<const Regex>>* out, bool required) {
   std::vector<std::string> patterns;
   if (!strings(key, &patterns, required)) return false;
   const Node* n = node_.find(key);
   for (size_t i = 0; i < patterns.size(); ++i) {
-    auto re = compile_regex(patterns[i]);
-    if (!re->ok()) return fail(n->is_seq() ? n->items[i] : *n, "invalid regex '" + patterns[i] + "': " + re->error());
+    std::string error;
+    auto re = Regex::parse(patterns[i], &error);
+    if (!re) return fail(n->is_seq() ? n->items[i] : *n, "invalid regex '" + patterns[i] + "': " + error);
     out->push_back(std::move(re));
   }
   return true;

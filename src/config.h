@@ -20,11 +20,8 @@
 
 #include "check.h"
 #include "finding.h"
+#include "regex.h"
 #include "yaml_tree.h"
-
-namespace re2 {
-class RE2;
-}
 
 namespace smokehook {
 
@@ -61,8 +58,8 @@ class CheckReader {
   bool strings(const char* key, std::vector<std::string>* out, bool required);  // a string or a list of strings
   bool string_map(const char* key, std::vector<std::pair<std::string, std::string>>* out, bool required);
   bool integer(const char* key, long long* out, bool required);
-  bool regex(const char* key, std::shared_ptr<const re2::RE2>* out, bool required);  // compiled RE2
-  bool regexes(const char* key, std::vector<std::shared_ptr<const re2::RE2>>* out, bool required);
+  bool regex(const char* key, std::shared_ptr<const Regex>* out, bool required);  // parsed, compiled on first use
+  bool regexes(const char* key, std::vector<std::shared_ptr<const Regex>>* out, bool required);
   bool globs(const char* key, GlobSet* out, bool required);
   bool fail(const Node& at, std::string message);
 

@@ -56,9 +56,17 @@ bool translate(std::string_view p, std::string* out, std::string* err) {
   return true;
 }
 
+bool is_globstar(std::string_view part) { return part.size() >= 2 && part.find_first_not_of('*') == std::string_view::npos; }
+
 }  // namespace
 
-std::optional<Glob> Glob::compile(std::string_view pattern, std::string* err) {
+std::optional<Glob> Glob::compile(std::string_view pattern, std::string* err) { return build(pattern, false, err); }
+
+std::optional<Glob> Glob::compile_as_regex(std::string_view pattern, std::string* err) {
+  return build(pattern, true, err);
+}
+
+std::optional<Glob> Glob::build(std::string_view pattern, bool force_regex, std::string* err) {
   std::string_view p = pattern;
   if (p.empty()) {
     *err = "empty glob";
@@ -68,37 +76,83 @@ std::optional<Glob> Glob::compile(std::string_view pattern, std::string* err) {
   if (dir_only) p.remove_suffix(1);
   bool anchored = p.find('/') != std::string_view::npos;
   if (!p.empty() && p[0] == '/') p.remove_prefix(1);
-  std::string body;
-  if (!translate(p, &body, err)) return std::nullopt;
-  std::string re = "(?s)";
-  re += anchored ? "" : "(?:.*/)?";
-  re += body;
-  re += dir_only ? "/.*" : "(?:/.*)?";
-  RE2::Options opts(RE2::Quiet);
-  auto compiled = std::make_shared<const RE2>(re, opts);
-  if (!compiled->ok()) {
-    *err = "invalid glob '" + std::string(pattern) + "': " + compiled->error();
-    return std::nullopt;
-  }
   Glob g;
   g.pattern_ = std::string(pattern);
-  g.re_ = std::move(compiled);
-  // "*.py": no folder part, one leading star, no other wildcard.
-  if (!anchored && !dir_only && p.size() > 1 && p[0] == '*' &&
-      p.substr(1).find_first_of("*?[\\") == std::string_view::npos) {
-    g.suffix_only_ = true;
-    g.suffix_ = std::string(p.substr(1));
+  if (force_regex || p.find_first_of("[\\") != std::string_view::npos) {
+    std::string body;
+    if (!translate(p, &body, err)) return std::nullopt;
+    std::string re = "(?s)";
+    re += anchored ? "" : "(?:.*/)?";
+    re += body;
+    re += dir_only ? "/.*" : "(?:/.*)?";
+    RE2::Options opts(RE2::Quiet);
+    opts.set_encoding(RE2::Options::EncodingLatin1);  // bytes, as git matches paths
+    auto compiled = std::make_shared<const RE2>(re, opts);
+    if (!compiled->ok()) {
+      *err = "invalid glob '" + std::string(pattern) + "': " + compiled->error();
+      return std::nullopt;
+    }
+    g.re_ = std::move(compiled);
+    return g;
   }
+  if (!anchored) g.parts_.emplace_back("**");
+  for (size_t start = 0;;) {
+    size_t slash = p.find('/', start);
+    std::string_view part = p.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (!is_globstar(part)) {
+      g.parts_.emplace_back(part);
+    } else if (slash != std::string_view::npos) {
+      g.parts_.emplace_back("**");  // "**/": no folder or any number of them
+    } else {
+      g.parts_.emplace_back("*");  // a trailing "**": everything below, at least one name
+      g.parts_.emplace_back("**");
+    }
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  if (dir_only) g.parts_.emplace_back("*");  // a folder: something below the match
+  g.parts_.emplace_back("**");
   return g;
 }
 
 bool Glob::matches(std::string_view path) const {
-  if (suffix_only_) {
-    // Still has to be the last component's suffix, or a folder's (then everything below matches).
-    if (path.size() >= suffix_.size() && path.substr(path.size() - suffix_.size()) == suffix_) return true;
-    if (path.find(suffix_ + "/") == std::string_view::npos) return false;
+  if (re_) return RE2::FullMatch(re2::StringPiece(path.data(), path.size()), *re_);
+  return matches_parts(path);
+}
+
+// The path's names against parts_, "**" standing for any number of names: the
+// wildcard algorithm with one backtrack point (the last "**"), which is exact
+// for such patterns and takes at most names x parts comparisons.
+bool Glob::matches_parts(std::string_view path) const {
+  if (path.empty()) return false;
+  const size_t end = path.size() + 1;  // past the last name
+  size_t pi = 0, pos = 0;
+  size_t star = std::string::npos, star_pos = 0;
+  auto next_name = [&](size_t at) {
+    size_t slash = path.find('/', at);
+    return slash == std::string_view::npos ? end : slash + 1;
+  };
+  while (pos < end) {
+    if (pi == parts_.size() && star + 1 == parts_.size()) return true;  // the final "**" takes the rest
+    if (pi < parts_.size() && parts_[pi] == "**") {
+      star = pi++;
+      star_pos = pos;
+      continue;
+    }
+    if (pi < parts_.size()) {
+      size_t after = next_name(pos);
+      if (name_matches(parts_[pi], path.substr(pos, after - 1 - pos))) {
+        ++pi;
+        pos = after;
+        continue;
+      }
+    }
+    if (star == std::string::npos) return false;
+    pi = star + 1;
+    pos = star_pos = next_name(star_pos);  // the "**" takes one more name
   }
-  return RE2::FullMatch(re2::StringPiece(path.data(), path.size()), *re_);
+  while (pi < parts_.size() && parts_[pi] == "**") ++pi;
+  return pi == parts_.size();
 }
 
 bool GlobSet::matches(std::string_view path) const {
@@ -132,13 +186,13 @@ bool name_matches(std::string_view p, std::string_view n) {
           continue;
         }
       }
+    } else if (pi < p.size() && p[pi] == '*') {  // before the literal test: a name may hold a '*'
+      star = pi++;
+      mark = ni;
+      continue;
     } else if (pi < p.size() && (p[pi] == '?' || p[pi] == n[ni])) {
       ++pi;
       ++ni;
-      continue;
-    } else if (pi < p.size() && p[pi] == '*') {
-      star = pi++;
-      mark = ni;
       continue;
     }
     if (star == std::string_view::npos) return false;

@@ -1,9 +1,14 @@
-// Path globs in gitignore style, compiled to RE2 (linear time, whatever the
-// pattern). A pattern without a '/' matches a name at any depth ("*.py",
-// "config.*"); one with a '/' is anchored at the repository root
+// Path globs in gitignore style. A pattern without a '/' matches a name at any
+// depth ("*.py", "config.*"); one with a '/' is anchored at the repository root
 // ("server/*.py"); "**" crosses folders; a trailing '/' matches a folder and
 // everything below it ("tests/" is any folder named tests, at any depth).
-// A pattern that matches a folder matches every file below it.
+// A pattern that matches a folder matches every file below it. Matching is on
+// bytes, as git's is: '?' is one byte.
+//
+// Globs made of names, '*', '?' and "**" (nearly all of them) are matched
+// folder by folder, in time linear in the path, without a regex: the
+// configuration is compiled on every commit and most checks never run. A
+// glob with a [class] or a '\' escape is translated to RE2 (linear time too).
 #pragma once
 
 #include <memory>
@@ -22,14 +27,22 @@ class Glob {
  public:
   // nullopt with `err` set when the pattern is malformed.
   static std::optional<Glob> compile(std::string_view pattern, std::string* err);
+  // The same glob always through its RE2 translation: the reference the
+  // folder-by-folder matcher is tested against.
+  static std::optional<Glob> compile_as_regex(std::string_view pattern, std::string* err);
   bool matches(std::string_view path) const;
   const std::string& pattern() const { return pattern_; }
 
  private:
+  static std::optional<Glob> build(std::string_view pattern, bool force_regex, std::string* err);
+  bool matches_parts(std::string_view path) const;
+
   std::string pattern_;
-  std::shared_ptr<const re2::RE2> re_;
-  std::string suffix_;  // "*.py" and the like: a cheap test before the regex
-  bool suffix_only_ = false;
+  // Folder-by-folder form: one entry per path component; "**" is any number of
+  // components (none included). An unanchored glob starts with "**"; every glob
+  // ends with "**" (what is below a match matches).
+  std::vector<std::string> parts_;
+  std::shared_ptr<const re2::RE2> re_;  // set instead of parts_ for classes and escapes
 };
 
 class GlobSet {
@@ -44,7 +57,7 @@ class GlobSet {
 };
 
 // fnmatch-style matching of a name (no folders): '*', '?' and [classes].
-// Used for service names ("worker*").
+// Used for service names ("worker*") and for each folder of a glob.
 bool name_matches(std::string_view pattern, std::string_view name);
 bool has_wildcard(std::string_view pattern);
 

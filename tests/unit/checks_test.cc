@@ -372,3 +372,19 @@ TEST_CASE("staged selection: a file a compose project pulls in makes its checks 
   CHECK(o.report.affected == 9);
   CHECK(o.failed().empty());
 }
+
+TEST_CASE("a regex that parses but is too large for RE2 fails its check, never passes it", "[checks][regex]") {
+  // Regexes are checked when the configuration is read and compiled when first used;
+  // one that only the compiler rejects must not read as "no match" or "nothing found".
+  std::string big;
+  for (int i = 0; i < 40; ++i) big += "[\\\\p{L}\\\\p{N}]{1000}";
+  MemorySource app = example_app();
+  Outcome o = run_all(app, "version: 1\nchecks:\n"
+                           "  - {id: req, kind: require, path: server/app_factory.py, patterns: [\"" + big + "\"]}\n"
+                           "  - {id: gate, kind: forbid, pattern: \"" + big + "\", paths: [\"server/app_factory.py\"]}\n");
+  INFO(describe(o["req"]) << "\n" << describe(o["gate"]));
+  CHECK(o["req"].status == CheckStatus::Fail);
+  CHECK(has_finding(o["req"], "server/app_factory.py", 0, "cannot be compiled"));
+  CHECK(o["gate"].status == CheckStatus::Fail);
+  CHECK(has_finding(o["gate"], "server/app_factory.py", 0, "cannot be compiled"));
+}
