@@ -95,24 +95,60 @@ std::optional<Glob> Glob::build(std::string_view pattern, bool force_regex, std:
     g.re_ = std::move(compiled);
     return g;
   }
-  if (!anchored) g.parts_.emplace_back("**");
+  if (!anchored) g.add_part("**");
   for (size_t start = 0;;) {
     size_t slash = p.find('/', start);
     std::string_view part = p.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (!is_globstar(part)) {
-      g.parts_.emplace_back(part);
+      g.add_part(part);
     } else if (slash != std::string_view::npos) {
-      g.parts_.emplace_back("**");  // "**/": no folder or any number of them
+      g.add_part("**");  // "**/": no folder or any number of them
     } else {
-      g.parts_.emplace_back("*");  // a trailing "**": everything below, at least one name
-      g.parts_.emplace_back("**");
+      g.add_part("*");  // a trailing "**": everything below, at least one name
+      g.add_part("**");
     }
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
-  if (dir_only) g.parts_.emplace_back("*");  // a folder: something below the match
-  g.parts_.emplace_back("**");
+  if (dir_only) g.add_part("*");  // a folder: something below the match
+  g.add_part("**");
+  const auto& q = g.parts_;
+  g.any_depth_ = q.front().kind == Part::AnyNames && q[1].kind != Part::AnyNames &&
+                 (q.size() == 3 || (q.size() == 4 && q[2].kind == Part::AnyName));
   return g;
+}
+
+void Glob::add_part(std::string_view name) {
+  if (name == "**") {
+    parts_.push_back(Part{Part::AnyNames, {}});
+  } else if (name == "*") {
+    parts_.push_back(Part{Part::AnyName, {}});
+  } else if (name.find_first_of("*?") == std::string_view::npos) {
+    parts_.push_back(Part{Part::Literal, std::string(name)});
+  } else if (name.find_first_of("*?", 1) == std::string_view::npos && name[0] == '*') {
+    parts_.push_back(Part{Part::Suffix, std::string(name.substr(1))});
+  } else if (name.find_first_of("*?") == name.size() - 1 && name.back() == '*') {
+    parts_.push_back(Part{Part::Prefix, std::string(name.substr(0, name.size() - 1))});
+  } else {
+    parts_.push_back(Part{Part::Wild, std::string(name)});
+  }
+}
+
+bool Glob::Part::matches(std::string_view name) const {
+  switch (kind) {
+    case AnyNames:
+    case AnyName:
+      return true;
+    case Literal:
+      return name == text;
+    case Suffix:
+      return name.size() >= text.size() && name.compare(name.size() - text.size(), text.size(), text) == 0;
+    case Prefix:
+      return name.compare(0, text.size(), text) == 0;
+    case Wild:
+      break;
+  }
+  return name_matches(text, name);
 }
 
 bool Glob::matches(std::string_view path) const {
@@ -125,6 +161,18 @@ bool Glob::matches(std::string_view path) const {
 // for such patterns and takes at most names x parts comparisons.
 bool Glob::matches_parts(std::string_view path) const {
   if (path.empty()) return false;
+  if (any_depth_) {
+    const Part& part = parts_[1];
+    bool folder = parts_.size() == 4;  // the matching name must have a name below it
+    if (part.kind >= Part::Literal && part.kind <= Part::Prefix && path.find(part.text) == std::string_view::npos)
+      return false;  // most paths do not hold the name's fixed text at all
+    for (size_t pos = 0;;) {
+      size_t slash = path.find('/', pos);
+      if (slash == std::string_view::npos) return !folder && part.matches(path.substr(pos));
+      if (part.matches(path.substr(pos, slash - pos))) return true;
+      pos = slash + 1;
+    }
+  }
   const size_t end = path.size() + 1;  // past the last name
   size_t pi = 0, pos = 0;
   size_t star = std::string::npos, star_pos = 0;
@@ -134,14 +182,14 @@ bool Glob::matches_parts(std::string_view path) const {
   };
   while (pos < end) {
     if (pi == parts_.size() && star + 1 == parts_.size()) return true;  // the final "**" takes the rest
-    if (pi < parts_.size() && parts_[pi] == "**") {
+    if (pi < parts_.size() && parts_[pi].kind == Part::AnyNames) {
       star = pi++;
       star_pos = pos;
       continue;
     }
     if (pi < parts_.size()) {
       size_t after = next_name(pos);
-      if (name_matches(parts_[pi], path.substr(pos, after - 1 - pos))) {
+      if (parts_[pi].matches(path.substr(pos, after - 1 - pos))) {
         ++pi;
         pos = after;
         continue;
@@ -151,7 +199,7 @@ bool Glob::matches_parts(std::string_view path) const {
     pi = star + 1;
     pos = star_pos = next_name(star_pos);  // the "**" takes one more name
   }
-  while (pi < parts_.size() && parts_[pi] == "**") ++pi;
+  while (pi < parts_.size() && parts_[pi].kind == Part::AnyNames) ++pi;
   return pi == parts_.size();
 }
 

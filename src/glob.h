@@ -34,14 +34,24 @@ class Glob {
   const std::string& pattern() const { return pattern_; }
 
  private:
+  // One name of the folder-by-folder form, sorted by how cheaply it is tested.
+  struct Part {
+    enum Kind : unsigned char { AnyNames, AnyName, Literal, Suffix, Prefix, Wild } kind;
+    std::string text;  // the name; the part after or before the only '*'; the wildcard pattern
+    bool matches(std::string_view name) const;
+  };
   static std::optional<Glob> build(std::string_view pattern, bool force_regex, std::string* err);
+  void add_part(std::string_view name);
   bool matches_parts(std::string_view path) const;
 
   std::string pattern_;
-  // Folder-by-folder form: one entry per path component; "**" is any number of
-  // components (none included). An unanchored glob starts with "**"; every glob
-  // ends with "**" (what is below a match matches).
-  std::vector<std::string> parts_;
+  // Folder-by-folder form: one part per name of the path; AnyNames ("**") is any
+  // number of names, none included. An unanchored glob starts with "**"; every
+  // glob ends with "**" (what is below a match matches).
+  std::vector<Part> parts_;
+  // parts_ is "**", one name, ["*",] "**": "*.py", "config.*", "tests/" - any
+  // name of the path matches (but the last, for a folder): one pass, no backtracking.
+  bool any_depth_ = false;
   std::shared_ptr<const re2::RE2> re_;  // set instead of parts_ for classes and escapes
 };
 
