@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <re2/re2.h>
 
 #include <set>
 

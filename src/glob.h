@@ -6,7 +6,7 @@
 // bytes, as git's is: '?' is one byte.
 //
 // Globs made of names, '*', '?' and "**" (nearly all of them) are matched
-// folder by folder, in time linear in the path, without a regex: the
+// folder by folder (at most names x parts name tests), without a regex: the
 // configuration is compiled on every commit and most checks never run. A
 // glob with a [class] or a '\' escape is translated to RE2 (linear time too).
 #pragma once
