@@ -158,6 +158,7 @@ bool GitIndex::load(const std::string& label, std::string* err) {
     paths_.reserve(size_t{count} * 24);
   }
   size_t previous = 0, previous_offset = 0;  // version 4: the path the next one is relative to
+  size_t first_empty = 0;                    // where the first entry without a path starts
 
   Cursor c{base, kHeaderSize, end};
   for (uint32_t i = 0; i < count; ++i) {
@@ -202,18 +203,14 @@ bool GitIndex::load(const std::string& label, std::string* err) {
       if (end - start < size) return fail(start, "a truncated entry");
       c.pos = start + size;
     }
-    if (name_len == 0) return fail(start, "an empty path");
+    // An empty path is legal only in a split index, where it marks an entry
+    // that replaces one of the shared index's; the extensions say which.
+    if (name_len == 0 && first_empty == 0) first_empty = start;
     entries_.emplace_back(base + start, path);
   }
   if (version_ == 4)
     for (size_t i = 0; i < entries_.size(); ++i)
       entries_[i] = Entry(entries_[i].id() - kStatSize, paths_.data() + v4_offsets[i]);
-  for (size_t i = 1; i < entries_.size(); ++i) {
-    std::string_view a = entries_[i - 1].path(), b = entries_[i].path();
-    if (a > b || (a == b && entries_[i - 1].stage() >= entries_[i].stage()))
-      return fail(kHeaderSize, "entries out of order ('" + std::string(a) + "', '" + std::string(b) + "')");
-  }
-
   // Extensions: a signature, a 32-bit size, the data. An unknown one whose
   // signature starts with an upper-case letter is optional; any other is not.
   while (c.pos < end) {
@@ -234,6 +231,12 @@ bool GitIndex::load(const std::string& label, std::string* err) {
       return fail(start, "an extension this reader does not know: " + std::string(sig));
     }
     c.pos += size;
+  }
+  if (first_empty != 0) return fail(first_empty, "an empty path");
+  for (size_t i = 1; i < entries_.size(); ++i) {
+    std::string_view a = entries_[i - 1].path(), b = entries_[i].path();
+    if (a > b || (a == b && entries_[i - 1].stage() >= entries_[i].stage()))
+      return fail(kHeaderSize, "entries out of order ('" + std::string(a) + "', '" + std::string(b) + "')");
   }
   return true;
 }

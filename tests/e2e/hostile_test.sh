@@ -96,7 +96,7 @@ printf '%s\n' "$good" >docker-compose.yml
 t "configuration: malformed YAML of every kind is exit 2 at file:line:col"
 for cfg in 'version: 1\nchecks:\n\t- id: a\n' 'version: 1\nchecks: [\n' 'version: 1\nchecks:\n  - {id: a, kind: forbid, word: "\xff"}\n' \
            'version: 1\nversion: 1\n' 'version: 1\nchecks:\n  - ? [x]\n    : y\n' '- just\n- a list\n'; do
-  printf "$cfg" >.smokehook.yml
+  printf -- "$cfg" >.smokehook.yml
   bounded 20 "$SMOKEHOOK" --all
   expect_rc 2 "$cfg"
   grep -qE '^\.smokehook\.yml:[0-9]+:[0-9]+: ' <<<"$ERR" || fail "no .smokehook.yml:LINE:COL in: $ERR"
@@ -197,6 +197,12 @@ git update-index --index-version 2
 git update-index --split-index
 bounded 20 "$SMOKEHOOK"
 expect_rc 2 "a split index"
+expect_err "git update-index --no-split-index"
+# A change staged over a split index is written as an entry without a path
+# that replaces the shared one: still the split index, named as such.
+echo "# split" >>docker-compose.prod.yml && git add docker-compose.prod.yml
+bounded 20 "$SMOKEHOOK"
+expect_rc 2 "a split index with a replaced entry"
 expect_err "git update-index --no-split-index"
 git update-index --no-split-index
 git reset -q --hard

@@ -209,6 +209,13 @@ TEST_CASE("index reader: a damaged index is an error naming the file and the byt
   bad(header + "abcd" + std::string("\0\0\0\0", 4) + checksum);               // a required unknown extension
   bad(header + "TREE" + std::string("\0\0\0\5", 4) + std::string("\0-1 1\n", 6).substr(0, 5) + checksum);
   bad(header + "TREE" + std::string("\0\0\0\x10", 4) + "x" + checksum);       // shorter than it says
+  // An entry without a path is corrupt, unless a split index's link extension
+  // follows: there it replaces a shared entry, and the split index is named.
+  std::string one_empty = std::string("DIRC\0\0\0\2\0\0\0\1", 12) + std::string(64, '\0');
+  bad(one_empty + checksum);
+  CHECK(err.find("an empty path at byte 12") != std::string::npos);
+  bad(one_empty + "link" + std::string("\0\0\0\0", 4) + checksum);
+  CHECK(err.find("a split index") != std::string::npos);
   // An optional extension this reader does not know is skipped.
   CHECK(GitIndex::parse(header + "ZZZZ" + std::string("\0\0\0\1", 4) + "q" + checksum, "idx", &err) != nullptr);
 }
