@@ -33,7 +33,7 @@ ComposeContext RunContext::compose_context() const {
   c.source = &source_;
   c.fallback = fallback_;
   c.environment = environment_;
-  c.parsed = &parsed_;
+  c.cache = &compose_cache_;
   return c;
 }
 

@@ -60,7 +60,7 @@ class RunContext {
   const FileSource* fallback_;
   VariableLookup environment_;
   std::map<std::string, std::unique_ptr<Project>> projects_;
-  mutable ParsedFiles parsed_;  // a cache: filling it does not change what the context is
+  mutable ComposeCache compose_cache_;  // filling it does not change what the context is
   std::map<std::string, std::string> texts_;
 };
 

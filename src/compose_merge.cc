@@ -148,54 +148,55 @@ bool structurally_equal(const Node& a, const Node& b) {
 }
 
 // A value inserted where nothing was: !reset entries vanish and tags are dropped.
-Node clean(const Node& n) {
-  Node out = n;
-  out.tag.clear();
-  if (out.is_map()) {
-    out.entries.clear();
-    for (const auto& e : n.entries) {
-      if (e.value.tag == "!reset") continue;
-      Entry c = e;
-      c.value = clean(e.value);
-      out.entries.push_back(std::move(c));
-    }
-  } else if (out.is_seq()) {
-    for (auto& item : out.items) item = clean(item);
+void clean(Node& n) {
+  n.tag.clear();
+  if (n.is_map()) {
+    n.entries.erase(std::remove_if(n.entries.begin(), n.entries.end(),
+                                   [](const Entry& e) { return e.value.tag == "!reset"; }),
+                    n.entries.end());
+    for (auto& e : n.entries) clean(e.value);
+  } else if (n.is_seq()) {
+    for (auto& item : n.items) clean(item);
   }
-  return out;
 }
 
-void merge_node(Node& base, const Node& over, const std::string& path);
+// Takes `n` over (the overlay is consumed by its merge): no subtree is copied.
+Node cleaned(Node& n) {
+  clean(n);
+  return std::move(n);
+}
 
-void merge_sequence(Node& base, const Node& over, const std::string& path) {
+void merge_node(Node& base, Node& over, const std::string& path);
+
+void merge_sequence(Node& base, Node& over, const std::string& path) {
   std::string field = last_segment(path);
   bool service_field = starts_with(path, "services.*.") && std::count(path.begin(), path.end(), '.') == 2;
   if (service_field && !merge_key(field, over.items.empty() ? Node() : over.items[0]).empty()) {
-    for (const Node& item : over.items) {
+    for (Node& item : over.items) {
       std::string key = merge_key(field, item);
       auto it = std::find_if(base.items.begin(), base.items.end(),
                              [&](const Node& b) { return merge_key(field, b) == key; });
-      if (it != base.items.end()) *it = clean(item);
-      else base.items.push_back(clean(item));
+      if (it != base.items.end()) *it = cleaned(item);
+      else base.items.push_back(cleaned(item));
     }
     return;
   }
   bool dedupe = dedupes(field);
-  for (const Node& item : over.items) {
+  for (Node& item : over.items) {
     if (dedupe && std::any_of(base.items.begin(), base.items.end(),
                               [&](const Node& b) { return structurally_equal(b, item); }))
       continue;
-    base.items.push_back(clean(item));
+    base.items.push_back(cleaned(item));
   }
 }
 
-void merge_mapping(Node& base, const Node& over, const std::string& path) {
+void merge_mapping(Node& base, Node& over, const std::string& path) {
   std::string field = last_segment(path);
   if (field == "logging" && starts_with(path, "services.*.")) {
     const Node* bd = base.find("driver");
     const Node* od = over.find("driver");
     if (bd && od && bd->text != od->text) {
-      base = clean(over);
+      base = cleaned(over);
       return;
     }
   }
@@ -203,9 +204,7 @@ void merge_mapping(Node& base, const Node& over, const std::string& path) {
   std::unordered_map<std::string, size_t> index;
   index.reserve(base.entries.size() + over.entries.size());
   for (size_t i = 0; i < base.entries.size(); ++i) index.emplace(base.entries[i].key, i);
-  for (const auto& e : over.entries) {
-    std::string child = path.empty() ? e.key : path + "." + e.key;
-    if (path == "services" || path == "services.*.ulimits") child = path + ".*";
+  for (auto& e : over.entries) {
     if (e.value.tag == "!reset") {
       if (base.erase(e.key)) {
         index.clear();
@@ -215,32 +214,33 @@ void merge_mapping(Node& base, const Node& over, const std::string& path) {
     }
     auto found = index.find(e.key);
     if (found == index.end()) {
-      Entry c = e;
-      c.value = clean(e.value);
-      index.emplace(c.key, base.entries.size());
-      base.entries.push_back(std::move(c));
+      index.emplace(e.key, base.entries.size());
+      clean(e.value);
+      base.entries.push_back(std::move(e));
       continue;
     }
     Node* existing = &base.entries[found->second].value;
     if (e.value.tag == "!override" || path == "services.*.ulimits") {
-      *existing = clean(e.value);
+      *existing = cleaned(e.value);
       continue;
     }
+    std::string child = path.empty() ? e.key : path + "." + e.key;
+    if (path == "services" || path == "services.*.ulimits") child = path + ".*";
     merge_node(*existing, e.value, child);
   }
 }
 
-void merge_node(Node& base, const Node& over, const std::string& path) {
+void merge_node(Node& base, Node& over, const std::string& path) {
   if (over.tag == "!override") {
-    base = clean(over);
+    base = cleaned(over);
     return;
   }
   if (over.is_null()) {
-    if (replaces_whole(path)) base = clean(over);
+    if (replaces_whole(path)) base = cleaned(over);
     return;  // an overlay null is ignored elsewhere
   }
   if (replaces_whole(path) || base.kind != over.kind || over.is_scalar()) {
-    base = clean(over);
+    base = cleaned(over);
     return;
   }
   if (over.is_map()) merge_mapping(base, over, path);
@@ -306,6 +306,6 @@ void normalize_compose(Node& doc) {
     for (auto& e : services->entries) normalize_service(e.value);
 }
 
-void merge_compose(Node& base, const Node& overlay) { merge_node(base, overlay, ""); }
+void merge_compose(Node& base, Node&& overlay) { merge_node(base, overlay, ""); }
 
 }  // namespace smokehook

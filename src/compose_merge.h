@@ -12,8 +12,9 @@ namespace smokehook {
 void normalize_compose(Node& doc);
 
 // Merges `overlay` into `base` (both normalized documents), applying !reset
-// and !override. `base` starts as an empty mapping for the first file.
-void merge_compose(Node& base, const Node& overlay);
+// and !override. `base` starts as an empty mapping for the first file. The
+// overlay is consumed: its subtrees move into `base` rather than being copied.
+void merge_compose(Node& base, Node&& overlay);
 
 // The key a keyed sequence entry merges by (service volumes, ports, secrets,
 // configs, devices, env_file); empty when the field is not keyed.

@@ -56,27 +56,34 @@ namespace {
 
 class Loader {
  public:
-  Loader(const ComposeContext& ctx, Project* p) : ctx_(ctx), p_(p) {}
+  Loader(const ComposeContext& ctx, LoadedFiles* state) : ctx_(ctx), state_(state), p_(&state->project) {}
 
-  void run(const ProjectSpec& spec) {
-    if (spec.files.empty()) {
-      p_->errors.push_back(Finding{"", 0, 0, "no compose file given"});
-      return;
-    }
-    project_dir_ = dirname(spec.files[0]);
+  // What does not depend on the profiles: .env, every file interpolated,
+  // validated and merged, and the dependencies links and volumes_from imply.
+  void load(const std::vector<std::string>& files) {
+    project_dir_ = dirname(files[0]);
     load_env(project_dir_);
+    auto lookup = lookup_fn();
+    p_->model = Node::mapping();
+    for (const auto& file : files) {
+      if (!load_file(file, lookup, &p_->model)) return;
+    }
+    if (!p_->model.find("services")) p_->model.set("services", Node::mapping());
+    add_implicit_dependencies();
+    state_->complete = true;
+  }
+
+  // The rest, for the profiles of one project: which services are enabled
+  // decides which references must resolve and whose environment is read.
+  void apply_profiles(const ProjectSpec& spec) {
+    project_dir_ = dirname(spec.files[0]);
     auto lookup = lookup_fn();
     p_->active_profiles = spec.profiles;
     if (p_->active_profiles.empty())
       if (auto v = lookup("COMPOSE_PROFILES"))
         for (auto& s : split(*v, ','))
           if (!trim(s).empty()) p_->active_profiles.emplace_back(trim(s));
-    p_->model = Node::mapping();
-    for (const auto& file : spec.files) {
-      if (!load_file(file, lookup, &p_->model)) return;
-    }
-    if (!p_->model.find("services")) p_->model.set("services", Node::mapping());
-    add_implicit_dependencies();
+    if (!state_->complete) return;
     check_consistency();
     if (p_->valid()) resolve_environment(lookup);
   }
@@ -105,31 +112,31 @@ class Loader {
     }
     if (st != ReadStatus::Ok) return;
     Finding f;
-    if (!parse_dotenv(text, path, ctx_.environment, &dotenv_, &f)) p_->errors.push_back(f);
+    if (!parse_dotenv(text, path, ctx_.environment, &state_->dotenv, &f)) p_->errors.push_back(f);
   }
 
   VariableLookup lookup_fn() {
     return [this](std::string_view name) -> std::optional<std::string> {
       if (ctx_.environment)
         if (auto v = ctx_.environment(name)) return v;
-      for (auto it = dotenv_.rbegin(); it != dotenv_.rend(); ++it)
+      for (auto it = state_->dotenv.rbegin(); it != state_->dotenv.rend(); ++it)
         if (it->first == name) return it->second;
       return std::nullopt;
     };
   }
 
   // Reads and parses a file, or takes it from the run's cache.
-  const ParsedFiles::File& parsed_file(const std::string& file) {
-    if (ctx_.parsed)
-      if (const ParsedFiles::File* hit = ctx_.parsed->find(file)) {
+  const ComposeCache::File& parsed_file(const std::string& file) {
+    if (ctx_.cache)
+      if (const ComposeCache::File* hit = ctx_.cache->find(file)) {
         add_input(file);
         return *hit;
       }
-    ParsedFiles::File f;
+    ComposeCache::File f;
     std::string text;
     f.status = read_local(file, &text, &f.read_error);
     if (f.status == ReadStatus::Ok) f.parsed = parse_yaml(text, file, &f.docs, &f.parse_error);
-    if (ctx_.parsed) return ctx_.parsed->put(file, std::move(f));
+    if (ctx_.cache) return ctx_.cache->put(file, std::move(f));
     uncached_ = std::move(f);
     return uncached_;
   }
@@ -137,7 +144,7 @@ class Loader {
   // One file's documents, interpolated and validated; false (with errors) when it has none usable.
   bool read_documents(const std::string& file, const VariableLookup& lookup, std::vector<Node>* docs,
                       const Node* referrer) {
-    const ParsedFiles::File& pf = parsed_file(file);
+    const ComposeCache::File& pf = parsed_file(file);
     if (pf.status != ReadStatus::Ok) {
       std::string msg = pf.status == ReadStatus::NotFound ? "compose file not found: " + file
                                                           : "cannot read " + file + ": " + pf.read_error;
@@ -175,7 +182,7 @@ class Loader {
       if (!apply_include(doc, file, into)) return false;
       if (!resolve_extends(doc, file, lookup)) return false;
       normalize_compose(doc);
-      merge_compose(*into, doc);
+      merge_compose(*into, std::move(doc));
     }
     return true;
   }
@@ -232,7 +239,7 @@ class Loader {
     wrapped_over.set("services", Node::mapping()).set(name, std::move(overlay));
     normalize_compose(wrapped_base);
     normalize_compose(wrapped_over);
-    merge_compose(wrapped_base, wrapped_over);
+    merge_compose(wrapped_base, std::move(wrapped_over));
     svc = std::move(*wrapped_base.find("services")->find(name));
     chain->pop_back();
     return true;
@@ -307,8 +314,9 @@ class Loader {
         p_->errors.push_back(item.at("include cycle detected: " + paths[0]));
         return false;
       }
-      Project sub;
-      Loader sub_loader(ctx_, &sub);
+      LoadedFiles sub_state;
+      Project& sub = sub_state.project;
+      Loader sub_loader(ctx_, &sub_state);
       sub_loader.include_stack_ = include_stack_;
       sub_loader.include_stack_.push_back(file);
       const Node* project_directory = item.is_map() ? item.find("project_directory") : nullptr;
@@ -464,9 +472,9 @@ class Loader {
   }
 
   const ComposeContext& ctx_;
+  LoadedFiles* state_;
   Project* p_;
-  EnvVars dotenv_;
-  ParsedFiles::File uncached_;
+  ComposeCache::File uncached_;
   std::string project_dir_;  // relative paths resolve here (the first file's folder)
   std::vector<std::string> include_stack_;
 };
@@ -564,10 +572,25 @@ void Loader::check_consistency() {
 }  // namespace
 
 Project load_project(const ProjectSpec& spec, const ComposeContext& ctx) {
-  Project p;
-  Loader(ctx, &p).run(spec);
-  return p;
+  LoadedFiles state;
+  if (spec.files.empty()) {
+    state.project.errors.push_back(Finding{"", 0, 0, "no compose file given"});
+    return std::move(state.project);
+  }
+  if (ctx.cache) {
+    // Projects naming the same files (a profile each, say) load them once.
+    const LoadedFiles* loaded = ctx.cache->loaded(spec.files);
+    if (!loaded) {
+      LoadedFiles fresh;
+      Loader(ctx, &fresh).load(spec.files);
+      loaded = &ctx.cache->put_loaded(spec.files, std::move(fresh));
+    }
+    state = *loaded;
+  } else {
+    Loader(ctx, &state).load(spec.files);
+  }
+  Loader(ctx, &state).apply_profiles(spec);
+  return std::move(state.project);
 }
-
 
 }  // namespace smokehook

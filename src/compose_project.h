@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dotenv.h"
 #include "file_source.h"
 #include "finding.h"
 #include "interpolate.h"
@@ -20,26 +21,7 @@ struct ProjectSpec {
   bool operator==(const ProjectSpec& o) const { return files == o.files && profiles == o.profiles; }
 };
 
-// Parsed compose files, by path, for one run: five projects naming the same
-// files parse them once. Holds documents before interpolation.
-class ParsedFiles {
- public:
-  struct File {
-    ReadStatus status = ReadStatus::Ok;
-    std::string read_error;
-    bool parsed = false;
-    Finding parse_error;
-    std::vector<Node> docs;
-  };
-  const File* find(const std::string& path) const {
-    auto it = files_.find(path);
-    return it == files_.end() ? nullptr : &it->second;
-  }
-  const File& put(const std::string& path, File file) { return files_[path] = std::move(file); }
-
- private:
-  std::map<std::string, File> files_;
-};
+class ComposeCache;
 
 struct ComposeContext {
   const FileSource* source = nullptr;
@@ -47,7 +29,7 @@ struct ComposeContext {
   // (they are usually untracked): the working tree. May be null.
   const FileSource* fallback = nullptr;
   VariableLookup environment;  // the process environment; wins over .env
-  ParsedFiles* parsed = nullptr;  // optional cache shared by the projects of a run
+  ComposeCache* cache = nullptr;  // optional, shared by the projects of a run
 };
 
 struct Project {
@@ -62,6 +44,44 @@ struct Project {
   bool enabled(const Node& service) const;
   std::vector<std::string> service_names() const;
   std::vector<std::string> enabled_services() const;
+};
+
+// A project's files loaded, before its profiles apply: the part of the work
+// projects that name the same files share.
+struct LoadedFiles {
+  Project project;  // model merged; errors, warnings and inputs so far
+  EnvVars dotenv;   // the project folder's .env
+  bool complete = false;  // every file loaded: references can be checked
+};
+
+// What the projects of one run share: each compose file is parsed once
+// (documents before interpolation), each list of files loaded once.
+class ComposeCache {
+ public:
+  struct File {
+    ReadStatus status = ReadStatus::Ok;
+    std::string read_error;
+    bool parsed = false;
+    Finding parse_error;
+    std::vector<Node> docs;
+  };
+  const File* find(const std::string& path) const {
+    auto it = files_.find(path);
+    return it == files_.end() ? nullptr : &it->second;
+  }
+  const File& put(const std::string& path, File file) { return files_[path] = std::move(file); }
+
+  const LoadedFiles* loaded(const std::vector<std::string>& files) const {
+    auto it = loaded_.find(files);
+    return it == loaded_.end() ? nullptr : &it->second;
+  }
+  const LoadedFiles& put_loaded(const std::vector<std::string>& files, LoadedFiles l) {
+    return loaded_[files] = std::move(l);
+  }
+
+ private:
+  std::map<std::string, File> files_;
+  std::map<std::vector<std::string>, LoadedFiles> loaded_;
 };
 
 Project load_project(const ProjectSpec& spec, const ComposeContext& ctx);

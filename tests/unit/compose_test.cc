@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "compose_model.h"
+#include "check.h"
 #include "compose_project.h"
 #include "test_support.h"
 
@@ -174,6 +175,51 @@ TEST_CASE("profiles: depending on a disabled service is an error unless required
   CHECK(p.errors[0].line == 4);
   CHECK(load(src, {"c.yml"}, {"x"}).valid());
   CHECK(load(src, {"d.yml"}).valid());
+}
+
+TEST_CASE("a run's cache: projects naming the same files load them once, each with its own profiles", "[compose][profiles]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {".env", "TAG=1.2\n"},
+      {"c.yml",
+       "services:\n  app:\n    image: app:${TAG}\n    depends_on: [db]\n    environment: [TAG]\n"
+       "  db: {image: 'db:${MISSING}'}\n"
+       "  worker:\n    image: w\n    profiles: [w]\n    env_file: [worker.env]\n    depends_on: [shard]\n"
+       "    volumes: [wdata:/data]\n"
+       "  shard: {image: s, profiles: [s], volumes: [sdata:/data]}\n"
+       "volumes: {wdata: {}, sdata: {}}\n"},
+      {"o.yml", "services:\n  app: {environment: {EXTRA: x}}\n  shard: {profiles: !reset []}\n"},
+      {"worker.env", "W=1\n"}});
+  const std::vector<ProjectSpec> specs = {{{"c.yml"}, {}},         {{"c.yml"}, {"w"}},          {{"c.yml"}, {"w", "s"}},
+                                          {{"c.yml", "o.yml"}, {}}, {{"c.yml", "o.yml"}, {"w"}}, {{"c.yml"}, {}}};
+  ComposeCache cache;
+  ComposeContext shared;
+  shared.source = &src;
+  shared.environment = env({});
+  shared.cache = &cache;
+  for (const ProjectSpec& spec : specs) {
+    ComposeContext alone = shared;
+    alone.cache = nullptr;
+    Project cached = load_project(spec, shared), fresh = load_project(spec, alone);
+    INFO(describe_project(spec) << "\n" << errors(fresh));
+    CHECK(model(cached) == model(fresh));
+    CHECK(errors(cached) == errors(fresh));
+    CHECK(cached.warnings.size() == fresh.warnings.size());
+    CHECK(cached.inputs == fresh.inputs);
+    CHECK(cached.active_profiles == fresh.active_profiles);
+  }
+  CHECK(cache.loaded({"c.yml"}) != nullptr);
+  CHECK(cache.loaded({"c.yml", "o.yml"}) != nullptr);
+  // What the profiles decide differs between projects of the same files.
+  Project plain = load_project(specs[0], shared);
+  CHECK(plain.valid());
+  CHECK(std::count(plain.inputs.begin(), plain.inputs.end(), "worker.env") == 0);
+  Project w = load_project(specs[1], shared);
+  CHECK(errors(w).find("depends on service 'shard', which is not enabled") != std::string::npos);
+  CHECK(std::count(w.inputs.begin(), w.inputs.end(), "worker.env") == 1);
+  Project ws = load_project(specs[2], shared);
+  CHECK(ws.valid());
+  CHECK(model(ws)["services"]["worker"]["environment"]["W"] == "1");
+  CHECK(load_project(specs[4], shared).valid());  // the overlay made shard's profile-free
 }
 
 TEST_CASE("validation: consistency errors only for enabled services, schema errors for all", "[compose][validation]") {
