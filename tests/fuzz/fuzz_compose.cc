@@ -1,6 +1,7 @@
 // libFuzzer target: the compose pipeline (parse, interpolate, schema, merge,
 // profiles, consistency, model output). The input is split at the first
-// "\n---8<---\n" into a base file and an overlay; a .env is fixed.
+// "\n---8<---\n" into a base file and an overlay; a .env is fixed. Loading
+// through a run's cache must give what loading alone gives, for each profile.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,10 +26,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ComposeContext ctx;
   ctx.source = &src;
   ctx.environment = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
-  Project p = load_project(spec, ctx);
-  // As cmd_compose prints it: strings that are not UTF-8 are replaced, not thrown on.
-  if (p.valid()) (void)project_json(p, "fuzz").dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  spec.profiles = {"*"};
-  (void)load_project(spec, ctx);
+  // As a run does: one cache for several projects of the same files. Each
+  // must come out as it does when loaded alone.
+  ComposeCache cache;
+  ComposeContext shared = ctx;
+  shared.cache = &cache;
+  auto text_of = [](const Project& p) {
+    std::string out;
+    for (const auto& f : p.errors) out += f.to_string() + "\n";
+    for (const auto& f : p.warnings) out += f.to_string() + "\n";
+    for (const auto& in : p.inputs) out += in + "\n";
+    // As cmd_compose prints it: strings that are not UTF-8 are replaced, not thrown on.
+    if (p.valid()) out += project_json(p, "fuzz").dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return out;
+  };
+  for (const auto& profiles : {std::vector<std::string>{}, std::vector<std::string>{"*"}, std::vector<std::string>{"b"}}) {
+    spec.profiles = profiles;
+    if (text_of(load_project(spec, ctx)) != text_of(load_project(spec, shared))) __builtin_trap();
+  }
   return 0;
 }
