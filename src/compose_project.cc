@@ -68,6 +68,11 @@ class Loader {
     for (const auto& file : files) {
       if (!load_file(file, lookup, &p_->model)) return;
     }
+    // `version` is dropped once read; nothing else at all is an empty project.
+    if (std::all_of(p_->model.entries.begin(), p_->model.entries.end(), [](const Entry& e) { return e.key == "version"; })) {
+      p_->errors.push_back(Finding{files.back(), 0, 0, "empty compose file"});
+      return;
+    }
     if (!p_->model.find("services")) p_->model.set("services", Node::mapping());
     add_implicit_dependencies();
     state_->complete = true;
@@ -170,17 +175,21 @@ class Loader {
       interpolate_tree(doc, lookup, &p_->errors, &p_->warnings);
       if (const Node* v = doc.find("version"))
         p_->warnings.push_back(v->at("the attribute 'version' is obsolete and ignored"));
-      validate_compose_schema(doc, &p_->errors);
     }
     return p_->errors.size() == before;
   }
 
-  bool load_file(const std::string& file, const VariableLookup& lookup, Node* into) {
+  // `referrer`: where another file names this one (an include), the place to report it missing.
+  bool load_file(const std::string& file, const VariableLookup& lookup, Node* into, const Node* referrer = nullptr) {
     std::vector<Node> docs;
-    if (!read_documents(file, lookup, &docs, nullptr)) return false;
+    if (!read_documents(file, lookup, &docs, referrer)) return false;
     for (Node& doc : docs) {
       if (!apply_include(doc, file, into)) return false;
+      doc.erase("include");  // read: compose validates what is left
       if (!resolve_extends(doc, file, lookup)) return false;
+      size_t before = p_->errors.size();
+      validate_compose_schema(doc, into, &p_->errors);
+      if (p_->errors.size() != before) return false;
       normalize_compose(doc);
       merge_compose(*into, std::move(doc));
     }
@@ -221,6 +230,9 @@ class Loader {
     const Node* base_doc = &doc;
     if (base_file != file) {
       if (!read_documents(base_file, lookup, &other_docs, ext)) return false;
+      size_t before = p_->errors.size();
+      validate_compose_schema(other_docs.front(), nullptr, &p_->errors);  // a file of its own
+      if (p_->errors.size() != before) return false;
       base_doc = &other_docs.front();
     }
     const Node* base_services = base_doc->find("services");
@@ -300,15 +312,51 @@ class Loader {
 
   // include: each included file is its own project (own folder, own .env);
   // its resources join this one, and a clash with a different definition is an error.
+  // An include item's files: a string, or a mapping whose `path` is a string or a list of strings
+  // (null items and null paths name nothing). False, with an error, for any other shape.
+  bool include_paths(const Node& item, const std::string& file, std::vector<std::string>* paths,
+                     std::vector<const Node*>* where) {
+    auto is_string = [](const Node& n) { return n.is_scalar() && scalar_type(n) == ScalarType::String; };
+    auto add = [&](const Node& p) {
+      paths->push_back(join_path(dirname(file), p.text));
+      where->push_back(&p);
+    };
+    if (item.is_null()) return true;
+    if (is_string(item)) {
+      add(item);
+      return true;
+    }
+    if (!item.is_map()) {
+      p_->errors.push_back(item.at("an include must be a path or a mapping with a path"));
+      return false;
+    }
+    const Node* path = item.find("path");
+    if (!path || path->is_null()) return true;
+    bool ok = is_string(*path) || path->is_seq();
+    if (path->is_seq())
+      for (const Node& p : path->items) ok = ok && is_string(p);
+    if (!ok) {
+      p_->errors.push_back(path->at("an include's path must be a string or a list of strings"));
+      return false;
+    }
+    if (path->is_seq())
+      for (const Node& p : path->items) add(p);
+    else
+      add(*path);
+    return true;
+  }
+
   bool apply_include(Node& doc, const std::string& file, Node* into) {
     const Node* include = doc.find("include");
-    if (!include || !include->is_seq()) return true;
+    if (!include || include->is_null()) return true;
+    if (!include->is_seq()) {
+      p_->errors.push_back(include->at("include must be a list"));
+      return false;
+    }
     for (const Node& item : include->items) {
       std::vector<std::string> paths;
-      const Node* paths_node = item.is_map() ? item.find("path") : &item;
-      if (paths_node && paths_node->is_scalar()) paths.push_back(join_path(dirname(file), paths_node->text));
-      if (paths_node && paths_node->is_seq())
-        for (const Node& p : paths_node->items) paths.push_back(join_path(dirname(file), p.text));
+      std::vector<const Node*> where;
+      if (!include_paths(item, file, &paths, &where)) return false;
       if (paths.empty()) continue;
       if (std::find(include_stack_.begin(), include_stack_.end(), paths[0]) != include_stack_.end()) {
         p_->errors.push_back(item.at("include cycle detected: " + paths[0]));
@@ -321,7 +369,7 @@ class Loader {
       sub_loader.include_stack_.push_back(file);
       const Node* project_directory = item.is_map() ? item.find("project_directory") : nullptr;
       std::string sub_dir = project_directory ? join_path(dirname(file), project_directory->text) : dirname(paths[0]);
-      sub_loader.run_include(paths, sub_dir);
+      sub_loader.run_include(paths, where, sub_dir);
       if (Node* sub_services = sub.model.find("services"))
         for (auto& svc : sub_services->entries) rebase_paths(svc.value, sub_dir, project_dir_);
       for (auto& in : sub.inputs) add_input(in);
@@ -348,18 +396,18 @@ class Loader {
         }
       }
     }
-    doc.erase("include");
     return true;
   }
 
-  void run_include(const std::vector<std::string>& files, const std::string& project_dir) {
+  void run_include(const std::vector<std::string>& files, const std::vector<const Node*>& where,
+                   const std::string& project_dir) {
     include_stack_.push_back(files[0]);
     project_dir_ = project_dir;
     load_env(project_dir_);
     auto lookup = lookup_fn();
     p_->model = Node::mapping();
-    for (const auto& f : files)
-      if (!load_file(f, lookup, &p_->model)) return;
+    for (size_t i = 0; i < files.size(); ++i)
+      if (!load_file(files[i], lookup, &p_->model, where[i])) return;
   }
 
   void check_consistency();
@@ -378,8 +426,7 @@ class Loader {
       Node& svc = e.value;
       if (!svc.is_map()) continue;
       std::vector<Implied> implied;
-      auto add = [&](const std::string& name, const Node& at, bool restart) {
-        if (name.empty()) return;
+      auto add = [&](const std::string& name, const Node& at, bool restart) {  // "" too: undefined, as in compose
         for (auto& i : implied)
           if (i.service == name) {
             i.restart = i.restart || restart;
@@ -479,6 +526,12 @@ class Loader {
   std::vector<std::string> include_stack_;
 };
 
+// Two counts that both read as integers and differ (what cannot be read was reported by the schema).
+bool scale_int_differs(const Node& a, const Node& b) {
+  auto x = scalar_int(a), y = scalar_int(b);
+  return x && y && *x != *y;
+}
+
 void Loader::check_consistency() {
   Node& model = p_->model;
   const Node* services = model.find("services");
@@ -491,8 +544,14 @@ void Loader::check_consistency() {
     const Node& svc = e.value;
     if (!p_->enabled(svc)) continue;
     const std::string& name = e.key;
-    if (!svc.find("image") && !svc.find("build") && !svc.find("provider"))
+    const Node* image = svc.find("image");
+    if ((!image || (image->is_scalar() && image->text.empty())) && !svc.find("build") && !svc.find("provider"))
       p_->errors.push_back(e.at(*services, "service '" + name + "' has neither an image nor a build context specified"));
+    const Node* scale = svc.find("scale");
+    const Node* deploy = svc.find("deploy");
+    const Node* replicas = deploy && deploy->is_map() ? deploy->find("replicas") : nullptr;
+    if (scale && replicas && scale_int_differs(*scale, *replicas))
+      p_->errors.push_back(scale->at("service '" + name + "' can't set distinct values on 'scale' and 'deploy.replicas'"));
     for (const Dependency& d : dependencies(svc)) {
       const Node* target = services->find(d.service);
       if (!target) {

@@ -1,5 +1,6 @@
 #include "compose_schema.h"
 
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <initializer_list>
@@ -10,19 +11,26 @@
 namespace smokehook {
 namespace {
 
-// What a node may be. Scalars are accepted by type; strings that compose
-// casts (an interpolated "3" where a number is expected) are accepted too.
+// What a node may be, as the compose-spec JSON schema types it: a YAML
+// scalar has one type (go-yaml's reading of the YAML 1.2 core schema), and
+// `123`, `true` or a null are not strings. Strings compose casts where it
+// wants a number or a boolean ("${PORT}", "3") pass when they would cast.
 enum Accept : unsigned {
   kStr = 1, kInt = 2, kNum = 4, kBool = 8, kNull = 16, kSeq = 32, kMap = 64, kAnyScalar = kStr | kInt | kNum | kBool,
 };
+
+using TextCheck = std::function<bool(const std::string&, std::string*)>;
 
 struct Schema {
   unsigned accept = 0;
   const Schema* items = nullptr;                               // kSeq
   std::vector<std::pair<std::string, const Schema*>> fields;   // kMap with fixed keys
+  std::vector<std::string> required;                           // keys a mapping must have
   const Schema* values = nullptr;                              // kMap with free keys
   std::vector<std::string> enums;                              // allowed scalar values
-  std::function<bool(const std::string&, std::string*)> check; // short syntax of a string
+  TextCheck check;                                             // the text of a scalar (short syntax, durations, sizes)
+  TextCheck check_list;                                        // the first item of a list (healthcheck.test)
+  std::function<bool(const Node&, std::string*)> check_map;    // a mapping as a whole
 };
 
 class Builder {
@@ -31,41 +39,46 @@ class Builder {
     pool_.push_back(std::move(s));
     return &pool_.back();
   }
-  Schema* scalar(unsigned accept) {
+  Schema* scalar(unsigned accept, TextCheck check = nullptr) {
     Schema s;
-    s.accept = accept | kNull;
+    s.accept = accept;
+    s.check = std::move(check);
     return make(std::move(s));
   }
   Schema* list(const Schema* item, unsigned also = 0) {
     Schema s;
-    s.accept = kSeq | kNull | also;
+    s.accept = kSeq | also;
     s.items = item;
     return make(std::move(s));
   }
   Schema* object(std::initializer_list<std::pair<std::string, const Schema*>> fields, unsigned also = 0) {
     Schema s;
-    s.accept = kMap | kNull | also;
+    s.accept = kMap | also;
     s.fields.assign(fields.begin(), fields.end());
     return make(std::move(s));
   }
   Schema* map_of(const Schema* value, unsigned also = 0) {
     Schema s;
-    s.accept = kMap | kNull | also;
+    s.accept = kMap | also;
     s.values = value;
     return make(std::move(s));
   }
   Schema* one_of_enum(std::initializer_list<std::string> values) {
     Schema s;
-    s.accept = kStr | kNull;
+    s.accept = kStr;
     s.enums.assign(values.begin(), values.end());
     return make(std::move(s));
   }
-  // A list whose items may be a string (checked by `check`) or an object.
-  Schema* list_or_object(const Schema* object_items, unsigned scalar_items,
-                               std::function<bool(const std::string&, std::string*)> check) {
+  // The same schema, also taking `also` (kNull, a string form, ...).
+  Schema* with(const Schema* base, unsigned also) {
+    Schema s = *base;
+    s.accept |= also;
+    return make(std::move(s));
+  }
+  // A list whose items may be a scalar (checked by `check`) or an object.
+  Schema* list_or_object(const Schema* object_items, unsigned scalar_items, TextCheck check) {
     Schema item = *object_items;
     item.accept |= scalar_items;
-    item.accept &= ~kNull;
     item.check = std::move(check);
     return list(make(std::move(item)));
   }
@@ -74,145 +87,257 @@ class Builder {
   std::deque<Schema> pool_;
 };
 
+// Go's time.ParseDuration, which compose applies to every duration:
+// [-+]?(number unit)+ with units ns us µs ms s m h, or a bare "0".
+bool go_duration(const std::string& text, std::string* err) {
+  std::string_view s = text;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  bool ok = s == "0";
+  while (!ok && !s.empty()) {
+    size_t i = 0, digits = 0;
+    while (i < s.size() && (isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) digits += s[i++] != '.';
+    if (digits == 0) break;
+    size_t unit = i;
+    while (i < s.size() && !isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
+    std::string_view u = s.substr(unit, i - unit);
+    if (u != "ns" && u != "us" && u != "\xC2\xB5s" && u != "\xCE\xBCs" && u != "ms" && u != "s" && u != "m" && u != "h") break;
+    s.remove_prefix(i);
+    ok = s.empty();
+  }
+  if (!ok) *err = "invalid duration '" + text + "' (expected a number and a unit: 90s, 1m30s, 500ms)";
+  return ok;
+}
+
+// A size in bytes as docker reads it: 512, 1.5g, 300m, 2GB, 1kib (or -1 for no limit).
+bool byte_size(const std::string& text, std::string* err) {
+  size_t i = 0, digits = 0;
+  if (text == "-1") return true;
+  while (i < text.size() && (isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) digits += text[i++] != '.';
+  if (i < text.size() && text[i] == ' ') ++i;
+  std::string unit = text.substr(i);
+  for (char& c : unit) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  static const char* const units[] = {"", "b", "k", "kb", "ki", "kib", "m", "mb", "mi", "mib", "g", "gb", "gi",
+                                      "gib", "t", "tb", "ti", "tib", "p", "pb", "pi", "pib"};
+  bool ok = digits > 0 && std::find(std::begin(units), std::end(units), unit) != std::end(units);
+  if (!ok) *err = "invalid size '" + text + "' (expected a number of bytes, or with a unit: 512m, 1.5g)";
+  return ok;
+}
+
 const Schema* compose_schema() {
   static Builder b;
   static const Schema* root = [] {
-    const Schema* any = b.scalar(kAnyScalar | kSeq | kMap);
+    const Schema* any = b.scalar(kAnyScalar | kNull | kSeq | kMap);
+    const Schema* any_map = b.map_of(any);
     const Schema* str = b.scalar(kStr);
-    const Schema* num_str = b.scalar(kStr | kInt | kNum);
-    const Schema* integer = b.scalar(kInt);
+    const Schema* null_or_str = b.scalar(kStr | kNull);
+    const Schema* str_or_num = b.scalar(kStr | kInt | kNum);
+    const Schema* integer = b.scalar(kInt);   // strings pass when they are integers
     const Schema* number = b.scalar(kInt | kNum);
-    const Schema* boolean = b.scalar(kBool);
-    const Schema* strs = b.list(b.scalar(kStr | kInt | kNum));
-    const Schema* str_or_list = b.list(b.scalar(kStr | kInt | kNum), kStr);
-    // environment, labels, args: a list of "K=V" or a mapping of scalars.
-    Schema* list_or_dict = b.map_of(b.scalar(kAnyScalar), kSeq);
-    list_or_dict->items = b.scalar(kStr | kInt | kNum);
+    const Schema* boolean = b.scalar(kBool);  // strings pass when they are booleans
+    const Schema* duration = b.scalar(kStr, go_duration);
+    const Schema* size = b.scalar(kInt | kNum | kStr, byte_size);
+    const Schema* strs = b.list(str);
+    const Schema* str_or_list = b.list(str, kStr);
+    // environment, labels, args: a list of "K=V" strings or a mapping of scalars.
+    Schema* list_or_dict = b.map_of(b.scalar(kAnyScalar | kNull), kSeq);
+    list_or_dict->items = str;
     const Schema* labels = list_or_dict;
-    const Schema* extra_hosts = list_or_dict;
+    Schema* extra_hosts = b.map_of(str_or_list, kSeq);
+    extra_hosts->items = b.scalar(kStr, [](const std::string& text, std::string* err) {
+      if (text.find_first_of(":=") != std::string::npos) return true;
+      *err = "invalid extra host '" + text + "' (expected HOST:IP or HOST=IP)";
+      return false;
+    });
     const Schema* external = b.object({{"name", str}}, kBool);
 
     const Schema* ulimits = b.map_of(b.object({{"soft", integer}, {"hard", integer}}, kInt));
     const Schema* secret_ref = b.list_or_object(
-        b.object({{"source", str}, {"target", str}, {"uid", str}, {"gid", str}, {"mode", number}}), kStr, nullptr);
+        b.object({{"source", str}, {"target", str}, {"uid", str}, {"gid", str}, {"mode", str_or_num}}), kStr, nullptr);
 
     const Schema* build = b.object(
         {{"context", str}, {"dockerfile", str}, {"dockerfile_inline", str}, {"entitlements", strs},
          {"args", list_or_dict}, {"ssh", list_or_dict}, {"labels", labels}, {"cache_from", strs},
          {"cache_to", strs}, {"no_cache", boolean}, {"additional_contexts", list_or_dict}, {"network", str},
          {"provenance", b.scalar(kStr | kBool)}, {"sbom", b.scalar(kStr | kBool)}, {"pull", boolean},
-         {"target", str}, {"shm_size", num_str}, {"extra_hosts", extra_hosts}, {"isolation", str},
+         {"target", str}, {"shm_size", b.scalar(kInt | kStr, byte_size)}, {"extra_hosts", extra_hosts}, {"isolation", str},
          {"privileged", boolean}, {"secrets", secret_ref}, {"tags", strs}, {"ulimits", ulimits},
          {"platforms", strs}},
         kStr);
 
-    const Schema* resources = b.object({{"cpus", num_str}, {"memory", str}, {"pids", integer},
-                                        {"generic_resources", b.list(any)}, {"devices", b.list(any)}});
+    const Schema* memory = b.scalar(kStr, byte_size);
+    const Schema* resources = b.object({{"cpus", number}, {"memory", memory}, {"pids", integer},
+                                        {"generic_resources", b.list(any_map)}, {"devices", b.list(any_map)}});
     const Schema* update_config =
-        b.object({{"parallelism", integer}, {"delay", str}, {"failure_action", str}, {"monitor", str},
+        b.object({{"parallelism", integer}, {"delay", duration}, {"failure_action", str}, {"monitor", duration},
                   {"max_failure_ratio", number}, {"order", b.one_of_enum({"start-first", "stop-first"})}});
     const Schema* deploy = b.object(
         {{"mode", str}, {"endpoint_mode", str}, {"replicas", integer}, {"labels", labels},
          {"rollback_config", update_config}, {"update_config", update_config},
          {"resources", b.object({{"limits", resources}, {"reservations", resources}})},
-         {"restart_policy", b.object({{"condition", str}, {"delay", str}, {"max_attempts", integer}, {"window", str}})},
+         {"restart_policy", b.object({{"condition", str}, {"delay", duration}, {"max_attempts", integer}, {"window", duration}})},
          {"placement", b.object({{"constraints", strs}, {"preferences", b.list(b.object({{"spread", str}}))},
-                                 {"max_replicas_per_node", integer}})}});
+                                 {"max_replicas_per_node", integer}})}},
+        kNull);
 
+    Schema* test = b.list(str, kStr);
+    test->check_list = [](const std::string& first, std::string* err) {
+      if (first == "CMD" || first == "CMD-SHELL" || first == "NONE") return true;
+      *err = "a healthcheck test list starts with CMD, CMD-SHELL or NONE, not '" + first + "'";
+      return false;
+    };
     const Schema* healthcheck =
-        b.object({{"disable", boolean}, {"interval", str}, {"retries", number}, {"test", str_or_list},
-                  {"timeout", str}, {"start_period", str}, {"start_interval", str}});
-    const Schema* logging = b.object({{"driver", str}, {"options", b.map_of(b.scalar(kAnyScalar))}});
+        b.object({{"disable", boolean}, {"interval", duration}, {"retries", number}, {"test", test},
+                  {"timeout", duration}, {"start_period", duration}, {"start_interval", duration}});
+    const Schema* logging = b.object({{"driver", str}, {"options", b.map_of(b.scalar(kStr | kInt | kNum | kNull))}});
 
-    const Schema* depends_on_entry =
+    Schema* depends_on_entry =
         b.object({{"condition", b.one_of_enum({"service_started", "service_healthy", "service_completed_successfully"})},
                   {"required", boolean}, {"restart", boolean}});
+    depends_on_entry->required = {"condition"};
     Schema depends_on_s;
-    depends_on_s.accept = kSeq | kMap | kNull;
+    depends_on_s.accept = kSeq | kMap;
     depends_on_s.items = str;
     depends_on_s.values = depends_on_entry;
     const Schema* depends_on = b.make(std::move(depends_on_s));
 
-    const Schema* ports = b.list_or_object(
-        b.object({{"name", str}, {"mode", str}, {"host_ip", str}, {"target", num_str}, {"published", num_str},
-                  {"protocol", str}, {"app_protocol", str}}),
-        kStr | kInt, [](const std::string& text, std::string* err) {
-          PortSpec p;
-          return parse_port(text, &p, err);
-        });
-    const Schema* volumes = b.list_or_object(
+    Schema* port_object = b.object({{"name", str}, {"mode", str}, {"host_ip", str}, {"target", integer},
+                                    {"published", b.scalar(kStr | kInt)}, {"protocol", str}, {"app_protocol", str}});
+    port_object->required = {"target"};
+    const Schema* ports = b.list_or_object(port_object, kStr | kInt | kNum, [](const std::string& text, std::string* err) {
+      PortSpec p;
+      return parse_port(text, &p, err);
+    });
+    Schema* volume_object =
         b.object({{"type", b.one_of_enum({"bind", "volume", "tmpfs", "cluster", "npipe", "image"})},
                   {"source", str}, {"target", str}, {"read_only", boolean}, {"consistency", str},
-                  {"bind", b.object({{"propagation", str}, {"create_host_path", boolean}, {"selinux", b.one_of_enum({"z", "Z"})}})},
+                  {"bind", b.object({{"propagation", str}, {"create_host_path", boolean}, {"recursive", str},
+                                     {"selinux", b.one_of_enum({"z", "Z"})}})},
                   {"volume", b.object({{"nocopy", boolean}, {"subpath", str}, {"labels", labels}})},
-                  {"tmpfs", b.object({{"size", num_str}, {"mode", number}})},
-                  {"image", b.object({{"subpath", str}})}}),
-        kStr, [](const std::string& text, std::string* err) {
-          VolumeSpec v;
-          return parse_volume(text, &v, err);
-        });
+                  {"tmpfs", b.object({{"size", b.scalar(kStr | kInt, byte_size)}, {"mode", str_or_num}})},
+                  {"image", b.object({{"subpath", str}})}});
+    volume_object->required = {"type", "target"};
+    volume_object->check_map = [](const Node& v, std::string* err) {
+      const Node* type = v.find("type");
+      const Node* source = v.find("source");
+      if (!type || type->text != "bind" || (source && !source->text.empty())) return true;
+      *err = "a bind mount needs a source";
+      return false;
+    };
+    const Schema* volumes = b.list_or_object(volume_object, kStr, [](const std::string& text, std::string* err) {
+      VolumeSpec v;
+      return parse_volume(text, &v, err);
+    });
     const Schema* service_network = b.object(
         {{"aliases", strs}, {"ipv4_address", str}, {"ipv6_address", str}, {"link_local_ips", strs},
-         {"mac_address", str}, {"driver_opts", b.map_of(b.scalar(kAnyScalar))}, {"priority", number},
-         {"gw_priority", number}, {"interface_name", str}});
+         {"mac_address", str}, {"driver_opts", b.map_of(str_or_num)}, {"priority", number},
+         {"gw_priority", number}, {"interface_name", str}},
+        kNull);
     Schema networks_s;
-    networks_s.accept = kSeq | kMap | kNull;
+    networks_s.accept = kSeq | kMap;
     networks_s.items = str;
     networks_s.values = service_network;
     const Schema* service_networks = b.make(std::move(networks_s));
-    Schema* env_file = b.list_or_object(b.object({{"path", str}, {"required", boolean}, {"format", str}}), kStr,
-                                              nullptr);
-    env_file->accept |= kStr;
+    const Schema* env_file = b.with(
+        b.list_or_object(b.object({{"path", str}, {"required", boolean}, {"format", str}}), kStr, nullptr), kStr);
     const Schema* extends = b.object({{"service", str}, {"file", str}}, kStr);
     const Schema* devices = b.list_or_object(b.object({{"source", str}, {"target", str}, {"permissions", str}}),
                                              kStr, nullptr);
-    const Schema* hooks = b.list(b.object({{"command", str_or_list}, {"user", str}, {"privileged", boolean},
+    const Schema* command = b.with(str_or_list, kNull);
+    const Schema* hooks = b.list(b.object({{"command", command}, {"user", str}, {"privileged", boolean},
                                            {"working_dir", str}, {"environment", list_or_dict}}));
+    const Schema* cpu_int = number;  // cast to an integer by the interpolation: "x" is refused
+    const Schema* blkio_device = b.list(b.object({{"path", str}, {"rate", str_or_num}}));
+    const Schema* blkio = b.object({{"device_read_bps", blkio_device}, {"device_read_iops", blkio_device},
+                                    {"device_write_bps", blkio_device}, {"device_write_iops", blkio_device},
+                                    {"weight", integer},
+                                    {"weight_device", b.list(b.object({{"path", str}, {"weight", integer}}))}});
+    const Schema* develop = b.object({{"watch", b.list(any_map)}}, kNull);
+    Schema* gpus = b.list(any_map, kStr);
+    gpus->check = [](const std::string& text, std::string* err) {
+      if (text == "all") return true;
+      *err = "gpus takes 'all' or a list of devices, not '" + text + "'";
+      return false;
+    };
+    Schema* service_models = b.map_of(b.object({{"endpoint_var", str}, {"model_var", str}}, kNull), kSeq);
+    service_models->items = str;
+    Schema* provider = b.object({{"type", str}, {"options", any_map}});
+    provider->required = {"type"};
+    const Schema* container_name = b.scalar(kStr, [](const std::string& text, std::string* err) {
+      for (size_t i = 0; i + 1 < text.size(); ++i)
+        if (isalnum(static_cast<unsigned char>(text[i])) &&
+            (isalnum(static_cast<unsigned char>(text[i + 1])) || strchr("_.-", text[i + 1])))
+          return true;
+      *err = "invalid container name '" + text + "' (letters, digits, '_', '.', '-'; two or more)";
+      return false;
+    });
+    const Schema* pull_policy = b.scalar(kStr, [](const std::string& text, std::string* err) {
+      for (const char* p : {"always", "never", "build", "if_not_present", "missing", "refresh", "daily", "weekly", "every_"})
+        if (text.find(p) != std::string::npos) return true;
+      *err = "invalid pull_policy '" + text + "' (always, never, build, missing, refresh, daily, weekly, every_<duration>)";
+      return false;
+    });
 
     Schema* service = b.object({
-        {"annotations", list_or_dict}, {"attach", boolean}, {"blkio_config", any}, {"build", build},
+        {"annotations", list_or_dict}, {"attach", boolean}, {"blkio_config", blkio}, {"build", build},
         {"cap_add", strs}, {"cap_drop", strs}, {"cgroup", b.one_of_enum({"host", "private"})},
-        {"cgroup_parent", str}, {"command", str_or_list}, {"configs", secret_ref}, {"container_name", str},
-        {"cpu_count", integer}, {"cpu_percent", integer}, {"cpu_period", num_str}, {"cpu_quota", num_str},
-        {"cpu_rt_period", num_str}, {"cpu_rt_runtime", num_str}, {"cpu_shares", num_str}, {"cpus", num_str},
+        {"cgroup_parent", str}, {"command", command}, {"configs", secret_ref}, {"container_name", container_name},
+        {"cpu_count", integer}, {"cpu_percent", integer}, {"cpu_period", cpu_int}, {"cpu_quota", cpu_int},
+        {"cpu_rt_period", cpu_int}, {"cpu_rt_runtime", cpu_int}, {"cpu_shares", cpu_int}, {"cpus", number},
         {"cpuset", str}, {"credential_spec", b.object({{"config", str}, {"file", str}, {"registry", str}})},
-        {"depends_on", depends_on}, {"deploy", deploy}, {"develop", any}, {"device_cgroup_rules", strs},
-        {"devices", devices}, {"dns", str_or_list}, {"dns_opt", strs}, {"dns_search", str_or_list},
-        {"domainname", str}, {"entrypoint", str_or_list}, {"env_file", env_file}, {"label_file", str_or_list},
-        {"environment", list_or_dict}, {"expose", b.list(b.scalar(kStr | kInt))}, {"extends", extends},
-        {"external_links", strs}, {"extra_hosts", extra_hosts}, {"gpus", any}, {"group_add", strs},
-        {"healthcheck", healthcheck}, {"hostname", str}, {"image", str}, {"init", boolean}, {"ipc", str},
-        {"isolation", str}, {"labels", labels}, {"links", strs}, {"logging", logging}, {"mac_address", str},
-        {"mem_limit", num_str}, {"mem_reservation", num_str}, {"mem_swappiness", integer},
-        {"memswap_limit", num_str}, {"models", any}, {"network_mode", str}, {"networks", service_networks},
-        {"oom_kill_disable", boolean}, {"oom_score_adj", integer}, {"pid", str}, {"pids_limit", num_str},
-        {"platform", str}, {"ports", ports}, {"post_start", hooks}, {"pre_stop", hooks},
-        {"privileged", boolean}, {"profiles", strs}, {"provider", any},
-        {"pull_policy", str}, {"pull_refresh_after", str}, {"read_only", boolean}, {"restart", str},
+        {"depends_on", depends_on}, {"deploy", deploy}, {"develop", develop},
+        {"device_cgroup_rules", strs}, {"devices", devices}, {"dns", str_or_list}, {"dns_opt", strs},
+        {"dns_search", str_or_list}, {"domainname", str}, {"entrypoint", command}, {"env_file", env_file},
+        {"label_file", str_or_list}, {"environment", list_or_dict}, {"expose", b.list(str_or_num)},
+        {"extends", extends}, {"external_links", strs}, {"extra_hosts", extra_hosts}, {"gpus", gpus},
+        {"group_add", b.list(str_or_num)}, {"healthcheck", healthcheck}, {"hostname", str}, {"image", str},
+        {"init", boolean}, {"ipc", str}, {"isolation", str}, {"labels", labels}, {"links", strs},
+        {"logging", logging}, {"mac_address", str}, {"mem_limit", size}, {"mem_reservation", b.scalar(kInt | kStr, byte_size)},
+        {"mem_swappiness", integer}, {"memswap_limit", size}, {"models", service_models},
+        {"network_mode", str}, {"networks", service_networks}, {"oom_kill_disable", boolean},
+        {"oom_score_adj", integer}, {"pid", null_or_str}, {"pids_limit", cpu_int}, {"platform", str},
+        {"ports", ports}, {"post_start", hooks}, {"pre_stop", hooks}, {"privileged", boolean},
+        {"profiles", strs}, {"provider", provider},
+        {"pull_policy", pull_policy}, {"pull_refresh_after", str}, {"read_only", boolean}, {"restart", str},
         {"runtime", str}, {"scale", integer}, {"secrets", secret_ref}, {"security_opt", strs},
-        {"shm_size", num_str}, {"stdin_open", boolean}, {"stop_grace_period", str}, {"stop_signal", str},
-        {"storage_opt", b.map_of(any)}, {"sysctls", list_or_dict}, {"tmpfs", str_or_list}, {"tty", boolean},
+        {"shm_size", size}, {"stdin_open", boolean}, {"stop_grace_period", duration}, {"stop_signal", str},
+        {"storage_opt", any_map}, {"sysctls", list_or_dict}, {"tmpfs", str_or_list}, {"tty", boolean},
         {"ulimits", ulimits}, {"use_api_socket", boolean}, {"user", str}, {"userns_mode", str}, {"uts", str},
         {"volumes", volumes}, {"volumes_from", strs}, {"working_dir", str},
     });
-    service->accept &= ~kNull;  // `nil:` with nothing under it is an error: "services.nil must be a mapping"
 
     const Schema* network = b.object(
-        {{"name", str}, {"driver", str}, {"driver_opts", b.map_of(b.scalar(kAnyScalar))},
-         {"ipam", b.object({{"driver", str}, {"config", b.list(any)}, {"options", b.map_of(str)}})},
+        {{"name", str}, {"driver", str}, {"driver_opts", b.map_of(str_or_num)},
+         {"ipam", b.object({{"driver", str}, {"config", b.list(any_map)}, {"options", b.map_of(str)}})},
          {"external", external}, {"internal", boolean}, {"enable_ipv4", boolean}, {"enable_ipv6", boolean},
-         {"attachable", boolean}, {"labels", labels}});
-    const Schema* volume = b.object({{"name", str}, {"driver", str}, {"driver_opts", b.map_of(b.scalar(kAnyScalar))},
-                                     {"external", external}, {"labels", labels}});
-    const Schema* secret = b.object({{"name", str}, {"environment", str}, {"file", str}, {"external", external},
-                                     {"labels", labels}, {"driver", str}, {"driver_opts", b.map_of(any)},
-                                     {"template_driver", str}, {"content", str}});
-    const Schema* include = b.list_or_object(
-        b.object({{"path", str_or_list}, {"env_file", str_or_list}, {"project_directory", str}}), kStr, nullptr);
+         {"attachable", boolean}, {"labels", labels}},
+        kNull);
+    const Schema* volume = b.object({{"name", str}, {"driver", str}, {"driver_opts", b.map_of(str_or_num)},
+                                     {"external", external}, {"labels", labels}},
+                                    kNull);
+    auto source_of = [](const char* what, std::vector<const char*> keys) {
+      return [what, keys](const Node& n, std::string* err) {
+        if (n.find("external")) return true;
+        std::string names;
+        for (const char* k : keys) {
+          if (n.find(k)) return true;
+          names += std::string(names.empty() ? "" : ", ") + k;
+        }
+        *err = std::string(what) + " needs one of " + names + " (or external)";
+        return false;
+      };
+    };
+    Schema* secret = b.object({{"name", str}, {"environment", str}, {"file", str}, {"external", external},
+                               {"labels", labels}, {"driver", str}, {"driver_opts", b.map_of(str_or_num)},
+                               {"template_driver", str}});
+    Schema* config = b.make(*secret);
+    config->fields.emplace_back("content", str);
+    secret->check_map = source_of("a secret", {"file", "environment"});
+    config->check_map = source_of("a config", {"file", "environment", "content"});
+    const Schema* include = b.list(any);  // read (and removed) before validation, as compose does
 
-    return b.object({{"version", b.scalar(kStr | kInt | kNum)}, {"name", str}, {"include", include},
+    return b.object({{"version", str}, {"name", str}, {"include", include},
                      {"services", b.map_of(service)}, {"networks", b.map_of(network)},
-                     {"volumes", b.map_of(volume)}, {"secrets", b.map_of(secret)}, {"configs", b.map_of(secret)},
+                     {"volumes", b.map_of(volume)}, {"secrets", b.map_of(secret)}, {"configs", b.map_of(config)},
                      {"models", b.map_of(any)}});
   }();
   return root;
@@ -226,6 +351,7 @@ std::string describe(unsigned accept) {
   if (accept & kBool) parts.push_back("a boolean");
   if (accept & kSeq) parts.push_back("a list");
   if (accept & kMap) parts.push_back("a mapping");
+  if (accept & kNull) parts.push_back("null");
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) out += i + 1 == parts.size() ? " or " : ", ";
@@ -243,16 +369,15 @@ bool is_bool_text(const std::string& t) {
 }
 
 bool scalar_fits(const Node& n, unsigned accept) {
-  ScalarType t = scalar_type(n);
-  switch (t) {
+  switch (scalar_type(n)) {
     case ScalarType::Null:
       return accept & kNull;
     case ScalarType::Bool:
-      return accept & (kBool | kStr);
+      return accept & kBool;
     case ScalarType::Int:
-      return accept & (kInt | kNum | kStr);
+      return accept & (kInt | kNum);
     case ScalarType::Float:
-      return accept & (kNum | kStr);
+      return accept & kNum;
     case ScalarType::String:
       if (accept & kStr) return true;
       // compose casts quoted or interpolated strings where it wants a number or a boolean.
@@ -264,11 +389,31 @@ bool scalar_fits(const Node& n, unsigned accept) {
   return false;
 }
 
+const char* type_name(const Node& n) {
+  switch (scalar_type(n)) {
+    case ScalarType::Null:
+      return "null";
+    case ScalarType::Bool:
+      return "a boolean";
+    case ScalarType::Int:
+      return "an integer";
+    case ScalarType::Float:
+      return "a number";
+    case ScalarType::String:
+      break;
+  }
+  return n.is_seq() ? "a list" : n.is_map() ? "a mapping" : "a string";
+}
+
+// Validates a document as docker compose does: merged onto what the files
+// before it built (`base`), where an overlay's null leaves a value as it was.
 class Validator {
  public:
   explicit Validator(Findings* errors) : errors_(errors) {}
 
-  void validate(const Node& n, const Schema* s, const std::string& path) {
+  void validate(const Node& n, const Schema* s, const std::string& path, const Node* base) {
+    if (n.tag == "!reset") return;  // removed, not merged
+    if (n.tag == "!override") base = nullptr;
     switch (n.kind) {
       case NodeKind::Null:
         if (!(s->accept & kNull)) fail(n, path, s);
@@ -280,26 +425,39 @@ class Validator {
           for (const auto& e : s->enums) list += (list.empty() ? "" : ", ") + e;
           std::string msg = path + " must be one of " + list + ", not '" + n.text + "'";
           if (auto near = closest_match(n.text, s->enums)) msg += " (did you mean '" + *near + "'?)";
-          errors_->push_back(n.at(msg));
+          report(n.at(msg));
           return;
         }
         if (s->check) {
           std::string err;
-          if (!s->check(scalar_string(n), &err)) errors_->push_back(n.at(path + ": " + err));
+          if (!s->check(scalar_string(n), &err)) report(n.at(path + ": " + err));
         }
         return;
       case NodeKind::Sequence:
         if (!(s->accept & kSeq)) return fail(n, path, s);
+        if (s->check_list && !n.items.empty() && n.items[0].is_scalar()) {
+          std::string err;
+          if (!s->check_list(n.items[0].text, &err)) report(n.items[0].at(path + ": " + err));
+        }
         if (!s->items) return;  // free-form
-        for (size_t i = 0; i < n.items.size(); ++i) validate(n.items[i], s->items, path + "[" + std::to_string(i) + "]");
+        for (size_t i = 0; i < n.items.size(); ++i)
+          validate(n.items[i], s->items, path + "[" + std::to_string(i) + "]", nullptr);
         return;
       case NodeKind::Mapping:
         if (!(s->accept & kMap)) return fail(n, path, s);
+        for (const auto& key : s->required)
+          if (!n.find(key) && !(base && base->is_map() && base->find(key))) report(n.at((path.empty() ? "the top level" : path) + " lacks '" + key + "'"));
+        if (s->check_map && !base) {  // an overlay's part may be completed by the base
+          std::string err;
+          if (!s->check_map(n, &err)) report(n.at((path.empty() ? "the top level" : path) + ": " + err));
+        }
         if (!s->values && s->fields.empty()) return;  // free-form (develop, ipam.config, ...)
         for (const auto& e : n.entries) {
           std::string child = path.empty() ? e.key : path + "." + e.key;
+          const Node* under = base && base->is_map() ? base->find(e.key) : nullptr;
+          if (e.value.is_null() && e.value.tag.empty() && under) continue;  // an overlay null is ignored
           if (s->values) {
-            validate(e.value, s->values, child);
+            validate(e.value, s->values, child, under);
             continue;
           }
           if (starts_with(e.key, "x-")) continue;
@@ -307,14 +465,14 @@ class Validator {
           for (const auto& [name, fs] : s->fields)
             if (name == e.key) field = fs;
           if (field) {
-            validate(e.value, field, child);
+            validate(e.value, field, child, under);
             continue;
           }
           std::vector<std::string> names;
           for (const auto& [name, fs] : s->fields) names.push_back(name);
           std::string msg = "unknown key '" + e.key + "'" + (path.empty() ? " at the top level" : " in " + path);
           if (auto near = closest_match(e.key, names)) msg += " (did you mean '" + *near + "'?)";
-          errors_->push_back(e.at(n, msg));
+          report(e.at(n, msg));
         }
         return;
     }
@@ -322,8 +480,13 @@ class Validator {
 
  private:
   void fail(const Node& n, const std::string& path, const Schema* s) {
-    errors_->push_back(n.at((path.empty() ? "the top level" : path) + " must be " + describe(s->accept & ~kNull) +
-                            ", not " + kind_name(n)));
+    report(n.at((path.empty() ? "the top level" : path) + " must be " + describe(s->accept) + ", not " + type_name(n)));
+  }
+  // One finding per place: an extended service repeats its base's nodes.
+  void report(Finding f) {
+    for (const auto& e : *errors_)
+      if (e.path == f.path && e.line == f.line && e.column == f.column) return;
+    errors_->push_back(std::move(f));
   }
   Findings* errors_;
 };
@@ -377,6 +540,10 @@ bool parse_port(const std::string& text, PortSpec* out, std::string* err) {
   } else {
     out->target = s;
   }
+  if (out->target == "0") {
+    *err = "port '" + text + "' is missing a target port";
+    return false;
+  }
   if (!port_number(out->published, true) || !port_number(out->target, false)) {
     *err = "invalid port '" + text + "' (expected [HOST:][PUBLISHED:]TARGET[/PROTOCOL])";
     return false;
@@ -419,8 +586,8 @@ bool parse_volume(const std::string& text, VolumeSpec* out, std::string* err) {
   return true;
 }
 
-void validate_compose_schema(const Node& doc, Findings* errors) {
-  Validator(errors).validate(doc, compose_schema(), "");
+void validate_compose_schema(const Node& doc, const Node* base, Findings* errors) {
+  Validator(errors).validate(doc, compose_schema(), "", base);
 }
 
 }  // namespace smokehook

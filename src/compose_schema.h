@@ -9,8 +9,12 @@
 
 namespace smokehook {
 
-// Validates one compose document (after interpolation, before merging).
-void validate_compose_schema(const Node& doc, Findings* errors);
+// Validates one compose document (interpolated, its extends resolved) as it
+// will merge onto `base`, the model the documents before it built (null for
+// the first): docker compose validates the merged model after each
+// document, so an overlay's null, which the merge ignores, is no error where
+// the base has a value.
+void validate_compose_schema(const Node& doc, const Node* base, Findings* errors);
 
 // Short syntax parsers, shared with the merge (keys) and the model (long form).
 struct PortSpec {

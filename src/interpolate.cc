@@ -128,6 +128,7 @@ void walk(Node& n, const VariableLookup& lookup, Findings* errors, Findings* war
       for (const auto& v : r.unset)
         warnings->push_back(n.at("the \"" + v + "\" variable is not set; defaulting to a blank string"));
       n.text = std::move(r.value);
+      n.plain = false;  // typed when parsed: a value holding '$' was a string, and stays one
       return;
     }
     case NodeKind::Sequence:

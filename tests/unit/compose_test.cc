@@ -250,6 +250,37 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  nil:\n", 2, "must be a mapping"},
       {"services:\n  a: {image: a, depends_on: [b]}\n  b: {image: b, depends_on: [a]}\n", 0, "dependency cycle detected"},
       {"services:\n  a: {image: a, depends_on: [a]}\n", 2, "a -> a"},
+      // Types as the compose schema has them: 123, true and null are not strings.
+      {"services:\n  s:\n    image: 123\n", 3, "image must be a string, not an integer"},
+      {"services:\n  s:\n    image: a\n    user: 1000\n", 4, "user must be a string"},
+      {"services:\n  s:\n    image: a\n    restart:\n", 4, "restart must be a string, not null"},
+      {"version: 3.8\nservices:\n  s: {image: a}\n", 1, "version must be a string"},
+      {"services:\n  s: {image: a}\nvolumes:\n", 3, "volumes must be a mapping"},
+      {"services:\n  s:\n    image: a\n    environment: [1]\n", 4, "environment[0] must be a string"},
+      {"services:\n  s:\n    image: a\n    command: [true]\n", 4, "command[0] must be a string"},
+      {"services:\n  s:\n    image: a\n    init: 1\n", 4, "init must be a boolean"},
+      // What compose reads after the schema: durations, sizes, required parts of long forms.
+      {"services:\n  s:\n    image: a\n    healthcheck: {interval: 10}\n", 4, "interval must be a string"},
+      {"services:\n  s:\n    image: a\n    stop_grace_period: 1x\n", 4, "invalid duration '1x'"},
+      {"services:\n  s:\n    image: a\n    mem_limit: lots\n", 4, "invalid size 'lots'"},
+      {"services:\n  s:\n    image: a\n    healthcheck: {test: [curl, x]}\n", 4, "CMD, CMD-SHELL or NONE"},
+      {"services:\n  s:\n    image: a\n    ports: [{published: 80}]\n", 4, "lacks 'target'"},
+      {"services:\n  s:\n    image: a\n    ports: [0]\n", 4, "missing a target port"},
+      {"services:\n  s:\n    image: a\n    volumes: [{target: /d}]\n", 4, "lacks 'type'"},
+      {"services:\n  s:\n    image: a\n    volumes: [{type: bind, target: /d}]\n", 4, "bind mount needs a source"},
+      {"services:\n  s:\n    image: a\n    depends_on: {b: {required: true}}\n  b: {image: b}\n", 4,
+       "lacks 'condition'"},
+      {"services:\n  s: {image: a}\nsecrets:\n  t: {name: x}\n", 4, "needs one of file, environment"},
+      {"services:\n  s:\n    image: ${EMPTY}\n", 2, "neither an image nor a build"},
+      {"version: '3'\n", 0, "empty compose file"},
+      {"services:\n  s:\n    image: a\n    scale: 1\n    deploy: {replicas: 2}\n", 4, "distinct values on 'scale'"},
+      {"include: {}\nservices: {}\n", 1, "include must be a list"},
+      {"services: {}\ninclude: [1]\n", 2, "an include must be a path or a mapping"},
+      {"services: {}\ninclude:\n  - path: [a.yml, 2]\n", 3, "path must be a string or a list of strings"},
+      {"services: {}\ninclude:\n  - missing.yml\n", 3, "compose file not found"},
+      // An empty name is a service compose looks for, and does not find.
+      {"services:\n  s:\n    image: a\n    volumes_from: ['']\n", 4, "undefined service ''"},
+      {"services:\n  s:\n    image: a\n    network_mode: 'service:'\n", 4, "undefined service ''"},
   };
   for (const Case& c : cases) {
     MemorySource src(std::map<std::string, std::string>{{"c.yml", c.yaml}});
@@ -262,6 +293,35 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
         found = true;
     CHECK(found);
   }
+}
+
+TEST_CASE("validation: each file is validated as merged onto the files before it", "[compose][validation]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"a.yml", "services:\n  s:\n    image: a\n    user: root\n    depends_on: {d: {condition: service_started}}\n"
+                "  d: {image: d}\n"},
+      {"null-over-value.yml", "services:\n  s:\n    user:\n    depends_on: {d: {required: false}}\n"},
+      {"null-over-nothing.yml", "services:\n  s:\n    working_dir:\n"},
+      {"reset.yml", "services:\n  s:\n    user: !reset null\n"},
+      {"interpolated.yml", "services:\n  s:\n    user: ${UID}\n"},
+      {"include.yml", "include:\n  - path: a.yml\n    whatever: 1\n  - {not_a_path: 2}\n  - null\n  - {path: null}\nservices: {}\n"},
+      {"extends.yml", "services:\n  e:\n    extends: {service: d, file: a.yml, whatever: 1}\n"}});
+  // The overlay's null leaves the value as it was, and the overlay may lack a condition the base has.
+  CHECK(load(src, {"a.yml", "null-over-value.yml"}).valid());
+  // A null where nothing was is a null in the merged model: not a string.
+  Project nothing = load(src, {"a.yml", "null-over-nothing.yml"});
+  REQUIRE(nothing.errors.size() == 1);
+  CHECK(nothing.errors[0].path == "null-over-nothing.yml");
+  CHECK(nothing.errors[0].message == "services.s.working_dir must be a string, not null");
+  CHECK(load(src, {"a.yml", "reset.yml"}).valid());
+  // An interpolated value is a string, whatever its text.
+  CHECK(load(src, {"a.yml", "interpolated.yml"}, {}, {{"UID", "1000"}}).valid());
+  // include and extends are read, then gone: compose does not validate their other keys.
+  Project inc = load(src, {"include.yml"});
+  INFO(errors(inc));
+  CHECK(inc.valid());
+  Project ext = load(src, {"extends.yml"});
+  INFO(errors(ext));
+  CHECK(ext.valid());
 }
 
 TEST_CASE("validation: version is a warning, services: {} is valid, an empty file is not", "[compose][validation]") {
