@@ -41,6 +41,9 @@ rm -f "$r/.git/hooks/pre-commit"
   --prepare 'echo x >>README.md && git add README.md' 'git -c gc.auto=0 commit -q -m x')
 (cd "$r" && "$smokehook" uninstall >/dev/null)
 median "$out/commit-nohook.json"; median "$out/commit-noop.json"; median "$out/commit-hook.json"
+# The same, interleaved (one commit of each kind per round): load drift between hyperfine's runs
+# is larger than the differences measured here.
+python3 "$here/commit_overhead.py" "$r" "$smokehook" 100
 
 echo "## 3. staged docker-compose.prod.yml (five compose projects) vs the five docker compose config calls"
 echo "# bench" >>"$r/docker-compose.prod.yml" && git -C "$r" add docker-compose.prod.yml
