@@ -310,8 +310,6 @@ class Loader {
     return up + (d.empty() ? path : path.substr(d.size() + 1));
   }
 
-  // include: each included file is its own project (own folder, own .env);
-  // its resources join this one, and a clash with a different definition is an error.
   // An include item's files: a string, or a mapping whose `path` is a string or a list of strings
   // (null items and null paths name nothing). False, with an error, for any other shape.
   bool include_paths(const Node& item, const std::string& file, std::vector<std::string>* paths,
@@ -346,6 +344,8 @@ class Loader {
     return true;
   }
 
+  // include: each included file is its own project (own folder, own .env);
+  // its resources join this one, and a clash with a different definition is an error.
   bool apply_include(Node& doc, const std::string& file, Node* into) {
     const Node* include = doc.find("include");
     if (!include || include->is_null()) return true;
