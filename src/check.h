@@ -47,8 +47,9 @@ class RunContext {
   const Project& project(const ProjectSpec& spec);
   // Whether a compose check must load its projects to learn which other files
   // they pull in (.env, env_file, extends, include): always outside staged
-  // mode; in staged mode only when a compose file's text names a changed file
-  // or includes or extends others. Keeps unaffected commits from parsing YAML.
+  // mode; in staged mode only when a compose file's text names a changed file,
+  // includes or extends others, or names an env_file through a variable or an
+  // alias. Keeps unaffected commits from parsing YAML.
   bool discover_inputs(const std::vector<ProjectSpec>& projects);
   ComposeContext compose_context() const;
   // The id of the compose validity check of `spec`, when the configuration has one.
@@ -61,7 +62,7 @@ class RunContext {
   VariableLookup environment_;
   std::map<std::string, std::unique_ptr<Project>> projects_;
   mutable ComposeCache compose_cache_;  // filling it does not change what the context is
-  std::map<std::string, std::string> texts_;
+  std::map<std::string, bool> needs_loading_;  // per compose file, for discover_inputs
 };
 
 std::string project_key(const ProjectSpec& spec);

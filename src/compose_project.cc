@@ -54,6 +54,15 @@ std::vector<std::string> Project::enabled_services() const {
 
 namespace {
 
+// Removes the findings from `from` on that repeat one before them: a block
+// merged into several services through an anchor is one mistake, in one place.
+void drop_repeats(Findings* findings, size_t from) {
+  std::set<std::string> seen;
+  auto repeated = [&](const Finding& f) { return !seen.insert(f.to_string()).second; };
+  findings->erase(std::remove_if(findings->begin() + static_cast<std::ptrdiff_t>(from), findings->end(), repeated),
+                  findings->end());
+}
+
 class Loader {
  public:
   Loader(const ComposeContext& ctx, LoadedFiles* state) : ctx_(ctx), state_(state), p_(&state->project) {}
@@ -89,7 +98,9 @@ class Loader {
         for (auto& s : split(*v, ','))
           if (!trim(s).empty()) p_->active_profiles.emplace_back(trim(s));
     if (!state_->complete) return;
+    size_t before = p_->errors.size();
     check_consistency();
+    drop_repeats(&p_->errors, before);
     if (p_->valid()) resolve_environment(lookup);
   }
 

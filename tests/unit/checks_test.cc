@@ -373,6 +373,33 @@ TEST_CASE("staged selection: a file a compose project pulls in makes its checks 
   CHECK(o.failed().empty());
 }
 
+TEST_CASE("staged selection: an env_file named through a variable or an alias may be any file", "[checks][selection]") {
+  // stage.env is deleted: no compose text names it, yet the base project reads it.
+  struct Case {
+    const char* name;
+    const char* from;
+    const char* to;
+  };
+  const Case cases[] = {
+      {"variable", "env_file: .env.defaults", "env_file: ./${DEFAULTS:-.env.defaults}"},
+      {"variable in a list below the key", "env_file: .env.defaults", "env_file:\n    - ./${DEFAULTS:-.env.defaults}"},
+      // An alias: the anchored text is elsewhere, and may hold a variable.
+      {"alias", "x-app: &app\n  build: .\n  image: prod-app:${APP_VERSION:-latest}\n  env_file: .env.defaults",
+       "x-defaults: &defaults ./${DEFAULTS:-.env.defaults}\n"
+       "x-app: &app\n  build: .\n  image: prod-app:${APP_VERSION:-latest}\n  env_file: *defaults"},
+  };
+  for (const Case& c : cases) {
+    MemorySource app = example_app();
+    edit(app, "docker-compose.yml", c.from, c.to);
+    app.put(".env", "DEFAULTS=stage.env\n");
+    Outcome o = run_staged(app, {"stage.env"});
+    INFO(c.name << "\n" << describe(o["compose.base"]));
+    CHECK(o.report.affected == 9);
+    CHECK(o["compose.base"].status == CheckStatus::Fail);
+    CHECK(has_finding(o["compose.base"], "docker-compose.yml", 0, "env file stage.env not found"));
+  }
+}
+
 TEST_CASE("a regex that parses but is too large for RE2 fails its check, never passes it", "[checks][regex]") {
   // Regexes are checked when the configuration is read and compiled when first used;
   // one that only the compiler rejects must not read as "no match" or "nothing found".

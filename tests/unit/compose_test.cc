@@ -378,6 +378,16 @@ TEST_CASE("env_file: missing is an error, unless optional or ignored by git", "[
   CHECK_FALSE(ignored.warnings.empty());
 }
 
+TEST_CASE("a mistake in an anchored block is reported once, not once per service", "[compose][env_file]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"c.yml", "x-app: &app\n  image: a\n  env_file: missing.env\nservices:\n  s: *app\n  t: *app\n  u:\n    <<: *app\n"}});
+  Project p = load(src, {"c.yml"});
+  INFO(errors(p));
+  REQUIRE(p.errors.size() == 1);
+  CHECK(p.errors[0].line == 3);
+  CHECK(p.errors[0].message == "env file missing.env not found");
+}
+
 TEST_CASE("implicit dependencies: links, volumes_from, network_mode service:", "[compose][model]") {
   MemorySource src(std::map<std::string, std::string>{
       {"c.yml",
