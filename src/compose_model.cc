@@ -1,6 +1,7 @@
 #include "compose_model.h"
 
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 
@@ -132,7 +133,12 @@ json port_json(const Node& item) {
   json p = json::object();
   if (item.is_map()) {
     p = plain_json(item);
-    if (p.contains("target")) p["target"] = std::stoi(scalar_string(*item.find("target")));
+    if (p.contains("target")) {  // a uint32 in compose: larger numbers wrap, and 0 is left out
+      auto target = scalar_int(Node::scalar(scalar_string(*item.find("target")), true));
+      uint32_t port = target ? static_cast<uint32_t>(*target) : 0;
+      if (port) p["target"] = port;
+      else p.erase("target");
+    }
     if (p.contains("published")) p["published"] = scalar_string(*item.find("published"));
     if (!p.contains("protocol")) p["protocol"] = "tcp";
     if (!p.contains("mode")) p["mode"] = "ingress";

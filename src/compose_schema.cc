@@ -1,9 +1,12 @@
 #include "compose_schema.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <utility>
 
 #include "text.h"
@@ -21,6 +24,15 @@ enum Accept : unsigned {
 
 using TextCheck = std::function<bool(const std::string&, std::string*)>;
 
+// How compose reads a quoted or interpolated string where the schema wants
+// something else: it casts by the Go type of the field.
+enum class StringCast {
+  Auto,   // as the accepted types say: an integer, a number, a boolean
+  Int,    // an integer even where a literal number passes (int64 fields: '1.5' is refused, 1.5 is not)
+  Bytes,  // a size: '512m', '1.5g', never negative
+  Never,  // no cast: a string is refused (blkio weights)
+};
+
 struct Schema {
   unsigned accept = 0;
   const Schema* items = nullptr;                               // kSeq
@@ -31,6 +43,8 @@ struct Schema {
   TextCheck check;                                             // the text of a scalar (short syntax, durations, sizes)
   TextCheck check_list;                                        // the first item of a list (healthcheck.test)
   std::function<bool(const Node&, std::string*)> check_map;    // a mapping as a whole
+  StringCast cast = StringCast::Auto;                          // a string where no string is accepted
+  double min = -HUGE_VAL, max = HUGE_VAL;                      // bounds of a number, literal or cast
 };
 
 class Builder {
@@ -43,6 +57,15 @@ class Builder {
     Schema s;
     s.accept = accept;
     s.check = std::move(check);
+    return make(std::move(s));
+  }
+  // A number: literals of the `accept` types, strings read by `cast`, within bounds.
+  Schema* number(unsigned accept, StringCast cast, double min = -HUGE_VAL, double max = HUGE_VAL) {
+    Schema s;
+    s.accept = accept;
+    s.cast = cast;
+    s.min = min;
+    s.max = max;
     return make(std::move(s));
   }
   Schema* list(const Schema* item, unsigned also = 0) {
@@ -108,10 +131,10 @@ bool go_duration(const std::string& text, std::string* err) {
   return ok;
 }
 
-// A size in bytes as docker reads it: 512, 1.5g, 300m, 2GB, 1kib (or -1 for no limit).
+// A size in bytes as docker reads a string: 512, 1.5g, 300m, 2GB, 1kib (a
+// literal -1, no limit, is a number, not a size).
 bool byte_size(const std::string& text, std::string* err) {
   size_t i = 0, digits = 0;
-  if (text == "-1") return true;
   while (i < text.size() && (isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) digits += text[i++] != '.';
   if (i < text.size() && text[i] == ' ') ++i;
   std::string unit = text.substr(i);
@@ -132,10 +155,12 @@ const Schema* compose_schema() {
     const Schema* null_or_str = b.scalar(kStr | kNull);
     const Schema* str_or_num = b.scalar(kStr | kInt | kNum);
     const Schema* integer = b.scalar(kInt);   // strings pass when they are integers
+    const Schema* count = b.number(kInt, StringCast::Auto, 0);  // unsigned in compose: -1 is refused
     const Schema* number = b.scalar(kInt | kNum);
     const Schema* boolean = b.scalar(kBool);  // strings pass when they are booleans
     const Schema* duration = b.scalar(kStr, go_duration);
-    const Schema* size = b.scalar(kInt | kNum | kStr, byte_size);
+    const Schema* size = b.number(kInt | kNum, StringCast::Bytes);
+    const Schema* int_size = b.number(kInt, StringCast::Bytes);
     const Schema* strs = b.list(str);
     const Schema* str_or_list = b.list(str, kStr);
     // environment, labels, args: a list of "K=V" strings or a mapping of scalars.
@@ -159,7 +184,7 @@ const Schema* compose_schema() {
          {"args", list_or_dict}, {"ssh", list_or_dict}, {"labels", labels}, {"cache_from", strs},
          {"cache_to", strs}, {"no_cache", boolean}, {"additional_contexts", list_or_dict}, {"network", str},
          {"provenance", b.scalar(kStr | kBool)}, {"sbom", b.scalar(kStr | kBool)}, {"pull", boolean},
-         {"target", str}, {"shm_size", b.scalar(kInt | kStr, byte_size)}, {"extra_hosts", extra_hosts}, {"isolation", str},
+         {"target", str}, {"shm_size", int_size}, {"extra_hosts", extra_hosts}, {"isolation", str},
          {"privileged", boolean}, {"secrets", secret_ref}, {"tags", strs}, {"ulimits", ulimits},
          {"platforms", strs}},
         kStr);
@@ -168,15 +193,15 @@ const Schema* compose_schema() {
     const Schema* resources = b.object({{"cpus", number}, {"memory", memory}, {"pids", integer},
                                         {"generic_resources", b.list(any_map)}, {"devices", b.list(any_map)}});
     const Schema* update_config =
-        b.object({{"parallelism", integer}, {"delay", duration}, {"failure_action", str}, {"monitor", duration},
+        b.object({{"parallelism", count}, {"delay", duration}, {"failure_action", str}, {"monitor", duration},
                   {"max_failure_ratio", number}, {"order", b.one_of_enum({"start-first", "stop-first"})}});
     const Schema* deploy = b.object(
-        {{"mode", str}, {"endpoint_mode", str}, {"replicas", integer}, {"labels", labels},
+        {{"mode", str}, {"endpoint_mode", str}, {"replicas", count}, {"labels", labels},
          {"rollback_config", update_config}, {"update_config", update_config},
          {"resources", b.object({{"limits", resources}, {"reservations", resources}})},
-         {"restart_policy", b.object({{"condition", str}, {"delay", duration}, {"max_attempts", integer}, {"window", duration}})},
+         {"restart_policy", b.object({{"condition", str}, {"delay", duration}, {"max_attempts", count}, {"window", duration}})},
          {"placement", b.object({{"constraints", strs}, {"preferences", b.list(b.object({{"spread", str}}))},
-                                 {"max_replicas_per_node", integer}})}},
+                                 {"max_replicas_per_node", count}})}},
         kNull);
 
     Schema* test = b.list(str, kStr);
@@ -186,7 +211,7 @@ const Schema* compose_schema() {
       return false;
     };
     const Schema* healthcheck =
-        b.object({{"disable", boolean}, {"interval", duration}, {"retries", number}, {"test", test},
+        b.object({{"disable", boolean}, {"interval", duration}, {"retries", b.number(kInt | kNum, StringCast::Int, 0)}, {"test", test},
                   {"timeout", duration}, {"start_period", duration}, {"start_interval", duration}});
     const Schema* logging = b.object({{"driver", str}, {"options", b.map_of(b.scalar(kStr | kInt | kNum | kNull))}});
 
@@ -200,7 +225,7 @@ const Schema* compose_schema() {
     depends_on_s.values = depends_on_entry;
     const Schema* depends_on = b.make(std::move(depends_on_s));
 
-    Schema* port_object = b.object({{"name", str}, {"mode", str}, {"host_ip", str}, {"target", integer},
+    Schema* port_object = b.object({{"name", str}, {"mode", str}, {"host_ip", str}, {"target", count},
                                     {"published", b.scalar(kStr | kInt)}, {"protocol", str}, {"app_protocol", str}});
     port_object->required = {"target"};
     const Schema* ports = b.list_or_object(port_object, kStr | kInt | kNum, [](const std::string& text, std::string* err) {
@@ -213,7 +238,7 @@ const Schema* compose_schema() {
                   {"bind", b.object({{"propagation", str}, {"create_host_path", boolean}, {"recursive", str},
                                      {"selinux", b.one_of_enum({"z", "Z"})}})},
                   {"volume", b.object({{"nocopy", boolean}, {"subpath", str}, {"labels", labels}})},
-                  {"tmpfs", b.object({{"size", b.scalar(kStr | kInt, byte_size)}, {"mode", str_or_num}})},
+                  {"tmpfs", b.object({{"size", b.number(kInt, StringCast::Bytes, 0)}, {"mode", str_or_num}})},
                   {"image", b.object({{"subpath", str}})}});
     volume_object->required = {"type", "target"};
     volume_object->check_map = [](const Node& v, std::string* err) {
@@ -245,12 +270,13 @@ const Schema* compose_schema() {
     const Schema* command = b.with(str_or_list, kNull);
     const Schema* hooks = b.list(b.object({{"command", command}, {"user", str}, {"privileged", boolean},
                                            {"working_dir", str}, {"environment", list_or_dict}}));
-    const Schema* cpu_int = number;  // cast to an integer by the interpolation: "x" is refused
+    const Schema* cpu_int = b.number(kInt | kNum, StringCast::Int);  // int64 in compose
+    const Schema* weight = b.number(kInt, StringCast::Never, 0);    // uint16 in compose, never cast
     const Schema* blkio_device = b.list(b.object({{"path", str}, {"rate", str_or_num}}));
     const Schema* blkio = b.object({{"device_read_bps", blkio_device}, {"device_read_iops", blkio_device},
                                     {"device_write_bps", blkio_device}, {"device_write_iops", blkio_device},
-                                    {"weight", integer},
-                                    {"weight_device", b.list(b.object({{"path", str}, {"weight", integer}}))}});
+                                    {"weight", weight},
+                                    {"weight_device", b.list(b.object({{"path", str}, {"weight", weight}}))}});
     const Schema* develop = b.object({{"watch", b.list(any_map)}}, kNull);
     Schema* gpus = b.list(any_map, kStr);
     gpus->check = [](const std::string& text, std::string* err) {
@@ -281,24 +307,24 @@ const Schema* compose_schema() {
         {"annotations", list_or_dict}, {"attach", boolean}, {"blkio_config", blkio}, {"build", build},
         {"cap_add", strs}, {"cap_drop", strs}, {"cgroup", b.one_of_enum({"host", "private"})},
         {"cgroup_parent", str}, {"command", command}, {"configs", secret_ref}, {"container_name", container_name},
-        {"cpu_count", integer}, {"cpu_percent", integer}, {"cpu_period", cpu_int}, {"cpu_quota", cpu_int},
+        {"cpu_count", count}, {"cpu_percent", b.number(kInt, StringCast::Auto, 0, 100)}, {"cpu_period", cpu_int}, {"cpu_quota", cpu_int},
         {"cpu_rt_period", cpu_int}, {"cpu_rt_runtime", cpu_int}, {"cpu_shares", cpu_int}, {"cpus", number},
         {"cpuset", str}, {"credential_spec", b.object({{"config", str}, {"file", str}, {"registry", str}})},
         {"depends_on", depends_on}, {"deploy", deploy}, {"develop", develop},
         {"device_cgroup_rules", strs}, {"devices", devices}, {"dns", str_or_list}, {"dns_opt", strs},
         {"dns_search", str_or_list}, {"domainname", str}, {"entrypoint", command}, {"env_file", env_file},
-        {"label_file", str_or_list}, {"environment", list_or_dict}, {"expose", b.list(str_or_num)},
+        {"label_file", str_or_list}, {"environment", list_or_dict}, {"expose", b.list(b.scalar(kStr | kInt))},
         {"extends", extends}, {"external_links", strs}, {"extra_hosts", extra_hosts}, {"gpus", gpus},
-        {"group_add", b.list(str_or_num)}, {"healthcheck", healthcheck}, {"hostname", str}, {"image", str},
+        {"group_add", b.list(b.scalar(kStr | kInt))}, {"healthcheck", healthcheck}, {"hostname", str}, {"image", str},
         {"init", boolean}, {"ipc", str}, {"isolation", str}, {"labels", labels}, {"links", strs},
-        {"logging", logging}, {"mac_address", str}, {"mem_limit", size}, {"mem_reservation", b.scalar(kInt | kStr, byte_size)},
-        {"mem_swappiness", integer}, {"memswap_limit", size}, {"models", service_models},
+        {"logging", logging}, {"mac_address", str}, {"mem_limit", size}, {"mem_reservation", int_size},
+        {"mem_swappiness", int_size}, {"memswap_limit", size}, {"models", service_models},
         {"network_mode", str}, {"networks", service_networks}, {"oom_kill_disable", boolean},
-        {"oom_score_adj", integer}, {"pid", null_or_str}, {"pids_limit", cpu_int}, {"platform", str},
+        {"oom_score_adj", b.number(kInt, StringCast::Auto, -1000, 1000)}, {"pid", null_or_str}, {"pids_limit", cpu_int}, {"platform", str},
         {"ports", ports}, {"post_start", hooks}, {"pre_stop", hooks}, {"privileged", boolean},
         {"profiles", strs}, {"provider", provider},
         {"pull_policy", pull_policy}, {"pull_refresh_after", str}, {"read_only", boolean}, {"restart", str},
-        {"runtime", str}, {"scale", integer}, {"secrets", secret_ref}, {"security_opt", strs},
+        {"runtime", str}, {"scale", count}, {"secrets", secret_ref}, {"security_opt", strs},
         {"shm_size", size}, {"stdin_open", boolean}, {"stop_grace_period", duration}, {"stop_signal", str},
         {"storage_opt", any_map}, {"sysctls", list_or_dict}, {"tmpfs", str_or_list}, {"tty", boolean},
         {"ulimits", ulimits}, {"use_api_socket", boolean}, {"user", str}, {"userns_mode", str}, {"uts", str},
@@ -382,11 +408,47 @@ bool scalar_fits(const Node& n, unsigned accept) {
       if (accept & kStr) return true;
       // compose casts quoted or interpolated strings where it wants a number or a boolean.
       if ((accept & kInt) && scalar_int(Node::scalar(n.text, true))) return true;
-      if ((accept & kNum) && scalar_type(Node::scalar(n.text, true)) != ScalarType::String) return true;
+      if (accept & kNum) {
+        ScalarType t = scalar_type(Node::scalar(n.text, true));
+        if (t == ScalarType::Int || t == ScalarType::Float) return true;
+      }
       if ((accept & kBool) && is_bool_text(n.text)) return true;
       return false;
   }
   return false;
+}
+
+// A string where a field of `cast` wants a number: whether compose reads it, and if not, why.
+bool cast_fits(const std::string& text, StringCast cast, std::string* err) {
+  switch (cast) {
+    case StringCast::Int:
+      if (scalar_int(Node::scalar(text, true))) return true;
+      *err = "'" + text + "' is not an integer";
+      return false;
+    case StringCast::Bytes:
+      return byte_size(text, err);
+    case StringCast::Auto:
+    case StringCast::Never:
+      break;
+  }
+  return false;
+}
+
+// The value of a number, literal or in a string compose casts ("3", "1.5").
+std::optional<double> number_of(const std::string& text) {
+  Node plain = Node::scalar(text, true);
+  switch (scalar_type(plain)) {
+    case ScalarType::Int:
+      return static_cast<double>(*scalar_int(plain));
+    case ScalarType::Float: {
+      char* end = nullptr;
+      double d = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() + text.size()) return d;
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
 }
 
 const char* type_name(const Node& n) {
@@ -418,8 +480,21 @@ class Validator {
       case NodeKind::Null:
         if (!(s->accept & kNull)) fail(n, path, s);
         return;
-      case NodeKind::Scalar:
-        if (!(s->accept & kAnyScalar) || !scalar_fits(n, s->accept)) return fail(n, path, s);
+      case NodeKind::Scalar: {
+        if (!(s->accept & kAnyScalar)) return fail(n, path, s);
+        bool cast = scalar_type(n) == ScalarType::String && !(s->accept & kStr) && s->cast != StringCast::Auto;
+        if (cast && s->cast != StringCast::Never) {
+          std::string err;
+          if (!cast_fits(n.text, s->cast, &err)) return report(n.at(path + ": " + err));
+        } else if (cast || !scalar_fits(n, s->accept)) {
+          return fail(n, path, s);
+        }
+        if (s->min > -HUGE_VAL || s->max < HUGE_VAL)
+          if (auto v = number_of(n.text); v && (*v < s->min || *v > s->max)) {
+            double bound = *v < s->min ? s->min : s->max;
+            return report(n.at(path + " must be " + (*v < s->min ? "at least " : "at most ") +
+                               std::to_string(static_cast<long long>(bound)) + ", not " + n.text));
+          }
         if (!s->enums.empty() && std::find(s->enums.begin(), s->enums.end(), n.text) == s->enums.end()) {
           std::string list;
           for (const auto& e : s->enums) list += (list.empty() ? "" : ", ") + e;
@@ -433,6 +508,7 @@ class Validator {
           if (!s->check(scalar_string(n), &err)) report(n.at(path + ": " + err));
         }
         return;
+      }
       case NodeKind::Sequence:
         if (!(s->accept & kSeq)) return fail(n, path, s);
         if (s->check_list && !n.items.empty() && n.items[0].is_scalar()) {

@@ -4,8 +4,8 @@
     tests/conformance/mutate.py CORPUS SMOKEHOOK REFERENCE [COUNT] [SEED]
 
 Takes the compose files under CORPUS, changes one to three things in each try (a value
-replaced by another type, a key removed, a known key added where it does not
-belong), and asks smokehook and the reference docker compose (as fetched by
+replaced by another type, by a string of a short syntax or by a value from elsewhere in
+the file, a key removed, a known key added where it does not belong), and asks smokehook and the reference docker compose (as fetched by
 run.sh) whether the result is valid. A disagreement is printed with the change
 and both first lines of error, and the file is kept under
 $TMPDIR/smokehook-mutants. Exit status 1 when any try disagreed.
@@ -24,7 +24,12 @@ import tempfile
 import yaml
 
 VALUES = [None, 0, 1, -1, 80, 1.5, True, False, "", "x", "1s", "10m", "512m", "80:80", "/data", "a=b",
-          [], {}, ["x"], [1], [None], {"x": "y"}, {"x": 1}, {"x": None}, {"x": ["y"]}]
+          [], {}, ["x"], [1], [None], {"x": "y"}, {"x": 1}, {"x": None}, {"x": ["y"]},
+          # strings that short syntaxes and enums read: ports, mounts, modes, restart policies, variables
+          "80:80/udp", "127.0.0.1:8080:80", "8080-8081:80-81", "[::1]:80:80", "80/sctp", "a:b:c:d",
+          "/a:/b:ro", "/a:/b:rw,z", "vol:/data:nocopy", "./rel:/x", "service:db", "container:x", "host",
+          "none", "-1", "0.5", "1.5g", "no", "always", "unless-stopped", "on-failure:3", "on-failure:x",
+          "${X}", "${X:-80}", "${X:?unset}", "$$", "a b", "CMD", "service_healthy", "K=V", "=V"]
 KEYS = ["image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes",
         "networks", "depends_on", "healthcheck", "deploy", "restart", "user", "working_dir", "labels",
         "profiles", "secrets", "configs", "extends", "logging", "ulimits", "sysctls", "tmpfs", "mem_limit",
@@ -54,7 +59,9 @@ def mutate(doc, rng):
     container, key, where = rng.choice(places)
     what = rng.random()
     if what < 0.6:
-        value = copy.deepcopy(rng.choice(VALUES))
+        # a value of the grammar above, or one moved from elsewhere in the same file
+        source = VALUES if rng.random() < 0.7 else [p[0][p[1]] for p in places]
+        value = copy.deepcopy(rng.choice(source))
         container[key] = value
         return f"{'.'.join(where)} = {value!r}"
     if what < 0.8:

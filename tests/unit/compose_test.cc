@@ -278,6 +278,17 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services: {}\ninclude: [1]\n", 2, "an include must be a path or a mapping"},
       {"services: {}\ninclude:\n  - path: [a.yml, 2]\n", 3, "path must be a string or a list of strings"},
       {"services: {}\ninclude:\n  - missing.yml\n", 3, "compose file not found"},
+      // Numbers as compose reads them: unsigned fields refuse -1, strings cast by the field's Go type.
+      {"services:\n  s:\n    image: a\n    scale: -1\n", 4, "scale must be at least 0, not -1"},
+      {"services:\n  s:\n    image: a\n    deploy: {replicas: '-1'}\n", 4, "replicas must be at least 0"},
+      {"services:\n  s:\n    image: a\n    healthcheck: {retries: -1}\n", 4, "retries must be at least 0"},
+      {"services:\n  s:\n    image: a\n    cpu_percent: 101\n", 4, "cpu_percent must be at most 100"},
+      {"services:\n  s:\n    image: a\n    oom_score_adj: -1001\n", 4, "oom_score_adj must be at least -1000"},
+      {"services:\n  s:\n    image: a\n    cpu_shares: '1.5'\n", 4, "'1.5' is not an integer"},
+      {"services:\n  s:\n    image: a\n    cpus: 'true'\n", 4, "cpus must be a number, not a string"},
+      {"services:\n  s:\n    image: a\n    mem_limit: '-1'\n", 4, "invalid size '-1'"},
+      {"services:\n  s:\n    image: a\n    blkio_config: {weight: '300'}\n", 4, "weight must be an integer, not a string"},
+      {"services:\n  s:\n    image: a\n    expose: [1.5]\n", 4, "expose[0] must be a string or an integer"},
       // An empty name is a service compose looks for, and does not find.
       {"services:\n  s:\n    image: a\n    volumes_from: ['']\n", 4, "undefined service ''"},
       {"services:\n  s:\n    image: a\n    network_mode: 'service:'\n", 4, "undefined service ''"},
@@ -322,6 +333,21 @@ TEST_CASE("validation: each file is validated as merged onto the files before it
   Project ext = load(src, {"extends.yml"});
   INFO(errors(ext));
   CHECK(ext.valid());
+}
+
+TEST_CASE("validation: numbers compose accepts stay valid", "[compose][validation]") {
+  const char* const valid[] = {
+      "mem_limit: -1", "memswap_limit: -1", "mem_limit: 1.5", "mem_swappiness: '1.5'", "mem_reservation: '1k'",
+      "healthcheck: {retries: 1.5}", "healthcheck: {retries: '3'}", "cpu_shares: 1.5", "cpu_period: '-1'",
+      "cpus: '1.5'", "oom_score_adj: '-1000'", "scale: '0'", "ports: [{target: 4294967296}]", "expose: ['1.5']",
+      "volumes: [{type: tmpfs, target: /t, tmpfs: {size: '1.5'}}]",
+  };
+  for (const char* field : valid) {
+    MemorySource src(std::map<std::string, std::string>{{"c.yml", std::string("services:\n  s:\n    image: a\n    ") + field + "\n"}});
+    Project p = load(src, {"c.yml"});
+    INFO(field << "\n" << errors(p));
+    CHECK(p.valid());
+  }
 }
 
 TEST_CASE("validation: version is a warning, services: {} is valid, an empty file is not", "[compose][validation]") {
