@@ -52,30 +52,31 @@ const Project& RunContext::project(const ProjectSpec& spec) {
 
 namespace {
 
-// Whether an env_file of this compose text may name its file through a
-// variable or an alias ("${STAGE}.env", "*files"): then the text does not
-// show which files the project reads. Looks at each env_file key's block: the
-// rest of its line and the lines below it indented deeper (comments and all:
-// a false yes only costs a load).
-bool env_file_not_literal(std::string_view text) {
+// Whether an env_file or label_file of this compose text may name its file
+// through a variable or an alias ("${STAGE}.env", "*files"): then the text
+// does not show which files the project reads. Looks at each such key's
+// block: the rest of its line and the lines below it indented deeper
+// (comments and all: a false yes only costs a load).
+bool file_key_not_literal(std::string_view text) {
   constexpr auto npos = std::string_view::npos;
-  for (size_t at = text.find("env_file"); at != npos; at = text.find("env_file", at + 1)) {
-    size_t line = text.rfind('\n', at);
-    line = line == npos ? 0 : line + 1;
-    size_t indent = text.find_first_not_of(' ', line) - line;
-    size_t end = text.find('\n', at);
-    while (end != npos) {
-      size_t next = end + 1, first = text.find_first_not_of(' ', next);
-      if (first == npos) {
-        end = npos;
-      } else if (text[first] == '\n' || text[first] == '\r' || text[first] == '#' || first - next > indent) {
-        end = text.find('\n', next);
-        continue;
+  for (std::string_view key : {"env_file", "label_file"})
+    for (size_t at = text.find(key); at != npos; at = text.find(key, at + 1)) {
+      size_t line = text.rfind('\n', at);
+      line = line == npos ? 0 : line + 1;
+      size_t indent = text.find_first_not_of(' ', line) - line;
+      size_t end = text.find('\n', at);
+      while (end != npos) {
+        size_t next = end + 1, first = text.find_first_not_of(' ', next);
+        if (first == npos) {
+          end = npos;
+        } else if (text[first] == '\n' || text[first] == '\r' || text[first] == '#' || first - next > indent) {
+          end = text.find('\n', next);
+          continue;
+        }
+        break;
       }
-      break;
+      if (text.substr(at, end == npos ? npos : end - at).find_first_of("$*") != npos) return true;
     }
-    if (text.substr(at, end == npos ? npos : end - at).find_first_of("$*") != npos) return true;
-  }
   return false;
 }
 
@@ -90,7 +91,7 @@ bool RunContext::discover_inputs(const std::vector<ProjectSpec>& projects) {
         std::string text, err;
         if (source_.read(file, &text, &err) != ReadStatus::Ok) text.clear();
         bool needs = text.find("include") != std::string::npos || text.find("extends") != std::string::npos ||
-                     env_file_not_literal(text);
+                     file_key_not_literal(text);
         for (const auto& changed : changes->changed) {
           std::string_view name = basename(changed);
           needs = needs || (!name.empty() && text.find(name) != std::string::npos);

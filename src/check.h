@@ -46,10 +46,11 @@ class RunContext {
 
   const Project& project(const ProjectSpec& spec);
   // Whether a compose check must load its projects to learn which other files
-  // they pull in (.env, env_file, extends, include): always outside staged
-  // mode; in staged mode only when a compose file's text names a changed file,
-  // includes or extends others, or names an env_file through a variable or an
-  // alias. Keeps unaffected commits from parsing YAML.
+  // they pull in (.env, env_file, label_file, extends, include): always outside
+  // staged mode; in staged mode only when a compose file's text names a
+  // changed file, includes or extends others, or names an env_file or
+  // label_file through a variable or an alias. Keeps unaffected commits from
+  // parsing YAML.
   bool discover_inputs(const std::vector<ProjectSpec>& projects);
   ComposeContext compose_context() const;
   // The id of the compose validity check of `spec`, when the configuration has one.

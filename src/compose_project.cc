@@ -63,6 +63,18 @@ void drop_repeats(Findings* findings, size_t from) {
                   findings->end());
 }
 
+// The files a service's label_file names: one string or a list of them.
+std::vector<const Node*> label_files(const Node& svc) {
+  std::vector<const Node*> out;
+  if (const Node* f = svc.find("label_file")) {
+    if (f->is_scalar()) out.push_back(f);
+    if (f->is_seq())
+      for (const Node& item : f->items)
+        if (item.is_scalar()) out.push_back(&item);
+  }
+  return out;
+}
+
 class Loader {
  public:
   Loader(const ComposeContext& ctx, LoadedFiles* state) : ctx_(ctx), state_(state), p_(&state->project) {}
@@ -423,7 +435,7 @@ class Loader {
 
   void check_consistency();
 
-  // links, volumes_from and network_mode/ipc/pid "service:X" make a service
+  // links, volumes_from and network_mode/ipc/pid/uts "service:X" make a service
   // depend on another, as compose records them in depends_on.
   void add_implicit_dependencies() {
     Node* services = p_->model.find("services");
@@ -450,10 +462,11 @@ class Loader {
       for (const char* key : {"links", "volumes_from"})
         if (const Node* list = svc.find(key); list && list->is_seq())
           for (const Node& item : list->items) {
-            if (starts_with(item.text, "container:")) continue;
-            add(item.text.substr(0, item.text.find(':')), item, std::string_view(key) == "links");
+            bool links = std::string_view(key) == "links";
+            if (!links && starts_with(item.text, "container:")) continue;  // links has no container: form
+            add(item.text.substr(0, item.text.find(':')), item, links);
           }
-      for (const char* key : {"network_mode", "ipc", "pid"})
+      for (const char* key : {"network_mode", "ipc", "pid", "uts"})
         if (const Node* mode = svc.find(key); mode && starts_with(mode->text, "service:"))
           add(mode->text.substr(8), *mode, std::string_view(key) != "pid");
       if (implied.empty()) continue;
@@ -526,7 +539,34 @@ class Loader {
         }
       }
       if (!merged.entries.empty()) svc.set("environment", std::move(merged));
+      resolve_labels(svc, lookup);
     }
+  }
+
+  // label_file: labels read from files, then `labels` on top; the key itself is gone, as in compose.
+  void resolve_labels(Node& svc, const VariableLookup& lookup) {
+    std::vector<const Node*> files = label_files(svc);
+    if (files.empty()) return;
+    Node labels = Node::mapping();
+    for (const Node* f : files) {
+      std::string full = join_path(project_dir_, f->text), text, err;
+      if (read_local(full, &text, &err) != ReadStatus::Ok) continue;
+      EnvVars vars;
+      Finding bad;
+      if (!parse_dotenv(text, full, lookup, &vars, &bad)) {
+        p_->errors.push_back(bad);
+        continue;
+      }
+      for (auto& [k, v] : vars) {
+        Node value = Node::scalar(v);
+        located_at(value, *f);
+        labels.set(k, std::move(value));
+      }
+    }
+    if (const Node* own = svc.find("labels"); own && own->is_map())
+      for (const auto& le : own->entries) labels.set(le.key, le.value);
+    svc.erase("label_file");
+    if (!labels.entries.empty()) svc.set("labels", std::move(labels));
   }
 
   const ComposeContext& ctx_;
@@ -606,6 +646,15 @@ void Loader::check_consistency() {
         else
           p_->errors.push_back(f.at("env file " + full + " not found"));
       }
+    }
+    for (const Node* f : label_files(svc)) {
+      std::string full = join_path(project_dir_, f->text);
+      add_input(full);
+      if (ctx_.source->exists(full) || (ctx_.fallback && ctx_.fallback->exists(full))) continue;
+      if (ctx_.source->ignored(full))
+        p_->warnings.push_back(f->at("label file " + full + " not found (git ignores it: a local file by design)"));
+      else
+        p_->errors.push_back(f->at("label file " + full + " not found"));
     }
   }
   // Cycles, over every service (compose reports them whatever the profiles).

@@ -45,6 +45,7 @@ struct Schema {
   std::function<bool(const Node&, std::string*)> check_map;    // a mapping as a whole
   StringCast cast = StringCast::Auto;                          // a string where no string is accepted
   double min = -HUGE_VAL, max = HUGE_VAL;                      // bounds of a number, literal or cast
+  bool open = false;                                           // kMap with fields: other keys allowed too
 };
 
 class Builder {
@@ -190,8 +191,21 @@ const Schema* compose_schema() {
         kStr);
 
     const Schema* memory = b.scalar(kStr, byte_size);
+    const Schema* device_count = b.scalar(kStr | kInt, [](const std::string& text, std::string* err) {
+      if (text == "all" || scalar_int(Node::scalar(text, true))) return true;
+      *err = "invalid count '" + text + "' (expected all or a number)";
+      return false;
+    });
+    Schema* device_request = b.object({{"capabilities", strs}, {"count", device_count}, {"device_ids", strs},
+                                       {"driver", str}, {"options", list_or_dict}});
+    Schema* gpu_request = b.make(*device_request);
+    gpu_request->open = true;  // compose's schema puts its additionalProperties beside the items, not in them
+    device_request->required = {"capabilities"};
+    const Schema* generic_resource = b.object(
+        {{"discrete_resource_spec", b.object({{"kind", str}, {"value", str_or_num}})}});
     const Schema* resources = b.object({{"cpus", number}, {"memory", memory}, {"pids", integer},
-                                        {"generic_resources", b.list(any_map)}, {"devices", b.list(any_map)}});
+                                        {"generic_resources", b.list(generic_resource)},
+                                        {"devices", b.list(device_request)}});
     const Schema* update_config =
         b.object({{"parallelism", count}, {"delay", duration}, {"failure_action", str}, {"monitor", duration},
                   {"max_failure_ratio", number}, {"order", b.one_of_enum({"start-first", "stop-first"})}});
@@ -268,8 +282,9 @@ const Schema* compose_schema() {
     const Schema* devices = b.list_or_object(b.object({{"source", str}, {"target", str}, {"permissions", str}}),
                                              kStr, nullptr);
     const Schema* command = b.with(str_or_list, kNull);
-    const Schema* hooks = b.list(b.object({{"command", command}, {"user", str}, {"privileged", boolean},
-                                           {"working_dir", str}, {"environment", list_or_dict}}));
+    const Schema* hook = b.object({{"command", command}, {"user", str}, {"privileged", boolean},
+                                   {"working_dir", str}, {"environment", list_or_dict}});
+    const Schema* hooks = b.list(hook);
     const Schema* cpu_int = b.number(kInt | kNum, StringCast::Int);  // int64 in compose
     const Schema* weight = b.number(kInt, StringCast::Never, 0);    // uint16 in compose, never cast
     const Schema* blkio_device = b.list(b.object({{"path", str}, {"rate", str_or_num}}));
@@ -277,8 +292,24 @@ const Schema* compose_schema() {
                                     {"device_write_bps", blkio_device}, {"device_write_iops", blkio_device},
                                     {"weight", weight},
                                     {"weight_device", b.list(b.object({{"path", str}, {"weight", weight}}))}});
-    const Schema* develop = b.object({{"watch", b.list(any_map)}}, kNull);
-    Schema* gpus = b.list(any_map, kStr);
+    const Schema* watch_path = b.scalar(kStr, [](const std::string& text, std::string* err) {
+      if (!text.empty()) return true;
+      *err = "a watched path can't be blank";
+      return false;
+    });
+    Schema* watch = b.object({{"ignore", str_or_list}, {"include", str_or_list}, {"path", watch_path},
+                              {"action", b.one_of_enum({"rebuild", "sync", "restart", "sync+restart", "sync+exec"})},
+                              {"target", str}, {"exec", hook}, {"initial_sync", boolean}});
+    watch->required = {"path", "action"};
+    watch->check_map = [](const Node& w, std::string* err) {
+      const Node* action = w.find("action");
+      const Node* target = w.find("target");
+      if (!action || !starts_with(action->text, "sync") || (target && !target->text.empty())) return true;
+      *err = "target is required for the " + action->text + " action";
+      return false;
+    };
+    const Schema* develop = b.object({{"watch", b.list(watch)}}, kNull);
+    Schema* gpus = b.list(gpu_request, kStr);
     gpus->check = [](const std::string& text, std::string* err) {
       if (text == "all") return true;
       *err = "gpus takes 'all' or a list of devices, not '" + text + "'";
@@ -333,7 +364,10 @@ const Schema* compose_schema() {
 
     const Schema* network = b.object(
         {{"name", str}, {"driver", str}, {"driver_opts", b.map_of(str_or_num)},
-         {"ipam", b.object({{"driver", str}, {"config", b.list(any_map)}, {"options", b.map_of(str)}})},
+         {"ipam", b.object({{"driver", str},
+                            {"config", b.list(b.object({{"subnet", str}, {"ip_range", str}, {"gateway", str},
+                                                        {"aux_addresses", b.map_of(str)}}))},
+                            {"options", b.map_of(str)}})},
          {"external", external}, {"internal", boolean}, {"enable_ipv4", boolean}, {"enable_ipv6", boolean},
          {"attachable", boolean}, {"labels", labels}},
         kNull);
@@ -527,7 +561,7 @@ class Validator {
           std::string err;
           if (!s->check_map(n, &err)) report(n.at((path.empty() ? "the top level" : path) + ": " + err));
         }
-        if (!s->values && s->fields.empty()) return;  // free-form (develop, ipam.config, ...)
+        if (!s->values && s->fields.empty()) return;  // free-form (storage_opt, ipam options, ...)
         for (const auto& e : n.entries) {
           std::string child = path.empty() ? e.key : path + "." + e.key;
           const Node* under = base && base->is_map() ? base->find(e.key) : nullptr;
@@ -544,6 +578,7 @@ class Validator {
             validate(e.value, field, child, under);
             continue;
           }
+          if (s->open) continue;
           std::vector<std::string> names;
           for (const auto& [name, fs] : s->fields) names.push_back(name);
           std::string msg = "unknown key '" + e.key + "'" + (path.empty() ? " at the top level" : " in " + path);

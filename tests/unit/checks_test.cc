@@ -383,6 +383,7 @@ TEST_CASE("staged selection: an env_file named through a variable or an alias ma
   const Case cases[] = {
       {"variable", "env_file: .env.defaults", "env_file: ./${DEFAULTS:-.env.defaults}"},
       {"variable in a list below the key", "env_file: .env.defaults", "env_file:\n    - ./${DEFAULTS:-.env.defaults}"},
+      {"label_file", "env_file: .env.defaults", "env_file: .env.defaults\n  label_file: ./${DEFAULTS:-.env.defaults}"},
       // An alias: the anchored text is elsewhere, and may hold a variable.
       {"alias", "x-app: &app\n  build: .\n  image: prod-app:${APP_VERSION:-latest}\n  env_file: .env.defaults",
        "x-defaults: &defaults ./${DEFAULTS:-.env.defaults}\n"
@@ -396,7 +397,7 @@ TEST_CASE("staged selection: an env_file named through a variable or an alias ma
     INFO(c.name << "\n" << describe(o["compose.base"]));
     CHECK(o.report.affected == 9);
     CHECK(o["compose.base"].status == CheckStatus::Fail);
-    CHECK(has_finding(o["compose.base"], "docker-compose.yml", 0, "env file stage.env not found"));
+    CHECK(has_finding(o["compose.base"], "docker-compose.yml", 0, " file stage.env not found"));
   }
 }
 

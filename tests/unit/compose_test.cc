@@ -289,6 +289,24 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  s:\n    image: a\n    mem_limit: '-1'\n", 4, "invalid size '-1'"},
       {"services:\n  s:\n    image: a\n    blkio_config: {weight: '300'}\n", 4, "weight must be an integer, not a string"},
       {"services:\n  s:\n    image: a\n    expose: [1.5]\n", 4, "expose[0] must be a string or an integer"},
+      // Objects the schema closes, and what compose checks in them after it.
+      {"services:\n  s:\n    image: a\n    develop: {watch: [{path: ., action: sync, bogus: 1}]}\n", 4,
+       "unknown key 'bogus' in services.s.develop.watch[0]"},
+      {"services:\n  s:\n    image: a\n    develop: {watch: [{path: .}]}\n", 4, "lacks 'action'"},
+      {"services:\n  s:\n    image: a\n    develop: {watch: [{path: '', action: rebuild}]}\n", 4, "can't be blank"},
+      {"services:\n  s:\n    image: a\n    gpus: [{count: two}]\n", 4, "invalid count 'two'"},
+      {"services:\n  s:\n    image: a\n    develop: {watch: [{path: ., action: sync+restart}]}\n", 4,
+       "target is required for the sync+restart action"},
+      {"services:\n  s:\n    image: a\n    deploy: {resources: {reservations: {devices: [{driver: nvidia}]}}}\n", 4,
+       "lacks 'capabilities'"},
+      {"services:\n  s:\n    image: a\n    deploy: {resources: {reservations: {generic_resources: [{gpu: 1}]}}}\n", 4,
+       "unknown key 'gpu'"},
+      {"services:\n  s: {image: a}\nnetworks:\n  n:\n    ipam: {config: [{subnet: 10.0.0.0/24, gw: 10.0.0.1}]}\n", 5,
+       "unknown key 'gw'"},
+      {"services:\n  s:\n    image: a\n    label_file: [missing.labels]\n", 4, "label file missing.labels not found"},
+      // links has no container: form (volumes_from has); uts joins a service as network_mode does.
+      {"services:\n  s:\n    image: a\n    links: ['container:x']\n", 4, "undefined service 'container'"},
+      {"services:\n  s:\n    image: a\n    uts: 'service:x'\n", 4, "undefined service 'x'"},
       // An empty name is a service compose looks for, and does not find.
       {"services:\n  s:\n    image: a\n    volumes_from: ['']\n", 4, "undefined service ''"},
       {"services:\n  s:\n    image: a\n    network_mode: 'service:'\n", 4, "undefined service ''"},
@@ -348,6 +366,42 @@ TEST_CASE("validation: numbers compose accepts stay valid", "[compose][validatio
     INFO(field << "\n" << errors(p));
     CHECK(p.valid());
   }
+}
+
+TEST_CASE("validation: open and optional parts compose accepts stay valid", "[compose][validation]") {
+  const char* const valid[] = {
+      "gpus: [{driver: nvidia, count: all, bogus: 1}]", "gpus: [{count: '-1'}]",
+      "deploy: {resources: {reservations: {devices: [{capabilities: [gpu], driver: nvidia, count: 1}]}}}",
+      "develop: {watch: [{path: ., action: rebuild}, {path: ., action: restart}, {path: ., action: sync, target: /app}]}",
+      "volumes_from: ['container:other']",
+  };
+  for (const char* field : valid) {
+    MemorySource src(std::map<std::string, std::string>{{"c.yml", std::string("services:\n  s:\n    image: a\n    ") + field + "\n"}});
+    Project p = load(src, {"c.yml"});
+    INFO(field << "\n" << errors(p));
+    CHECK(p.valid());
+  }
+}
+
+TEST_CASE("label_file: labels from files, `labels` on top, the key itself gone", "[compose][model]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"c.yml", "services:\n  s:\n    image: a\n    label_file: [a.labels, b.labels]\n    labels: {A: own}\n"},
+      {"a.labels", "A=file\nB=x y\n"},
+      {"b.labels", "export C=3\n# comment\n"},
+      {"bad.yml", "services:\n  s:\n    image: a\n    label_file: bad.labels\n"},
+      {"bad.labels", "key with space=1\n"}});
+  Project p = load(src, {"c.yml"});
+  REQUIRE(p.valid());
+  auto s = model(p)["services"]["s"];
+  CHECK_FALSE(s.contains("label_file"));
+  CHECK(s["labels"].size() == 3);
+  CHECK(s["labels"]["A"] == "own");
+  CHECK(s["labels"]["B"] == "x y");
+  CHECK(s["labels"]["C"] == "3");
+  Project bad = load(src, {"bad.yml"});
+  REQUIRE_FALSE(bad.valid());
+  CHECK(bad.errors[0].path == "bad.labels");
+  CHECK(bad.errors[0].line == 1);
 }
 
 TEST_CASE("validation: version is a warning, services: {} is valid, an empty file is not", "[compose][validation]") {
