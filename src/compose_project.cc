@@ -631,6 +631,16 @@ void Loader::check_consistency() {
                                     std::string(section).substr(0, std::string(section).size() - 1) + " '" + src + "'"));
       }
     }
+    if (const Node* models = svc.find("models")) {  // a list of names, or a mapping keyed by them
+      auto check = [&](const std::string& wanted, const Node& at) {
+        if (!declared("models", wanted))
+          p_->errors.push_back(at.at("service '" + name + "' refers to undefined model '" + wanted + "'"));
+      };
+      if (models->is_seq())
+        for (const Node& m : models->items) check(m.text, m);
+      if (models->is_map())
+        for (const Entry& m : models->entries) check(m.key, m.value);
+    }
     if (const Node* env_files = svc.find("env_file"); env_files && env_files->is_seq()) {
       for (const Node& f : env_files->items) {
         std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;

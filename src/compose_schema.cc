@@ -176,7 +176,9 @@ const Schema* compose_schema() {
     });
     const Schema* external = b.object({{"name", str}}, kBool);
 
-    const Schema* ulimits = b.map_of(b.object({{"soft", integer}, {"hard", integer}}, kInt));
+    Schema* ulimit = b.object({{"soft", integer}, {"hard", integer}}, kInt);
+    ulimit->required = {"soft", "hard"};
+    const Schema* ulimits = b.map_of(ulimit);
     const Schema* secret_ref = b.list_or_object(
         b.object({{"source", str}, {"target", str}, {"uid", str}, {"gid", str}, {"mode", str_or_num}}), kStr, nullptr);
 
@@ -276,14 +278,16 @@ const Schema* compose_schema() {
     networks_s.items = str;
     networks_s.values = service_network;
     const Schema* service_networks = b.make(std::move(networks_s));
-    const Schema* env_file = b.with(
-        b.list_or_object(b.object({{"path", str}, {"required", boolean}, {"format", str}}), kStr, nullptr), kStr);
+    Schema* env_file_object = b.object({{"path", str}, {"required", boolean}, {"format", str}});
+    env_file_object->required = {"path"};
+    const Schema* env_file = b.with(b.list_or_object(env_file_object, kStr, nullptr), kStr);
     const Schema* extends = b.object({{"service", str}, {"file", str}}, kStr);
     const Schema* devices = b.list_or_object(b.object({{"source", str}, {"target", str}, {"permissions", str}}),
                                              kStr, nullptr);
     const Schema* command = b.with(str_or_list, kNull);
-    const Schema* hook = b.object({{"command", command}, {"user", str}, {"privileged", boolean},
-                                   {"working_dir", str}, {"environment", list_or_dict}});
+    Schema* hook = b.object({{"command", command}, {"user", str}, {"privileged", boolean},
+                             {"working_dir", str}, {"environment", list_or_dict}});
+    hook->required = {"command"};
     const Schema* hooks = b.list(hook);
     const Schema* cpu_int = b.number(kInt | kNum, StringCast::Int);  // int64 in compose
     const Schema* weight = b.number(kInt, StringCast::Never, 0);    // uint16 in compose, never cast
@@ -374,31 +378,47 @@ const Schema* compose_schema() {
     const Schema* volume = b.object({{"name", str}, {"driver", str}, {"driver_opts", b.map_of(str_or_num)},
                                      {"external", external}, {"labels", labels}},
                                     kNull);
-    auto source_of = [](const char* what, std::vector<const char*> keys) {
-      return [what, keys](const Node& n, std::string* err) {
-        if (n.find("external")) return true;
+    // A secret or a config takes its value from one source at most, and from one unless external.
+    auto one_source = [](std::vector<const char*> keys) {
+      return [keys](const Node& n, std::string* err) {
         std::string names;
+        int present = 0;
         for (const char* k : keys) {
-          if (n.find(k)) return true;
-          names += std::string(names.empty() ? "" : ", ") + k;
+          present += n.find(k) != nullptr;
+          names += std::string(names.empty() ? "" : "|") + k;
         }
-        *err = std::string(what) + " needs one of " + names + " (or external)";
+        if (present > 1) *err = names + " attributes are mutually exclusive";
+        else if (present == 0 && !n.find("external")) *err = "one of " + names + " must be set (or external)";
+        else return true;
         return false;
       };
     };
-    Schema* secret = b.object({{"name", str}, {"environment", str}, {"file", str}, {"external", external},
+    Schema* secret_external = b.make(*external);
+    secret_external->open = true;  // no additionalProperties in the spec here, unlike networks and volumes
+    Schema* secret = b.object({{"name", str}, {"environment", str}, {"file", str}, {"external", secret_external},
                                {"labels", labels}, {"driver", str}, {"driver_opts", b.map_of(str_or_num)},
                                {"template_driver", str}});
     Schema* config = b.make(*secret);
     config->fields.emplace_back("content", str);
-    secret->check_map = source_of("a secret", {"file", "environment"});
-    config->check_map = source_of("a config", {"file", "environment", "content"});
+    config->check_map = one_source({"file", "environment", "content"});
+    secret->check_map = [sources = one_source({"file", "environment"})](const Node& n, std::string* err) {
+      if (!sources(n, err)) return false;
+      // Not external, no file and an empty environment: compose has nothing to read.
+      const Node* ext = n.find("external");
+      bool is_external = ext && (ext->is_map() || scalar_bool(*ext).value_or(false));
+      const Node* env = n.find("environment");
+      if (is_external || n.find("file") || (env && !env->text.empty())) return true;
+      *err = "a secret that is not external needs a file or an environment variable's name";
+      return false;
+    };
+    Schema* model = b.object({{"name", str}, {"model", str}, {"context_size", integer}, {"runtime_flags", strs}});
+    model->required = {"model"};
     const Schema* include = b.list(any);  // read (and removed) before validation, as compose does
 
     return b.object({{"version", str}, {"name", str}, {"include", include},
                      {"services", b.map_of(service)}, {"networks", b.map_of(network)},
                      {"volumes", b.map_of(volume)}, {"secrets", b.map_of(secret)}, {"configs", b.map_of(config)},
-                     {"models", b.map_of(any)}});
+                     {"models", b.map_of(model)}});
   }();
   return root;
 }

@@ -270,7 +270,15 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  s:\n    image: a\n    volumes: [{type: bind, target: /d}]\n", 4, "bind mount needs a source"},
       {"services:\n  s:\n    image: a\n    depends_on: {b: {required: true}}\n  b: {image: b}\n", 4,
        "lacks 'condition'"},
-      {"services:\n  s: {image: a}\nsecrets:\n  t: {name: x}\n", 4, "needs one of file, environment"},
+      {"services:\n  s: {image: a}\nsecrets:\n  t: {name: x}\n", 4, "one of file|environment must be set"},
+      {"services:\n  s: {image: a}\nsecrets:\n  t: {file: a, environment: B}\n", 4, "mutually exclusive"},
+      {"services:\n  s: {image: a}\nsecrets:\n  t: {environment: ''}\n", 4, "not external needs a file"},
+      {"services:\n  s: {image: a}\nconfigs:\n  c: {}\n", 4, "one of file|environment|content must be set"},
+      {"services:\n  s:\n    image: a\n    post_start: [{user: root}]\n", 4, "lacks 'command'"},
+      {"services:\n  s:\n    image: a\n    env_file: [{required: false}]\n", 4, "lacks 'path'"},
+      {"services:\n  s:\n    image: a\n    ulimits: {nofile: {soft: 1}}\n", 4, "lacks 'hard'"},
+      {"services:\n  s:\n    image: a\n    models: [llm]\n", 4, "undefined model 'llm'"},
+      {"services:\n  s: {image: a}\nmodels:\n  llm: {context_size: 4}\n", 4, "lacks 'model'"},
       {"services:\n  s:\n    image: ${EMPTY}\n", 2, "neither an image nor a build"},
       {"version: '3'\n", 0, "empty compose file"},
       {"services:\n  s:\n    image: a\n    scale: 1\n    deploy: {replicas: 2}\n", 4, "distinct values on 'scale'"},
@@ -374,6 +382,9 @@ TEST_CASE("validation: open and optional parts compose accepts stay valid", "[co
       "deploy: {resources: {reservations: {devices: [{capabilities: [gpu], driver: nvidia, count: 1}]}}}",
       "develop: {watch: [{path: ., action: rebuild}, {path: ., action: restart}, {path: ., action: sync, target: /app}]}",
       "volumes_from: ['container:other']",
+      "secrets: [t]\nsecrets:\n  t: {external: {name: y}}",  // external takes other keys for secrets
+      "configs: [c]\nconfigs:\n  c: {content: ''}",
+      "models: {llm: {endpoint_var: URL}}\nmodels:\n  llm: {model: ai/smollm2}",
   };
   for (const char* field : valid) {
     MemorySource src(std::map<std::string, std::string>{{"c.yml", std::string("services:\n  s:\n    image: a\n    ") + field + "\n"}});
