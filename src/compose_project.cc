@@ -631,6 +631,13 @@ void Loader::check_consistency() {
                                     std::string(section).substr(0, std::string(section).size() - 1) + " '" + src + "'"));
       }
     }
+    if (const Node* build = svc.find("build"); build && build->is_map())
+      if (const Node* refs = build->find("secrets"); refs && refs->is_seq())
+        for (const Node& r : refs->items) {
+          std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
+          if (!src.empty() && !declared("secrets", src))
+            p_->errors.push_back(r.at("service '" + name + "' refers to undefined build secret '" + src + "'"));
+        }
     if (const Node* models = svc.find("models")) {  // a list of names, or a mapping keyed by them
       auto check = [&](const std::string& wanted, const Node& at) {
         if (!declared("models", wanted))

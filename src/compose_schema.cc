@@ -182,15 +182,34 @@ const Schema* compose_schema() {
     const Schema* secret_ref = b.list_or_object(
         b.object({{"source", str}, {"target", str}, {"uid", str}, {"gid", str}, {"mode", str_or_num}}), kStr, nullptr);
 
-    const Schema* build = b.object(
+    // ssh: "default" or ID=PATH items, or a mapping; additional_contexts: NAME=CONTEXT items, or a
+    // mapping of strings (docker compose crashes on any other value there).
+    Schema* ssh = b.make(*list_or_dict);
+    ssh->items = b.scalar(kStr, [](const std::string& text, std::string* err) {
+      if (text == "default" || text.find('=') != std::string::npos) return true;
+      *err = "invalid ssh key '" + text + "' (expected default or ID=PATH)";
+      return false;
+    });
+    Schema* additional_contexts = b.map_of(str, kSeq);
+    additional_contexts->items = b.scalar(kStr, [](const std::string& text, std::string* err) {
+      if (text.find('=') != std::string::npos) return true;
+      *err = "invalid additional context '" + text + "' (expected NAME=CONTEXT)";
+      return false;
+    });
+    Schema* build = b.object(
         {{"context", str}, {"dockerfile", str}, {"dockerfile_inline", str}, {"entitlements", strs},
-         {"args", list_or_dict}, {"ssh", list_or_dict}, {"labels", labels}, {"cache_from", strs},
-         {"cache_to", strs}, {"no_cache", boolean}, {"additional_contexts", list_or_dict}, {"network", str},
+         {"args", list_or_dict}, {"ssh", ssh}, {"labels", labels}, {"cache_from", strs},
+         {"cache_to", strs}, {"no_cache", boolean}, {"additional_contexts", additional_contexts}, {"network", str},
          {"provenance", b.scalar(kStr | kBool)}, {"sbom", b.scalar(kStr | kBool)}, {"pull", boolean},
          {"target", str}, {"shm_size", int_size}, {"extra_hosts", extra_hosts}, {"isolation", str},
          {"privileged", boolean}, {"secrets", secret_ref}, {"tags", strs}, {"ulimits", ulimits},
          {"platforms", strs}},
         kStr);
+    build->check_map = [](const Node& n, std::string* err) {
+      if (!n.find("dockerfile") || !n.find("dockerfile_inline")) return true;
+      *err = "dockerfile and dockerfile_inline are mutually exclusive";
+      return false;
+    };
 
     const Schema* memory = b.scalar(kStr, byte_size);
     const Schema* device_count = b.scalar(kStr | kInt, [](const std::string& text, std::string* err) {
