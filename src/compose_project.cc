@@ -626,7 +626,7 @@ void Loader::check_consistency() {
       if (!refs || !refs->is_seq()) continue;
       for (const Node& r : refs->items) {
         std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
-        if (!src.empty() && !declared(section, src))
+        if (!declared(section, src))
           p_->errors.push_back(r.at("service '" + name + "' refers to undefined " +
                                     std::string(section).substr(0, std::string(section).size() - 1) + " '" + src + "'"));
       }
@@ -635,7 +635,7 @@ void Loader::check_consistency() {
       if (const Node* refs = build->find("secrets"); refs && refs->is_seq())
         for (const Node& r : refs->items) {
           std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
-          if (!src.empty() && !declared("secrets", src))
+          if (!declared("secrets", src))
             p_->errors.push_back(r.at("service '" + name + "' refers to undefined build secret '" + src + "'"));
         }
     if (const Node* models = svc.find("models")) {  // a list of names, or a mapping keyed by them

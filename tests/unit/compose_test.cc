@@ -279,6 +279,7 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  s:\n    image: a\n    ulimits: {nofile: {soft: 1}}\n", 4, "lacks 'hard'"},
       {"services:\n  s:\n    image: a\n    models: [llm]\n", 4, "undefined model 'llm'"},
       {"services:\n  s:\n    build: {context: ., secrets: [npmrc]}\n", 3, "undefined build secret 'npmrc'"},
+      {"services:\n  s:\n    image: a\n    secrets: [{target: /run/x}]\n", 4, "undefined secret ''"},
       {"services:\n  s:\n    build: {context: ., ssh: [mykey]}\n", 3, "invalid ssh key 'mykey'"},
       {"services:\n  s:\n    build: {context: ., additional_contexts: [base]}\n", 3, "invalid additional context 'base'"},
       {"services:\n  s:\n    build: {context: ., additional_contexts: {base: null}}\n", 3, "must be a string, not null"},
