@@ -510,18 +510,13 @@ bool cast_fits(const std::string& text, StringCast cast, std::string* err) {
 // The value of a number, literal or in a string compose casts ("3", "1.5").
 std::optional<double> number_of(const std::string& text) {
   Node plain = Node::scalar(text, true);
-  switch (scalar_type(plain)) {
-    case ScalarType::Int:
-      return static_cast<double>(*scalar_int(plain));
-    case ScalarType::Float: {
-      char* end = nullptr;
-      double d = std::strtod(text.c_str(), &end);
-      if (end == text.c_str() + text.size()) return d;
-      return std::nullopt;
-    }
-    default:
-      return std::nullopt;
-  }
+  ScalarType type = scalar_type(plain);
+  if (type != ScalarType::Int && type != ScalarType::Float) return std::nullopt;
+  if (auto i = scalar_int(plain)) return static_cast<double>(*i);
+  char* end = nullptr;
+  double d = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() + text.size()) return d;
+  return std::nullopt;
 }
 
 const char* type_name(const Node& n) {
