@@ -59,8 +59,10 @@ namespace {
 // (comments and all: a false yes only costs a load).
 bool file_key_not_literal(std::string_view text) {
   constexpr auto npos = std::string_view::npos;
-  for (std::string_view key : {"env_file", "label_file"})
-    for (size_t at = text.find(key); at != npos; at = text.find(key, at + 1)) {
+  for (std::string_view key : {"env_file", "label_file"}) {
+    // A key found inside an earlier key's block lies in that block: the search resumes after it,
+    // so each byte is looked at a bounded number of times, whatever the file.
+    for (size_t at = text.find(key); at != npos;) {
       size_t line = text.rfind('\n', at);
       line = line == npos ? 0 : line + 1;
       size_t indent = text.find_first_not_of(' ', line) - line;
@@ -76,7 +78,9 @@ bool file_key_not_literal(std::string_view text) {
         break;
       }
       if (text.substr(at, end == npos ? npos : end - at).find_first_of("$*") != npos) return true;
+      at = end == npos ? npos : text.find(key, end);
     }
+  }
   return false;
 }
 
