@@ -72,8 +72,8 @@ std::vector<Mount> mounts(const Node& svc) {
       m.type = v.type;
       m.source = v.source;
       m.target = v.target;
-      for (const auto& opt : split(v.mode, ','))
-        if (opt == "ro") m.read_only = true;
+      for (const auto& opt : split(v.mode, ','))  // the last of ro and rw wins, as in compose
+        if (opt == "ro" || opt == "rw") m.read_only = opt == "ro";
     }
     out.push_back(std::move(m));
   }
@@ -252,13 +252,30 @@ json service_json(const Node& svc, const std::string& dir) {
         j["target"] = target;
         if (m.read_only) j["read_only"] = true;
         bool short_syntax = !m.node || m.node->is_scalar();
-        if (m.type == "volume" && short_syntax) j["volume"] = json::object();
-        else if (m.type == "volume" && m.node->is_map())
-          if (const Node* volume = m.node->find("volume")) j["volume"] = plain_json(*volume);
-        // A short-syntax bind creates its host path; the long syntax says what it wants (docker compose's output).
-        if (m.type == "bind" && short_syntax) j["bind"] = {{"create_host_path", true}};
-        else if (m.node && m.node->is_map())
+        if (short_syntax) {
+          // As compose prints the short syntax: a bind creates its host path and takes the propagation
+          // and SELinux options; nocopy is a volume option; a spec of two characters or fewer is bare.
+          std::string spec = m.node ? scalar_string(*m.node) : std::string();
+          VolumeSpec parsed;
+          std::string err;
+          parse_volume(spec, &parsed, &err);
+          json bind = json::object(), volume = json::object();
+          for (const auto& opt : split(parsed.mode, ',')) {
+            if (opt == "z" || opt == "Z") bind["selinux"] = opt;
+            if (opt == "rprivate" || opt == "private" || opt == "rshared" || opt == "shared" || opt == "rslave" ||
+                opt == "slave")
+              bind["propagation"] = opt;
+            if (opt == "nocopy") volume["nocopy"] = true;
+          }
+          if (m.type == "bind") {
+            bind["create_host_path"] = true;
+            j["bind"] = bind;
+          }
+          if ((m.type == "volume" && spec.size() > 2) || !volume.empty()) j["volume"] = volume;
+        } else if (m.node->is_map()) {
+          if (const Node* volume = m.type == "volume" ? m.node->find("volume") : nullptr) j["volume"] = plain_json(*volume);
           if (const Node* bind = m.node->find("bind")) j["bind"] = plain_json(*bind);
+        }
         vols.push_back(j);
       }
       out[e.key] = vols;

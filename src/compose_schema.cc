@@ -1,5 +1,7 @@
 #include "compose_schema.h"
 
+#include <arpa/inet.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -170,7 +172,8 @@ const Schema* compose_schema() {
     const Schema* labels = list_or_dict;
     Schema* extra_hosts = b.map_of(str_or_list, kSeq);
     extra_hosts->items = b.scalar(kStr, [](const std::string& text, std::string* err) {
-      if (text.find_first_of(":=") != std::string::npos) return true;
+      size_t sep = text.find_first_of(":=");
+      if (sep != std::string::npos && sep > 0) return true;
       *err = "invalid extra host '" + text + "' (expected HOST:IP or HOST=IP)";
       return false;
     });
@@ -302,7 +305,11 @@ const Schema* compose_schema() {
     const Schema* env_file = b.with(b.list_or_object(env_file_object, kStr, nullptr), kStr);
     const Schema* extends = b.object({{"service", str}, {"file", str}}, kStr);
     const Schema* devices = b.list_or_object(b.object({{"source", str}, {"target", str}, {"permissions", str}}),
-                                             kStr, nullptr);
+                                             kStr, [](const std::string& text, std::string* err) {
+                                               if (std::count(text.begin(), text.end(), ':') <= 2) return true;
+                                               *err = "confusing device mapping '" + text + "': use the long syntax";
+                                               return false;
+                                             });
     const Schema* command = b.with(str_or_list, kNull);
     Schema* hook = b.object({{"command", command}, {"user", str}, {"privileged", boolean},
                              {"working_dir", str}, {"environment", list_or_dict}});
@@ -649,6 +656,23 @@ bool port_number(const std::string& s, bool allow_empty) {
   return digits(s.substr(0, dash)) && digits(s.substr(dash + 1));
 }
 
+// An IP address as Go's net.ParseIP reads it: dotted IPv4 without leading zeros, or IPv6.
+bool ip_address(const std::string& text) {
+  if (text.find(':') != std::string::npos) {
+    unsigned char buf[16];
+    return inet_pton(AF_INET6, text.c_str(), buf) == 1;
+  }
+  std::vector<std::string> parts = split(text, '.');
+  if (parts.size() != 4) return false;
+  for (const auto& p : parts) {
+    if (p.empty() || p.size() > 3 || (p.size() > 1 && p[0] == '0')) return false;
+    for (char c : p)
+      if (!isdigit(static_cast<unsigned char>(c))) return false;
+    if (std::stoi(p) > 255) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool parse_port(const std::string& text, PortSpec* out, std::string* err) {
@@ -689,6 +713,10 @@ bool parse_port(const std::string& text, PortSpec* out, std::string* err) {
     *err = "port '" + text + "' is missing a target port";
     return false;
   }
+  if (!out->host_ip.empty() && !ip_address(out->host_ip)) {
+    *err = "invalid IP address '" + out->host_ip + "' in port '" + text + "'";
+    return false;
+  }
   if (!port_number(out->published, true) || !port_number(out->target, false)) {
     *err = "invalid port '" + text + "' (expected [HOST:][PUBLISHED:]TARGET[/PROTOCOL])";
     return false;
@@ -696,38 +724,57 @@ bool parse_port(const std::string& text, PortSpec* out, std::string* err) {
   return true;
 }
 
+// As compose reads the short syntax: fields split at ':' (but a colon right
+// after a one-letter field is a Windows drive's and stays in it): the source,
+// the target, then options (unknown ones ignored). One field is an anonymous
+// volume's target, as is any spec of one or two characters. The source is a
+// host path (a bind) when it starts with '.', '/', '~', "\\" or a drive
+// letter; anything else names a volume.
 bool parse_volume(const std::string& text, VolumeSpec* out, std::string* err) {
   if (text.empty()) {
     *err = "empty volume specification";
     return false;
   }
-  std::vector<std::string> parts = split(text, ':');
-  // A Windows drive letter ("C:\\data:/data") keeps its colon.
-  if (parts.size() > 1 && parts[0].size() == 1 && isalpha(static_cast<unsigned char>(parts[0][0])) &&
-      (parts[1].empty() || parts[1][0] == '\\' || parts[1][0] == '/')) {
-    parts[1] = parts[0] + ":" + parts[1];
-    parts.erase(parts.begin());
-  }
-  if (parts.size() > 3 || parts.back().empty() || parts[0].empty()) {
-    *err = "invalid volume specification '" + text + "'";
-    return false;
-  }
-  if (parts.size() == 1) {
-    out->target = parts[0];
-    out->type = "volume";
+  *out = VolumeSpec{};
+  out->type = "volume";
+  if (text.size() <= 2) {
+    out->target = text;
     return true;
   }
-  out->source = parts[0];
-  out->target = parts[1];
-  if (parts.size() == 3) out->mode = parts[2];
-  const std::string& src = out->source;
-  bool path_like = src[0] == '.' || src[0] == '/' || src[0] == '~' || src[0] == '$' || src.find('/') != std::string::npos ||
-                   src.find('\\') != std::string::npos || (src.size() > 1 && src[1] == ':');
-  out->type = path_like ? "bind" : "volume";
-  if (out->target.empty()) {
-    *err = "invalid volume specification '" + text + "': no target";
-    return false;
+  auto drive = [](const std::string& field) { return field.size() == 1 && isalpha(static_cast<unsigned char>(field[0])); };
+  std::string field;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    bool end = i == text.size();
+    if (!end && text[i] != ':') {
+      field += text[i];
+      continue;
+    }
+    if (!end && drive(field)) {
+      field += ':';
+      continue;
+    }
+    if (field.empty()) {
+      *err = "invalid volume specification '" + text + "': empty section between colons";
+      return false;
+    }
+    if (out->source.empty() && end) {
+      out->target = field;
+    } else if (out->source.empty()) {
+      out->source = field;
+    } else if (out->target.empty()) {
+      out->target = field;
+    } else if (!end) {
+      *err = "invalid volume specification '" + text + "': too many colons";
+      return false;
+    } else {
+      out->mode = field;
+    }
+    field.clear();
   }
+  const std::string& src = out->source;
+  bool host_path = !src.empty() && (src[0] == '.' || src[0] == '/' || src[0] == '~' ||
+                                    src.compare(0, 2, "\\\\") == 0 || (src.size() > 1 && drive(src.substr(0, 1)) && src[1] == ':'));
+  if (host_path) out->type = "bind";
   return true;
 }
 

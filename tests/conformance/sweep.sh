@@ -68,6 +68,12 @@ for f in "restart: V" "network_mode: V" "ipc: V" "uts: V" "cgroup: V" "user: V" 
   sweep service "$f" "${strings[@]}"
 done
 
+specs=("'/data'" "'v:/d'" "'a:b'" "'a:b:c:d'" "'/a:/b:'" "'/a::/b'" "'x/y:/c'" "'/a:/b:ro,z'" "'ab'" "':a'"
+       "'/a:/b:c:d:e'" "'80:80/udp'" "'127.0.0.1:80:80'" "'[::1]:80:80'" "'80-81:80-81'" "'a:80'" "'80:80:80'")
+for f in "volumes: [V]" "ports: [V]" "devices: [V]" "extra_hosts: [V]"; do
+  sweep service "$f" "${specs[@]}"
+done
+
 objects=(x "''" 1 true "'true'" null "[a]" "{a: b}" "{name: n}")
 for f in "networks: {n: V}" "networks: {n: {driver: V}}" "networks: {n: {external: V}}" "networks: {n: {internal: V}}" \
          "networks: {n: {driver_opts: {a: V}}}" "networks: {n: {labels: V}}" "networks: {n: {ipam: V}}" \

@@ -5,6 +5,7 @@
 #include "compose_model.h"
 #include "check.h"
 #include "compose_project.h"
+#include "compose_schema.h"
 #include "test_support.h"
 
 using namespace smokehook;
@@ -266,6 +267,10 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  s:\n    image: a\n    healthcheck: {test: [curl, x]}\n", 4, "CMD, CMD-SHELL or NONE"},
       {"services:\n  s:\n    image: a\n    ports: [{published: 80}]\n", 4, "lacks 'target'"},
       {"services:\n  s:\n    image: a\n    ports: [0]\n", 4, "missing a target port"},
+      {"services:\n  s:\n    image: a\n    ports: ['localhost:80:80']\n", 4, "invalid IP address 'localhost'"},
+      {"services:\n  s:\n    image: a\n    ports: ['01.2.3.4:80:80']\n", 4, "invalid IP address"},
+      {"services:\n  s:\n    image: a\n    devices: ['/dev/a:/dev/b:rwm:x']\n", 4, "confusing device mapping"},
+      {"services:\n  s:\n    image: a\n    extra_hosts: [':10.0.0.1']\n", 4, "invalid extra host"},
       {"services:\n  s:\n    image: a\n    volumes: [{target: /d}]\n", 4, "lacks 'type'"},
       {"services:\n  s:\n    image: a\n    volumes: [{type: bind, target: /d}]\n", 4, "bind mount needs a source"},
       {"services:\n  s:\n    image: a\n    depends_on: {b: {required: true}}\n  b: {image: b}\n", 4,
@@ -389,6 +394,7 @@ TEST_CASE("validation: open and optional parts compose accepts stay valid", "[co
       "develop: {watch: [{path: ., action: rebuild}, {path: ., action: restart}, {path: ., action: sync, target: /app}]}",
       "volumes_from: ['container:other']",
       "build: {context: ., ssh: [default, 'id=/key'], additional_contexts: ['base=../base']}",
+      "ports: ['[::1]:8080:80', '0.0.0.0:81:81', ':82:82', '[1.2.3.4]:83:83']",
       "secrets: [t]\nsecrets:\n  t: {external: {name: y}}",  // external takes other keys for secrets
       "configs: [c]\nconfigs:\n  c: {content: ''}",
       "models: {llm: {endpoint_var: URL}}\nmodels:\n  llm: {model: ai/smollm2}",
@@ -399,6 +405,54 @@ TEST_CASE("validation: open and optional parts compose accepts stay valid", "[co
     INFO(field << "\n" << errors(p));
     CHECK(p.valid());
   }
+}
+
+TEST_CASE("volumes: the short syntax read as compose reads it", "[compose][model]") {
+  struct Case {
+    const char* spec;
+    const char* type;
+    const char* source;
+    const char* target;
+    const char* options;
+  };
+  const Case cases[] = {
+      {"/data", "volume", "", "/data", ""},
+      {"db:/var/lib/db:ro", "volume", "db", "/var/lib/db", "ro"},
+      {"./src:/app:rw,z", "bind", "./src", "/app", "rw,z"},
+      {"~/cache:/cache", "bind", "~/cache", "/cache", ""},
+      {"C:\\data:/data", "bind", "C:\\data", "/data", ""},  // a drive letter keeps its colon
+      {"a:b", "volume", "", "a:b", ""},                    // so does any one-letter field
+      {"a:b:c:d", "bind", "a:b", "c:d", ""},
+      {"ab", "volume", "", "ab", ""},                      // two characters or fewer: a target
+      {"x/y:/c", "volume", "x/y", "/c", ""},               // not a host path: a volume's name
+  };
+  for (const Case& c : cases) {
+    VolumeSpec v;
+    std::string err;
+    INFO(c.spec);
+    REQUIRE(parse_volume(c.spec, &v, &err));
+    CHECK(v.type == c.type);
+    CHECK(v.source == c.source);
+    CHECK(v.target == c.target);
+    CHECK(v.mode == c.options);
+  }
+  for (const char* bad : {"", "/a:/b:", "/a::/b", "/a:/b:ro:extra"}) {
+    VolumeSpec v;
+    std::string err;
+    INFO(bad);
+    CHECK_FALSE(parse_volume(bad, &v, &err));
+    CHECK_FALSE(err.empty());
+  }
+  MemorySource src(std::map<std::string, std::string>{
+      {"c.yml", "services:\n  s:\n    image: a\n    volumes: ['/h:/c:Z,rshared,ro', 'v:/d:nocopy', 'ab']\nvolumes:\n  v: {}\n"}});
+  Project p = load(src, {"c.yml"});
+  REQUIRE(p.valid());
+  auto vols = model(p)["services"]["s"]["volumes"];
+  CHECK(vols[0]["bind"]["selinux"] == "Z");
+  CHECK(vols[0]["bind"]["propagation"] == "rshared");
+  CHECK(vols[0]["read_only"] == true);
+  CHECK(vols[1]["type"] == "bind");  // v: is a drive letter
+  CHECK_FALSE(vols[2].contains("volume"));
 }
 
 TEST_CASE("label_file: labels from files, `labels` on top, the key itself gone", "[compose][model]") {
