@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 #include "text.h"
@@ -31,6 +33,7 @@ using TextCheck = std::function<bool(const std::string&, std::string*)>;
 enum class StringCast {
   Auto,   // as the accepted types say: an integer, a number, a boolean
   Int,    // an integer even where a literal number passes (int64 fields: '1.5' is refused, 1.5 is not)
+  Float,  // read as a number, then held to the schema's integer (cpu_percent: '2.0' passes, '2.5' does not)
   Bytes,  // a size: '512m', '1.5g', never negative
   Never,  // no cast: a string is refused (blkio weights)
 };
@@ -48,6 +51,7 @@ struct Schema {
   StringCast cast = StringCast::Auto;                          // a string where no string is accepted
   double min = -HUGE_VAL, max = HUGE_VAL;                      // bounds of a number, literal or cast
   bool open = false;                                           // kMap with fields: other keys allowed too
+  bool whole_floats = true;                                    // kInt: a float without a fraction (2.0, 1e3) too
 };
 
 class Builder {
@@ -134,19 +138,66 @@ bool go_duration(const std::string& text, std::string* err) {
   return ok;
 }
 
-// A size in bytes as docker reads a string: 512, 1.5g, 300m, 2GB, 1kib (a
-// literal -1, no limit, is a number, not a size).
-bool byte_size(const std::string& text, std::string* err) {
+// strconv.Atoi, which compose casts integer fields with: a sign and decimal digits.
+std::optional<long long> go_atoi(std::string_view t) {
+  bool neg = !t.empty() && t[0] == '-';
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
+  if (t.empty() || t.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  unsigned long long v = 0;
+  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (r.ec != std::errc() || v > 0x7fffffffffffffffULL) return std::nullopt;
+  return neg ? -static_cast<long long>(v) : static_cast<long long>(v);
+}
+
+// strconv.ParseFloat on decimal text: a sign, digits with an optional point, an
+// exponent; or inf, infinity, nan in any case. An underscore may separate two
+// digits ("1_000.5").
+std::optional<double> go_float(std::string_view text) {
+  std::string stripped;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '_') {
+      stripped += text[i];
+      continue;
+    }
+    if (i == 0 || i + 1 == text.size() || !isdigit(static_cast<unsigned char>(text[i - 1])) ||
+        !isdigit(static_cast<unsigned char>(text[i + 1])))
+      return std::nullopt;
+  }
+  std::string_view t = stripped;
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
+  std::string lower(t);
+  for (char& c : lower) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  if (lower == "inf" || lower == "infinity" || lower == "nan") return std::strtod(stripped.c_str(), nullptr);
   size_t i = 0, digits = 0;
-  while (i < text.size() && (isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) digits += text[i++] != '.';
-  if (i < text.size() && text[i] == ' ') ++i;
-  std::string unit = text.substr(i);
+  while (i < t.size() && isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+  if (i < t.size() && t[i] == '.')
+    for (++i; i < t.size() && isdigit(static_cast<unsigned char>(t[i]));) ++i, ++digits;
+  if (digits == 0) return std::nullopt;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    if (++i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+    size_t exponent = 0;
+    while (i < t.size() && isdigit(static_cast<unsigned char>(t[i]))) ++i, ++exponent;
+    if (exponent == 0) return std::nullopt;
+  }
+  if (i != t.size()) return std::nullopt;
+  return std::strtod(stripped.c_str(), nullptr);
+}
+
+// A size in bytes as docker reads a string (go-units' RAMInBytes): a number
+// (anything ParseFloat reads, not negative) up to its last digit, point or
+// space, then an optional unit: b, or k m g t p followed by nothing, b or ib,
+// in any case ("512m", "1.5GB", "2 kib", "1e3"). A literal -1 (no limit) is a
+// number, not a size.
+bool byte_size(const std::string& text, std::string* err) {
+  *err = "invalid size '" + text + "' (expected a number of bytes, or with a unit: 512m, 1.5g)";
+  size_t sep = text.find_last_of("0123456789. ");
+  if (sep == std::string::npos) return false;
+  std::string num = text.substr(0, text[sep] == ' ' ? sep : sep + 1), unit = text.substr(sep + 1);
+  if (auto size = go_float(num); !size || *size < 0) return false;
   for (char& c : unit) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  static const char* const units[] = {"", "b", "k", "kb", "ki", "kib", "m", "mb", "mi", "mib", "g", "gb", "gi",
-                                      "gib", "t", "tb", "ti", "tib", "p", "pb", "pi", "pib"};
-  bool ok = digits > 0 && std::find(std::begin(units), std::end(units), unit) != std::end(units);
-  if (!ok) *err = "invalid size '" + text + "' (expected a number of bytes, or with a unit: 512m, 1.5g)";
-  return ok;
+  if (unit.empty() || unit == "b") return true;
+  if (unit.size() > 3 || std::string_view("kmgtp").find(unit[0]) == std::string_view::npos) return false;
+  return unit.size() == 1 || (unit.size() == 2 && unit[1] == 'b') || (unit.size() == 3 && unit.substr(1) == "ib");
 }
 
 const Schema* compose_schema() {
@@ -179,7 +230,10 @@ const Schema* compose_schema() {
     });
     const Schema* external = b.object({{"name", str}}, kBool);
 
-    Schema* ulimit = b.object({{"soft", integer}, {"hard", integer}}, kInt);
+    Schema* ulimit_value = b.scalar(kInt);
+    ulimit_value->whole_floats = false;  // compose decodes ulimits itself: 2.0 is refused
+    Schema* ulimit = b.object({{"soft", ulimit_value}, {"hard", ulimit_value}}, kInt);
+    ulimit->whole_floats = false;
     ulimit->required = {"soft", "hard"};
     const Schema* ulimits = b.map_of(ulimit);
     const Schema* secret_ref = b.list_or_object(
@@ -216,7 +270,7 @@ const Schema* compose_schema() {
 
     const Schema* memory = b.scalar(kStr, byte_size);
     const Schema* device_count = b.scalar(kStr | kInt, [](const std::string& text, std::string* err) {
-      if (text == "all" || scalar_int(Node::scalar(text, true))) return true;
+      if (text == "all" || go_atoi(text)) return true;
       *err = "invalid count '" + text + "' (expected all or a number)";
       return false;
     });
@@ -263,8 +317,11 @@ const Schema* compose_schema() {
     depends_on_s.values = depends_on_entry;
     const Schema* depends_on = b.make(std::move(depends_on_s));
 
+    // A published port, an exposed one and a group are read as strings: 2.0 is not 2 there.
+    Schema* published = b.scalar(kStr | kInt);
+    published->whole_floats = false;
     Schema* port_object = b.object({{"name", str}, {"mode", str}, {"host_ip", str}, {"target", count},
-                                    {"published", b.scalar(kStr | kInt)}, {"protocol", str}, {"app_protocol", str}});
+                                    {"published", published}, {"protocol", str}, {"app_protocol", str}});
     port_object->required = {"target"};
     const Schema* ports = b.list_or_object(port_object, kStr | kInt | kNum, [](const std::string& text, std::string* err) {
       PortSpec p;
@@ -368,15 +425,15 @@ const Schema* compose_schema() {
         {"annotations", list_or_dict}, {"attach", boolean}, {"blkio_config", blkio}, {"build", build},
         {"cap_add", strs}, {"cap_drop", strs}, {"cgroup", b.one_of_enum({"host", "private"})},
         {"cgroup_parent", str}, {"command", command}, {"configs", secret_ref}, {"container_name", container_name},
-        {"cpu_count", count}, {"cpu_percent", b.number(kInt, StringCast::Auto, 0, 100)}, {"cpu_period", cpu_int}, {"cpu_quota", cpu_int},
+        {"cpu_count", count}, {"cpu_percent", b.number(kInt, StringCast::Float, 0, 100)}, {"cpu_period", cpu_int}, {"cpu_quota", cpu_int},
         {"cpu_rt_period", cpu_int}, {"cpu_rt_runtime", cpu_int}, {"cpu_shares", cpu_int}, {"cpus", number},
         {"cpuset", str}, {"credential_spec", b.object({{"config", str}, {"file", str}, {"registry", str}})},
         {"depends_on", depends_on}, {"deploy", deploy}, {"develop", develop},
         {"device_cgroup_rules", strs}, {"devices", devices}, {"dns", str_or_list}, {"dns_opt", strs},
         {"dns_search", str_or_list}, {"domainname", str}, {"entrypoint", command}, {"env_file", env_file},
-        {"label_file", str_or_list}, {"environment", list_or_dict}, {"expose", b.list(b.scalar(kStr | kInt))},
+        {"label_file", str_or_list}, {"environment", list_or_dict}, {"expose", b.list(published)},
         {"extends", extends}, {"external_links", strs}, {"extra_hosts", extra_hosts}, {"gpus", gpus},
-        {"group_add", b.list(b.scalar(kStr | kInt))}, {"healthcheck", healthcheck}, {"hostname", str}, {"image", str},
+        {"group_add", b.list(published)}, {"healthcheck", healthcheck}, {"hostname", str}, {"image", str},
         {"init", boolean}, {"ipc", str}, {"isolation", str}, {"labels", labels}, {"links", strs},
         {"logging", logging}, {"mac_address", str}, {"mem_limit", size}, {"mem_reservation", int_size},
         {"mem_swappiness", int_size}, {"memswap_limit", size}, {"models", service_models},
@@ -466,15 +523,16 @@ std::string describe(unsigned accept) {
   return out;
 }
 
+// compose's cast of a string to a boolean: these words, in any case.
 bool is_bool_text(const std::string& t) {
-  static const char* const words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True",
-                                      "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
-  for (const char* w : words)
-    if (t == w) return true;
+  std::string lower = t;
+  for (char& c : lower) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  for (const char* w : {"y", "yes", "true", "on", "n", "no", "false", "off"})
+    if (lower == w) return true;
   return false;
 }
 
-bool scalar_fits(const Node& n, unsigned accept) {
+bool scalar_fits(const Node& n, unsigned accept, bool whole_floats) {
   switch (scalar_type(n)) {
     case ScalarType::Null:
       return accept & kNull;
@@ -482,16 +540,18 @@ bool scalar_fits(const Node& n, unsigned accept) {
       return accept & kBool;
     case ScalarType::Int:
       return accept & (kInt | kNum);
-    case ScalarType::Float:
-      return accept & kNum;
+    case ScalarType::Float: {
+      if (accept & kNum) return true;
+      // The JSON schema's integer takes a number without a fraction (1e3, 2.0), where compose decodes it as one.
+      std::string text = scalar_string(n);
+      double d = std::strtod(text.c_str(), nullptr);
+      return (accept & kInt) && whole_floats && text.find_first_of("iInN") == std::string::npos && d == std::floor(d);
+    }
     case ScalarType::String:
       if (accept & kStr) return true;
-      // compose casts quoted or interpolated strings where it wants a number or a boolean.
-      if ((accept & kInt) && scalar_int(Node::scalar(n.text, true))) return true;
-      if (accept & kNum) {
-        ScalarType t = scalar_type(Node::scalar(n.text, true));
-        if (t == ScalarType::Int || t == ScalarType::Float) return true;
-      }
+      // compose casts quoted or interpolated strings where it wants a number or a boolean, as Go reads them.
+      if ((accept & kInt) && go_atoi(n.text)) return true;
+      if ((accept & kNum) && go_float(n.text).has_value()) return true;
       if ((accept & kBool) && is_bool_text(n.text)) return true;
       return false;
   }
@@ -502,8 +562,12 @@ bool scalar_fits(const Node& n, unsigned accept) {
 bool cast_fits(const std::string& text, StringCast cast, std::string* err) {
   switch (cast) {
     case StringCast::Int:
-      if (scalar_int(Node::scalar(text, true))) return true;
+      if (go_atoi(text)) return true;
       *err = "'" + text + "' is not an integer";
+      return false;
+    case StringCast::Float:  // then the schema's integer: 2.0 passes, 0.5 does not
+      if (auto v = go_float(text); v && std::isfinite(*v) && *v == std::floor(*v)) return true;
+      *err = "'" + text + "' is not a whole number";
       return false;
     case StringCast::Bytes:
       return byte_size(text, err);
@@ -515,15 +579,18 @@ bool cast_fits(const std::string& text, StringCast cast, std::string* err) {
 }
 
 // The value of a number, literal or in a string compose casts ("3", "1.5").
-std::optional<double> number_of(const std::string& text) {
-  Node plain = Node::scalar(text, true);
-  ScalarType type = scalar_type(plain);
-  if (type != ScalarType::Int && type != ScalarType::Float) return std::nullopt;
-  if (auto i = scalar_int(plain)) return static_cast<double>(*i);
-  char* end = nullptr;
-  double d = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() + text.size()) return d;
-  return std::nullopt;
+std::optional<double> number_of(const Node& n) {
+  switch (scalar_type(n)) {
+    case ScalarType::Int:
+    case ScalarType::Float:
+      return std::strtod(scalar_string(n).c_str(), nullptr);
+    case ScalarType::String:
+      if (auto i = go_atoi(n.text)) return static_cast<double>(*i);
+      return go_float(n.text);
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
 }
 
 const char* type_name(const Node& n) {
@@ -561,11 +628,11 @@ class Validator {
         if (cast && s->cast != StringCast::Never) {
           std::string err;
           if (!cast_fits(n.text, s->cast, &err)) return report(n.at(path + ": " + err));
-        } else if (cast || !scalar_fits(n, s->accept)) {
+        } else if (cast || !scalar_fits(n, s->accept, s->whole_floats)) {
           return fail(n, path, s);
         }
         if (s->min > -HUGE_VAL || s->max < HUGE_VAL)
-          if (auto v = number_of(n.text); v && (*v < s->min || *v > s->max)) {
+          if (auto v = number_of(n); v && (*v < s->min || *v > s->max)) {
             double bound = *v < s->min ? s->min : s->max;
             return report(n.at(path + " must be " + (*v < s->min ? "at least " : "at most ") +
                                std::to_string(static_cast<long long>(bound)) + ", not " + n.text));
@@ -580,7 +647,9 @@ class Validator {
         }
         if (s->check) {
           std::string err;
-          if (!s->check(scalar_string(n), &err)) report(n.at(path + ": " + err));
+          // A float is checked as written: compose reads "1e3" where a port is wanted, not 1000.
+          const std::string& text = scalar_type(n) == ScalarType::Float ? n.text : scalar_string(n);
+          if (!s->check(text, &err)) report(n.at(path + ": " + err));
         }
         return;
       }

@@ -422,8 +422,18 @@ bool all_digits(std::string_view s, int base) {
   return true;
 }
 
-// Parses an integer as go-yaml v3 does: decimal, 0x, 0o, 0b, and a leading
-// zero as octal (YAML 1.1 habit kept by go-yaml). Underscores are not allowed.
+// The text go-yaml v3 reads a number from: a plain scalar that starts like
+// a number (a digit, a sign or a dot) loses every underscore ("1_000" is
+// 1000, "10_" is 10); any other text is read as it is.
+std::string number_text(std::string_view t) {
+  std::string out(t);
+  if (!t.empty() && (isdigit(static_cast<unsigned char>(t[0])) || t[0] == '+' || t[0] == '-' || t[0] == '.'))
+    out.erase(std::remove(out.begin(), out.end(), '_'), out.end());
+  return out;
+}
+
+// Parses an integer as go-yaml v3 does (after number_text): decimal, 0x, 0o,
+// 0b, and a leading zero as octal (YAML 1.1 habit kept by go-yaml).
 std::optional<long long> parse_int(std::string_view t) {
   bool neg = false;
   std::string_view s = t;
@@ -474,14 +484,15 @@ ScalarType scalar_type(const Node& n) {
   const std::string& t = n.text;
   if (t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" || t == "FALSE")
     return ScalarType::Bool;
-  if (parse_int(t)) return ScalarType::Int;
-  if (is_float_text(t)) return ScalarType::Float;
+  std::string number = number_text(t);
+  if (parse_int(number)) return ScalarType::Int;
+  if (is_float_text(number)) return ScalarType::Float;
   return ScalarType::String;
 }
 
 std::optional<long long> scalar_int(const Node& n) {
   if (!n.is_scalar()) return std::nullopt;
-  return parse_int(n.text);
+  return parse_int(n.plain ? number_text(n.text) : n.text);
 }
 
 std::optional<bool> scalar_bool(const Node& n) {
@@ -499,9 +510,10 @@ std::string scalar_string(const Node& n) {
     case ScalarType::Bool:
       return *scalar_bool(n) ? "true" : "false";
     case ScalarType::Int:
-      return std::to_string(*parse_int(n.text));
+      return std::to_string(*parse_int(number_text(n.text)));
     case ScalarType::Float: {
-      double d = std::strtod(n.text.c_str(), nullptr);
+      std::string number = number_text(n.text);
+      double d = std::strtod(number.c_str(), nullptr);
       if (std::isnan(d) || std::isinf(d) || n.text.find_first_of("iInN") != std::string::npos) return n.text;
       char buf[64];
       auto r = std::to_chars(buf, buf + sizeof buf, d);

@@ -44,7 +44,8 @@ sweep() {
   echo "$line"
 }
 
-numbers=(-1 0 3 1.5 "'-1'" "'3'" "'1.5'" "'x'" "'1k'" true "'true'" 70000 4294967296)
+numbers=(-1 0 3 1.5 "'-1'" "'3'" "'1.5'" "'x'" "'1k'" true "'true'" 70000 4294967296
+         1_000 1e3 2.0 .inf 0x10 tRue "'0x10'" "'1_000'" "'2.0'" "'1e3'" "'1 kb'" "'1ki'")
 for f in "cpu_count: V" "cpu_percent: V" "cpu_period: V" "cpu_quota: V" "cpu_rt_period: V" "cpu_rt_runtime: V" \
          "cpus: V" "cpu_shares: V" "deploy: {replicas: V}" "deploy: {update_config: {parallelism: V}}" \
          "deploy: {update_config: {max_failure_ratio: V}}" "deploy: {restart_policy: {max_attempts: V}}" \

@@ -308,6 +308,14 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  s:\n    image: a\n    mem_limit: '-1'\n", 4, "invalid size '-1'"},
       {"services:\n  s:\n    image: a\n    blkio_config: {weight: '300'}\n", 4, "weight must be an integer, not a string"},
       {"services:\n  s:\n    image: a\n    expose: [1.5]\n", 4, "expose[0] must be a string or an integer"},
+      // YAML numbers as go-yaml reads them, strings as Go's strconv reads them.
+      {"services:\n  s:\n    image: a\n    user: 1_000\n", 4, "user must be a string, not an integer"},
+      {"services:\n  s:\n    image: a\n    scale: .inf\n", 4, "scale must be an integer"},
+      {"services:\n  s:\n    image: a\n    cpus: '0x10'\n", 4, "cpus must be a number, not a string"},
+      {"services:\n  s:\n    image: a\n    mem_limit: 1ki\n", 4, "invalid size '1ki'"},
+      {"services:\n  s:\n    image: a\n    ulimits: {nofile: 2.0}\n", 4, "nofile must be an integer"},
+      {"services:\n  s:\n    image: a\n    expose: [2.0]\n", 4, "expose[0] must be a string or an integer"},
+      {"services:\n  s:\n    image: a\n    cpu_percent: '.5'\n", 4, "'.5' is not a whole number"},
       // Objects the schema closes, and what compose checks in them after it.
       {"services:\n  s:\n    image: a\n    develop: {watch: [{path: ., action: sync, bogus: 1}]}\n", 4,
        "unknown key 'bogus' in services.s.develop.watch[0]"},
@@ -378,6 +386,8 @@ TEST_CASE("validation: numbers compose accepts stay valid", "[compose][validatio
       "healthcheck: {retries: 1.5}", "healthcheck: {retries: '3'}", "cpu_shares: 1.5", "cpu_period: '-1'",
       "cpus: '1.5'", "oom_score_adj: '-1000'", "scale: '0'", "ports: [{target: 4294967296}]", "expose: ['1.5']",
       "volumes: [{type: tmpfs, target: /t, tmpfs: {size: '1.5'}}]",
+      "init: tRue", "scale: 2.0", "deploy: {replicas: 1e1}", "cpus: '1_000'", "mem_limit: '1e3'", "shm_size: '2 KiB'",
+      "cpu_percent: '50.0'", "environment: {A: 1_000}",
   };
   for (const char* field : valid) {
     MemorySource src(std::map<std::string, std::string>{{"c.yml", std::string("services:\n  s:\n    image: a\n    ") + field + "\n"}});
