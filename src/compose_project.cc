@@ -515,19 +515,7 @@ class Loader {
       if (const Node* files = svc.find("env_file"); files && files->is_seq()) {
         for (const Node& f : files->items) {
           std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;
-          std::string full = join_path(project_dir_, path), text, err;
-          if (read_local(full, &text, &err) != ReadStatus::Ok) continue;
-          EnvVars vars;
-          Finding bad;
-          if (!parse_dotenv(text, full, lookup, &vars, &bad)) {
-            p_->errors.push_back(bad);
-            continue;
-          }
-          for (auto& [k, v] : vars) {
-            Node value = Node::scalar(v);
-            value.file = f.file, value.line = f.line, value.column = f.column;
-            merged.set(k, std::move(value));
-          }
+          read_variables(join_path(project_dir_, path), f, lookup, &merged);
         }
       }
       if (Node* env = svc.find("environment"); env && env->is_map()) {
@@ -543,26 +531,31 @@ class Loader {
     }
   }
 
+  // KEY=VALUE lines of an env_file or a label_file into `into`, each value located where the file
+  // is named; a file that cannot be read was reported by check_consistency, one that cannot be
+  // parsed is reported here.
+  void read_variables(const std::string& path, const Node& named_at, const VariableLookup& lookup, Node* into) {
+    std::string text, err;
+    if (read_local(path, &text, &err) != ReadStatus::Ok) return;
+    EnvVars vars;
+    Finding bad;
+    if (!parse_dotenv(text, path, lookup, &vars, &bad)) {
+      p_->errors.push_back(bad);
+      return;
+    }
+    for (auto& [k, v] : vars) {
+      Node value = Node::scalar(v);
+      located_at(value, named_at);
+      into->set(k, std::move(value));
+    }
+  }
+
   // label_file: labels read from files, then `labels` on top; the key itself is gone, as in compose.
   void resolve_labels(Node& svc, const VariableLookup& lookup) {
     std::vector<const Node*> files = label_files(svc);
     if (files.empty()) return;
     Node labels = Node::mapping();
-    for (const Node* f : files) {
-      std::string full = join_path(project_dir_, f->text), text, err;
-      if (read_local(full, &text, &err) != ReadStatus::Ok) continue;
-      EnvVars vars;
-      Finding bad;
-      if (!parse_dotenv(text, full, lookup, &vars, &bad)) {
-        p_->errors.push_back(bad);
-        continue;
-      }
-      for (auto& [k, v] : vars) {
-        Node value = Node::scalar(v);
-        located_at(value, *f);
-        labels.set(k, std::move(value));
-      }
-    }
+    for (const Node* f : files) read_variables(join_path(project_dir_, f->text), *f, lookup, &labels);
     if (const Node* own = svc.find("labels"); own && own->is_map())
       for (const auto& le : own->entries) labels.set(le.key, le.value);
     svc.erase("label_file");

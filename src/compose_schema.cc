@@ -593,22 +593,6 @@ std::optional<double> number_of(const Node& n) {
   }
 }
 
-const char* type_name(const Node& n) {
-  switch (scalar_type(n)) {
-    case ScalarType::Null:
-      return "null";
-    case ScalarType::Bool:
-      return "a boolean";
-    case ScalarType::Int:
-      return "an integer";
-    case ScalarType::Float:
-      return "a number";
-    case ScalarType::String:
-      break;
-  }
-  return n.is_seq() ? "a list" : n.is_map() ? "a mapping" : "a string";
-}
-
 // Validates a document as docker compose does: merged onto what the files
 // before it built (`base`), where an overlay's null leaves a value as it was.
 class Validator {
@@ -701,7 +685,7 @@ class Validator {
 
  private:
   void fail(const Node& n, const std::string& path, const Schema* s) {
-    report(n.at((path.empty() ? "the top level" : path) + " must be " + describe(s->accept) + ", not " + type_name(n)));
+    report(n.at((path.empty() ? "the top level" : path) + " must be " + describe(s->accept) + ", not " + kind_name(n)));
   }
   // One finding per place: an extended service repeats its base's nodes.
   void report(Finding f) {

@@ -380,6 +380,17 @@ TEST_CASE("validation: each file is validated as merged onto the files before it
   CHECK(ext.valid());
 }
 
+// Each text, put under a service with an image, makes a valid project.
+template <size_t N>
+void check_valid_fields(const char* const (&fields)[N]) {
+  for (const char* field : fields) {
+    MemorySource src(std::map<std::string, std::string>{{"c.yml", std::string("services:\n  s:\n    image: a\n    ") + field + "\n"}});
+    Project p = load(src, {"c.yml"});
+    INFO(field << "\n" << errors(p));
+    CHECK(p.valid());
+  }
+}
+
 TEST_CASE("validation: numbers compose accepts stay valid", "[compose][validation]") {
   const char* const valid[] = {
       "mem_limit: -1", "memswap_limit: -1", "mem_limit: 1.5", "mem_swappiness: '1.5'", "mem_reservation: '1k'",
@@ -389,12 +400,7 @@ TEST_CASE("validation: numbers compose accepts stay valid", "[compose][validatio
       "init: tRue", "scale: 2.0", "deploy: {replicas: 1e1}", "cpus: '1_000'", "mem_limit: '1e3'", "shm_size: '2 KiB'",
       "cpu_percent: '50.0'", "environment: {A: 1_000}",
   };
-  for (const char* field : valid) {
-    MemorySource src(std::map<std::string, std::string>{{"c.yml", std::string("services:\n  s:\n    image: a\n    ") + field + "\n"}});
-    Project p = load(src, {"c.yml"});
-    INFO(field << "\n" << errors(p));
-    CHECK(p.valid());
-  }
+  check_valid_fields(valid);
 }
 
 TEST_CASE("validation: open and optional parts compose accepts stay valid", "[compose][validation]") {
@@ -409,12 +415,7 @@ TEST_CASE("validation: open and optional parts compose accepts stay valid", "[co
       "configs: [c]\nconfigs:\n  c: {content: ''}",
       "models: {llm: {endpoint_var: URL}}\nmodels:\n  llm: {model: ai/smollm2}",
   };
-  for (const char* field : valid) {
-    MemorySource src(std::map<std::string, std::string>{{"c.yml", std::string("services:\n  s:\n    image: a\n    ") + field + "\n"}});
-    Project p = load(src, {"c.yml"});
-    INFO(field << "\n" << errors(p));
-    CHECK(p.valid());
-  }
+  check_valid_fields(valid);
 }
 
 TEST_CASE("volumes: the short syntax read as compose reads it", "[compose][model]") {
