@@ -484,7 +484,9 @@ ScalarType scalar_type(const Node& n) {
   const std::string& t = n.text;
   if (t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" || t == "FALSE")
     return ScalarType::Bool;
-  std::string number = number_text(t);
+  std::string stripped;  // only when there are underscores: this runs for every scalar compose validates
+  std::string_view number = t;
+  if (t.find('_') != std::string::npos) number = stripped = number_text(t);
   if (parse_int(number)) return ScalarType::Int;
   if (is_float_text(number)) return ScalarType::Float;
   return ScalarType::String;
@@ -492,7 +494,8 @@ ScalarType scalar_type(const Node& n) {
 
 std::optional<long long> scalar_int(const Node& n) {
   if (!n.is_scalar()) return std::nullopt;
-  return parse_int(n.plain ? number_text(n.text) : n.text);
+  if (!n.plain || n.text.find('_') == std::string::npos) return parse_int(n.text);
+  return parse_int(number_text(n.text));
 }
 
 std::optional<bool> scalar_bool(const Node& n) {
