@@ -206,7 +206,6 @@ const Schema* compose_schema() {
     const Schema* any = b.scalar(kAnyScalar | kNull | kSeq | kMap);
     const Schema* any_map = b.map_of(any);
     const Schema* str = b.scalar(kStr);
-    const Schema* null_or_str = b.scalar(kStr | kNull);
     const Schema* str_or_num = b.scalar(kStr | kInt | kNum);
     const Schema* integer = b.scalar(kInt);   // strings pass when they are integers
     const Schema* count = b.number(kInt, StringCast::Auto, 0);  // unsigned in compose: -1 is refused
@@ -421,6 +420,7 @@ const Schema* compose_schema() {
       return false;
     });
 
+    // pid is a string: the spec allows null, but docker compose 2.40.3 panics on a null pid.
     Schema* service = b.object({
         {"annotations", list_or_dict}, {"attach", boolean}, {"blkio_config", blkio}, {"build", build},
         {"cap_add", strs}, {"cap_drop", strs}, {"cgroup", b.one_of_enum({"host", "private"})},
@@ -438,7 +438,7 @@ const Schema* compose_schema() {
         {"logging", logging}, {"mac_address", str}, {"mem_limit", size}, {"mem_reservation", int_size},
         {"mem_swappiness", int_size}, {"memswap_limit", size}, {"models", service_models},
         {"network_mode", str}, {"networks", service_networks}, {"oom_kill_disable", boolean},
-        {"oom_score_adj", b.number(kInt, StringCast::Auto, -1000, 1000)}, {"pid", null_or_str}, {"pids_limit", cpu_int}, {"platform", str},
+        {"oom_score_adj", b.number(kInt, StringCast::Auto, -1000, 1000)}, {"pid", str}, {"pids_limit", cpu_int}, {"platform", str},
         {"ports", ports}, {"post_start", hooks}, {"pre_stop", hooks}, {"privileged", boolean},
         {"profiles", strs}, {"provider", provider},
         {"pull_policy", pull_policy}, {"pull_refresh_after", str}, {"read_only", boolean}, {"restart", str},

@@ -60,7 +60,7 @@ for f in "cpu_count: V" "cpu_percent: V" "cpu_period: V" "cpu_quota: V" "cpu_rt_
 done
 
 strings=(bogus "''" always "'no'" on-failure:3 host "'service:'" service:x container:x private "'80'" null)
-for f in "restart: V" "network_mode: V" "ipc: V" "uts: V" "cgroup: V" "user: V" "pull_policy: V" \
+for f in "restart: V" "network_mode: V" "ipc: V" "pid: V" "uts: V" "cgroup: V" "user: V" "pull_policy: V" \
          "container_name: V" "labels: {a: V}" "environment: {A: V}" "extra_hosts: {h: V}" "dns: V" "tmpfs: V" \
          "devices: [V]" "volumes_from: [V]" "links: [V]" "stop_grace_period: V" "healthcheck: {test: V}" "gpus: V" \
          "gpus: [{count: V}]" "develop: {watch: [{path: V, action: sync, target: /a}]}" \

@@ -316,6 +316,8 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  s:\n    image: a\n    ulimits: {nofile: 2.0}\n", 4, "nofile must be an integer"},
       {"services:\n  s:\n    image: a\n    expose: [2.0]\n", 4, "expose[0] must be a string or an integer"},
       {"services:\n  s:\n    image: a\n    cpu_percent: '.5'\n", 4, "'.5' is not a whole number"},
+      // The spec allows a null pid; docker compose 2.40.3 panics on one.
+      {"services:\n  s:\n    image: a\n    pid:\n", 4, "pid must be a string, not null"},
       // Objects the schema closes, and what compose checks in them after it.
       {"services:\n  s:\n    image: a\n    develop: {watch: [{path: ., action: sync, bogus: 1}]}\n", 4,
        "unknown key 'bogus' in services.s.develop.watch[0]"},
