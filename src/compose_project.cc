@@ -63,6 +63,28 @@ void drop_repeats(Findings* findings, size_t from) {
                   findings->end());
 }
 
+// Whether two trees hold the same values, wherever they were written (mapping keys in any order).
+bool same_tree(const Node& a, const Node& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case NodeKind::Null:
+      return true;
+    case NodeKind::Scalar:
+      return scalar_type(a) == scalar_type(b) && scalar_string(a) == scalar_string(b);
+    case NodeKind::Sequence:
+      if (a.items.size() != b.items.size()) return false;
+      for (size_t i = 0; i < a.items.size(); ++i)
+        if (!same_tree(a.items[i], b.items[i])) return false;
+      return true;
+    case NodeKind::Mapping:
+      if (a.entries.size() != b.entries.size()) return false;
+      for (const auto& e : a.entries)
+        if (const Node* other = b.find(e.key); !other || !same_tree(e.value, *other)) return false;
+      return true;
+  }
+  return false;
+}
+
 // The files a service's label_file names: one string or a list of them.
 std::vector<const Node*> label_files(const Node& svc) {
   std::vector<const Node*> out;
@@ -184,7 +206,8 @@ class Loader {
       return false;
     }
     *docs = pf.docs;  // a copy: interpolation and merging change it
-    docs->erase(std::remove_if(docs->begin(), docs->end(), [](const Node& d) { return d.is_null(); }), docs->end());
+    // No document at all is an empty file; a document that is there but null ("---" alone, "~") is
+    // not a mapping, as in compose.
     if (docs->empty()) {
       p_->errors.push_back(Finding{file, 0, 0, "empty compose file"});
       return false;
@@ -408,14 +431,23 @@ class Loader {
         if (!to) to = &into->set(section, Node::mapping());
         const Node* own = doc.find(section);
         for (const auto& e : from->entries) {
+          // A name already defined is a conflict only when the definitions differ (compose compares
+          // the imported, loaded definition with the one written here).
           const Node* mine = own ? own->find(e.key) : nullptr;
           const Node* have = to->find(e.key);
-          if (mine || (have && section == std::string("services"))) {
+          Node written;  // this file's definition, normalized as the imported one was
+          if (mine) {
+            Node holder = Node::mapping();
+            holder.set(section, Node::mapping()).set(e.key, *mine);
+            normalize_compose(holder);
+            written = *holder.find(section)->find(e.key);
+          }
+          if ((mine && !same_tree(written, e.value)) || (have && !same_tree(*have, e.value))) {
             p_->errors.push_back(item.at("imported " + std::string(section).substr(0, std::string(section).size() - 1) +
                                          " '" + e.key + "' from " + paths[0] + " conflicts with a definition in " + file));
             return false;
           }
-          to->set(e.key, e.value);
+          if (!have) to->set(e.key, e.value);
         }
       }
     }

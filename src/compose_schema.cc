@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -52,6 +53,7 @@ struct Schema {
   double min = -HUGE_VAL, max = HUGE_VAL;                      // bounds of a number, literal or cast
   bool open = false;                                           // kMap with fields: other keys allowed too
   bool whole_floats = true;                                    // kInt: a float without a fraction (2.0, 1e3) too
+  bool unique = false;                                         // kSeq: no two equal items (where compose keeps them)
 };
 
 class Builder {
@@ -221,6 +223,7 @@ const Schema* compose_schema() {
     list_or_dict->items = str;
     const Schema* labels = list_or_dict;
     Schema* extra_hosts = b.map_of(str_or_list, kSeq);
+    extra_hosts->unique = true;
     extra_hosts->items = b.scalar(kStr, [](const std::string& text, std::string* err) {
       size_t sep = text.find_first_of(":=");
       if (sep != std::string::npos && sep > 0) return true;
@@ -313,6 +316,7 @@ const Schema* compose_schema() {
     Schema depends_on_s;
     depends_on_s.accept = kSeq | kMap;
     depends_on_s.items = str;
+    depends_on_s.unique = true;
     depends_on_s.values = depends_on_entry;
     const Schema* depends_on = b.make(std::move(depends_on_s));
 
@@ -354,6 +358,7 @@ const Schema* compose_schema() {
     Schema networks_s;
     networks_s.accept = kSeq | kMap;
     networks_s.items = str;
+    networks_s.unique = true;
     networks_s.values = service_network;
     const Schema* service_networks = b.make(std::move(networks_s));
     Schema* env_file_object = b.object({{"path", str}, {"required", boolean}, {"format", str}});
@@ -420,6 +425,12 @@ const Schema* compose_schema() {
       return false;
     });
 
+    // Lists compose merges by appending keep their duplicates, and the schema's uniqueItems then
+    // refuses them; the lists it de-duplicates while merging (cap_add, dns, ...) never get there.
+    Schema* unique_strs = b.list(str);
+    unique_strs->unique = true;
+    Schema* unique_groups = b.list(published);
+    unique_groups->unique = true;
     // pid is a string: the spec allows null, but docker compose 2.40.3 panics on a null pid.
     Schema* service = b.object({
         {"annotations", list_or_dict}, {"attach", boolean}, {"blkio_config", blkio}, {"build", build},
@@ -429,11 +440,11 @@ const Schema* compose_schema() {
         {"cpu_rt_period", cpu_int}, {"cpu_rt_runtime", cpu_int}, {"cpu_shares", cpu_int}, {"cpus", number},
         {"cpuset", str}, {"credential_spec", b.object({{"config", str}, {"file", str}, {"registry", str}})},
         {"depends_on", depends_on}, {"deploy", deploy}, {"develop", develop},
-        {"device_cgroup_rules", strs}, {"devices", devices}, {"dns", str_or_list}, {"dns_opt", strs},
+        {"device_cgroup_rules", unique_strs}, {"devices", devices}, {"dns", str_or_list}, {"dns_opt", strs},
         {"dns_search", str_or_list}, {"domainname", str}, {"entrypoint", command}, {"env_file", env_file},
         {"label_file", str_or_list}, {"environment", list_or_dict}, {"expose", b.list(published)},
-        {"extends", extends}, {"external_links", strs}, {"extra_hosts", extra_hosts}, {"gpus", gpus},
-        {"group_add", b.list(published)}, {"healthcheck", healthcheck}, {"hostname", str}, {"image", str},
+        {"extends", extends}, {"external_links", unique_strs}, {"extra_hosts", extra_hosts}, {"gpus", gpus},
+        {"group_add", unique_groups}, {"healthcheck", healthcheck}, {"hostname", str}, {"image", str},
         {"init", boolean}, {"ipc", str}, {"isolation", str}, {"labels", labels}, {"links", strs},
         {"logging", logging}, {"mac_address", str}, {"mem_limit", size}, {"mem_reservation", int_size},
         {"mem_swappiness", int_size}, {"memswap_limit", size}, {"models", service_models},
@@ -442,11 +453,11 @@ const Schema* compose_schema() {
         {"ports", ports}, {"post_start", hooks}, {"pre_stop", hooks}, {"privileged", boolean},
         {"profiles", strs}, {"provider", provider},
         {"pull_policy", pull_policy}, {"pull_refresh_after", str}, {"read_only", boolean}, {"restart", str},
-        {"runtime", str}, {"scale", count}, {"secrets", secret_ref}, {"security_opt", strs},
+        {"runtime", str}, {"scale", count}, {"secrets", secret_ref}, {"security_opt", unique_strs},
         {"shm_size", size}, {"stdin_open", boolean}, {"stop_grace_period", duration}, {"stop_signal", str},
         {"storage_opt", any_map}, {"sysctls", list_or_dict}, {"tmpfs", str_or_list}, {"tty", boolean},
         {"ulimits", ulimits}, {"use_api_socket", boolean}, {"user", str}, {"userns_mode", str}, {"uts", str},
-        {"volumes", volumes}, {"volumes_from", strs}, {"working_dir", str},
+        {"volumes", volumes}, {"volumes_from", unique_strs}, {"working_dir", str},
     });
 
     const Schema* network = b.object(
@@ -646,6 +657,18 @@ class Validator {
         if (!s->items) return;  // free-form
         for (size_t i = 0; i < n.items.size(); ++i)
           validate(n.items[i], s->items, path + "[" + std::to_string(i) + "]", nullptr);
+        if (s->unique) {
+          std::map<std::string, size_t> seen;  // type and text of a scalar item -> its index
+          for (size_t i = 0; i < n.items.size(); ++i) {
+            const Node& item = n.items[i];
+            if (!item.is_scalar()) continue;
+            std::string key = std::to_string(static_cast<int>(scalar_type(item))) + ':' + scalar_string(item);
+            auto [at, fresh] = seen.emplace(std::move(key), i);
+            if (!fresh)
+              report(item.at(path + ": items " + std::to_string(at->second) + " and " + std::to_string(i) +
+                             " are equal ('" + scalar_string(item) + "')"));
+          }
+        }
         return;
       case NodeKind::Mapping:
         if (!(s->accept & kMap)) return fail(n, path, s);

@@ -382,6 +382,17 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
         *err = Finding{*name, root.line, root.column, "YAML syntax error: unexpected ',' outside a flow collection"};
         return false;
       }
+      // A document after the first begins with '---'. yaml-cpp also starts one where a line leaves
+      // the indentation of an indented top level, or after '...'; go-yaml, and so compose, refuses both.
+      size_t at = static_cast<size_t>(builder.start().pos);
+      if (!docs->empty() && text.compare(at, 3, "---") != 0) {
+        *err = Finding{*name, builder.start().line + 1, builder.start().column + 1,
+                       at < text.size() && text[at] == ','
+                           ? "YAML syntax error: unexpected ',' outside a flow collection"
+                           : "YAML syntax error: a new document must start with '---' (is this line less indented "
+                             "than the ones before it?)"};
+        return false;
+      }
       previous = builder.start();
       docs->push_back(std::move(root));
     }

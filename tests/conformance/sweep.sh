@@ -71,7 +71,8 @@ done
 
 specs=("'/data'" "'v:/d'" "'a:b'" "'a:b:c:d'" "'/a:/b:'" "'/a::/b'" "'x/y:/c'" "'/a:/b:ro,z'" "'ab'" "':a'"
        "'/a:/b:c:d:e'" "'80:80/udp'" "'127.0.0.1:80:80'" "'[::1]:80:80'" "'80-81:80-81'" "'a:80'" "'80:80:80'")
-for f in "volumes: [V]" "ports: [V]" "devices: [V]" "extra_hosts: [V]"; do
+for f in "volumes: [V]" "ports: [V]" "devices: [V]" "extra_hosts: [V]" "volumes: [V, V]" "security_opt: [V, V]" \
+         "cap_add: [V, V]" "extra_hosts: [V, V]"; do
   sweep service "$f" "${specs[@]}"
 done
 

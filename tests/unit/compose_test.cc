@@ -292,6 +292,9 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  s: {image: a}\nmodels:\n  llm: {context_size: 4}\n", 4, "lacks 'model'"},
       {"services:\n  s:\n    image: ${EMPTY}\n", 2, "neither an image nor a build"},
       {"version: '3'\n", 0, "empty compose file"},
+      // A document that is there but null is no mapping; only a file without any document is empty.
+      {"services:\n  s: {image: a}\n---\n", 0, "must be a mapping, not null"},
+      {"~\n", 1, "must be a mapping, not null"},
       {"services:\n  s:\n    image: a\n    scale: 1\n    deploy: {replicas: 2}\n", 4, "distinct values on 'scale'"},
       {"include: {}\nservices: {}\n", 1, "include must be a list"},
       {"services: {}\ninclude: [1]\n", 2, "an include must be a path or a mapping"},
@@ -316,6 +319,9 @@ TEST_CASE("validation: each rejected form is a finding at its line", "[compose][
       {"services:\n  s:\n    image: a\n    ulimits: {nofile: 2.0}\n", 4, "nofile must be an integer"},
       {"services:\n  s:\n    image: a\n    expose: [2.0]\n", 4, "expose[0] must be a string or an integer"},
       {"services:\n  s:\n    image: a\n    cpu_percent: '.5'\n", 4, "'.5' is not a whole number"},
+      // uniqueItems, where compose's merge keeps duplicates (it drops them from cap_add, dns, ...).
+      {"services:\n  s:\n    image: a\n    depends_on: [b, b]\n  b: {image: b}\n", 4, "items 0 and 1 are equal ('b')"},
+      {"services:\n  s:\n    image: a\n    security_opt: [x, y, x]\n", 4, "items 0 and 2 are equal"},
       // The spec allows a null pid; docker compose 2.40.3 panics on one.
       {"services:\n  s:\n    image: a\n    pid:\n", 4, "pid must be a string, not null"},
       // Objects the schema closes, and what compose checks in them after it.
@@ -401,6 +407,7 @@ TEST_CASE("validation: numbers compose accepts stay valid", "[compose][validatio
       "volumes: [{type: tmpfs, target: /t, tmpfs: {size: '1.5'}}]",
       "init: tRue", "scale: 2.0", "deploy: {replicas: 1e1}", "cpus: '1_000'", "mem_limit: '1e3'", "shm_size: '2 KiB'",
       "cpu_percent: '50.0'", "environment: {A: 1_000}",
+      "cap_add: [NET_ADMIN, NET_ADMIN]", "group_add: [1, '1']",
   };
   check_valid_fields(valid);
 }
@@ -522,12 +529,18 @@ TEST_CASE("include: another project's services join, a clash is an error", "[com
   MemorySource src(std::map<std::string, std::string>{{"c.yml", "include: [lib/db.yml]\nservices:\n  app: {image: app, depends_on: [db]}\n"},
                     {"lib/db.yml", "services:\n  db: {image: 'postgres:${PG:-16}'}\n"},
                     {"lib/.env", "PG=15\n"},
-                    {"clash.yml", "include: [lib/db.yml]\nservices:\n  db: {image: other}\n"}});
+                    {"clash.yml", "include: [lib/db.yml]\nservices:\n  db: {image: other}\n"},
+                    {"twice.yml", "include: [lib/db.yml, lib/same.yml]\nservices:\n  db: {image: 'postgres:15'}\n"},
+                    {"lib/same.yml", "services:\n  db: {image: 'postgres:15'}\n"}});
   Project p = load(src, {"c.yml"});
   INFO(errors(p));
   REQUIRE(p.valid());
   CHECK(model(p)["services"]["db"]["image"] == "postgres:15");
   CHECK_FALSE(load(src, {"clash.yml"}).valid());
+  // The same definition met again, imported or written here, is no clash (as in compose).
+  Project twice = load(src, {"twice.yml"});
+  INFO(errors(twice));
+  CHECK(twice.valid());
 }
 
 TEST_CASE("env_file: missing is an error, unless optional or ignored by git", "[compose][env_file]") {

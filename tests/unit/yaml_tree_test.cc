@@ -94,6 +94,34 @@ TEST_CASE("yaml: a stray ',' is an error, not yaml-cpp 0.7's endless loop (its b
   }
 }
 
+TEST_CASE("yaml: a document after the first starts with '---', as go-yaml requires", "[yaml]") {
+  // yaml-cpp starts a new document where a line leaves an indented top level, or after '...'.
+  for (const char* text : {"  a: 1\nb: 2\n", "a: 1\n...\nb: 2\n"}) {
+    Finding err = parse_error(text);
+    INFO(text << " -> " << err.to_string());
+    CHECK(err.line == (text[0] == ' ' ? 2 : 3));
+    CHECK(err.message.find("must start with '---'") != std::string::npos);
+  }
+  std::vector<Node> docs;
+  Finding err;
+  REQUIRE(parse_yaml("a: 1\n---\nb: 2\n...\n---\nc: 3\n", "t.yml", &docs, &err));
+  CHECK(docs.size() == 3);
+}
+
+TEST_CASE("yaml: numbers are go-yaml's: underscores dropped, 0x/0o/0b and a leading 0 are bases", "[yaml]") {
+  std::vector<Node> docs;
+  Finding err;
+  REQUIRE(parse_yaml("a: 1_000\nb: 0x_1F\nc: 1_0.5\nd: _1\ne: 017\nf: '1_000'\n", "t.yml", &docs, &err));
+  const Node& m = docs[0];
+  CHECK(scalar_type(*m.find("a")) == ScalarType::Int);
+  CHECK(scalar_string(*m.find("a")) == "1000");
+  CHECK(scalar_string(*m.find("b")) == "31");
+  CHECK(scalar_string(*m.find("c")) == "10.5");
+  CHECK(scalar_type(*m.find("d")) == ScalarType::String);
+  CHECK(scalar_string(*m.find("e")) == "15");
+  CHECK(scalar_type(*m.find("f")) == ScalarType::String);
+}
+
 TEST_CASE("yaml: invalid UTF-8 is refused at its line and column", "[yaml]") {
   Finding err = parse_error("a: 1\nb: \"x\xff\"\n");
   CHECK(err.line == 2);
