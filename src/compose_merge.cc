@@ -124,29 +124,6 @@ std::string last_segment(const std::string& path) {
   return dot == std::string::npos ? path : path.substr(dot + 1);
 }
 
-bool structurally_equal(const Node& a, const Node& b) {
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case NodeKind::Null:
-      return true;
-    case NodeKind::Scalar:
-      return a.text == b.text;
-    case NodeKind::Sequence:
-      if (a.items.size() != b.items.size()) return false;
-      for (size_t i = 0; i < a.items.size(); ++i)
-        if (!structurally_equal(a.items[i], b.items[i])) return false;
-      return true;
-    case NodeKind::Mapping:
-      if (a.entries.size() != b.entries.size()) return false;
-      for (const auto& e : a.entries) {
-        const Node* o = b.find(e.key);
-        if (!o || !structurally_equal(e.value, *o)) return false;
-      }
-      return true;
-  }
-  return false;
-}
-
 // A value inserted where nothing was: !reset entries vanish and tags are dropped.
 void clean(Node& n) {
   n.tag.clear();
@@ -307,5 +284,28 @@ void normalize_compose(Node& doc) {
 }
 
 void merge_compose(Node& base, Node&& overlay) { merge_node(base, overlay, ""); }
+
+bool structurally_equal(const Node& a, const Node& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case NodeKind::Null:
+      return true;
+    case NodeKind::Scalar:
+      return a.text == b.text;
+    case NodeKind::Sequence:
+      if (a.items.size() != b.items.size()) return false;
+      for (size_t i = 0; i < a.items.size(); ++i)
+        if (!structurally_equal(a.items[i], b.items[i])) return false;
+      return true;
+    case NodeKind::Mapping:
+      if (a.entries.size() != b.entries.size()) return false;
+      for (const auto& e : a.entries) {
+        const Node* o = b.find(e.key);
+        if (!o || !structurally_equal(e.value, *o)) return false;
+      }
+      return true;
+  }
+  return false;
+}
 
 }  // namespace smokehook

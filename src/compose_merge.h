@@ -16,6 +16,10 @@ void normalize_compose(Node& doc);
 // overlay is consumed: its subtrees move into `base` rather than being copied.
 void merge_compose(Node& base, Node&& overlay);
 
+// Whether two trees hold the same values, wherever they were written (mapping
+// keys in any order, scalars by their text).
+bool structurally_equal(const Node& a, const Node& b);
+
 // The key a keyed sequence entry merges by (service volumes, ports, secrets,
 // configs, devices, env_file); empty when the field is not keyed.
 std::string merge_key(const std::string& field, const Node& item);

@@ -63,28 +63,6 @@ void drop_repeats(Findings* findings, size_t from) {
                   findings->end());
 }
 
-// Whether two trees hold the same values, wherever they were written (mapping keys in any order).
-bool same_tree(const Node& a, const Node& b) {
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case NodeKind::Null:
-      return true;
-    case NodeKind::Scalar:
-      return scalar_type(a) == scalar_type(b) && scalar_string(a) == scalar_string(b);
-    case NodeKind::Sequence:
-      if (a.items.size() != b.items.size()) return false;
-      for (size_t i = 0; i < a.items.size(); ++i)
-        if (!same_tree(a.items[i], b.items[i])) return false;
-      return true;
-    case NodeKind::Mapping:
-      if (a.entries.size() != b.entries.size()) return false;
-      for (const auto& e : a.entries)
-        if (const Node* other = b.find(e.key); !other || !same_tree(e.value, *other)) return false;
-      return true;
-  }
-  return false;
-}
-
 // The files a service's label_file names: one string or a list of them.
 std::vector<const Node*> label_files(const Node& svc) {
   std::vector<const Node*> out;
@@ -442,7 +420,7 @@ class Loader {
             normalize_compose(holder);
             written = *holder.find(section)->find(e.key);
           }
-          if ((mine && !same_tree(written, e.value)) || (have && !same_tree(*have, e.value))) {
+          if ((mine && !structurally_equal(written, e.value)) || (have && !structurally_equal(*have, e.value))) {
             p_->errors.push_back(item.at("imported " + std::string(section).substr(0, std::string(section).size() - 1) +
                                          " '" + e.key + "' from " + paths[0] + " conflicts with a definition in " + file));
             return false;
