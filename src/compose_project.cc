@@ -130,15 +130,21 @@ class Loader {
     return st;
   }
 
-  void load_env(const std::string& dir) {
-    std::string path = join_path(dir, ".env");
+  void load_env(const std::string& dir) { load_env_file(join_path(dir, ".env"), nullptr); }
+
+  // Variables for interpolation from a .env-style file. `named_at`: where an include names it, which
+  // makes it required (a project's own .env is optional).
+  void load_env_file(const std::string& path, const Node* named_at) {
     std::string text, err;
     ReadStatus st = read_local(path, &text, &err);
     if (st == ReadStatus::Error) {
       p_->errors.push_back(Finding{path, 0, 0, "cannot read: " + err});
       return;
     }
-    if (st != ReadStatus::Ok) return;
+    if (st != ReadStatus::Ok) {
+      if (named_at) p_->errors.push_back(named_at->at("env file " + path + " not found"));
+      return;
+    }
     Finding f;
     if (!parse_dotenv(text, path, ctx_.environment, &state_->dotenv, &f)) p_->errors.push_back(f);
   }
@@ -393,7 +399,14 @@ class Loader {
       sub_loader.include_stack_.push_back(file);
       const Node* project_directory = item.is_map() ? item.find("project_directory") : nullptr;
       std::string sub_dir = project_directory ? join_path(dirname(file), project_directory->text) : dirname(paths[0]);
-      sub_loader.run_include(paths, where, sub_dir);
+      // The include's env_file replaces the included project's .env for its interpolation.
+      std::vector<std::pair<std::string, const Node*>> env_files;
+      if (const Node* ef = item.is_map() ? item.find("env_file") : nullptr) {
+        if (ef->is_scalar()) env_files.emplace_back(join_path(dirname(file), ef->text), ef);
+        if (ef->is_seq())
+          for (const Node& f : ef->items) env_files.emplace_back(join_path(dirname(file), f.text), &f);
+      }
+      sub_loader.run_include(paths, where, sub_dir, env_files);
       if (Node* sub_services = sub.model.find("services"))
         for (auto& svc : sub_services->entries) rebase_paths(svc.value, sub_dir, project_dir_);
       for (auto& in : sub.inputs) add_input(in);
@@ -433,10 +446,12 @@ class Loader {
   }
 
   void run_include(const std::vector<std::string>& files, const std::vector<const Node*>& where,
-                   const std::string& project_dir) {
+                   const std::string& project_dir, const std::vector<std::pair<std::string, const Node*>>& env_files) {
     include_stack_.push_back(files[0]);
     project_dir_ = project_dir;
-    load_env(project_dir_);
+    if (env_files.empty()) load_env(project_dir_);
+    for (const auto& [path, named_at] : env_files) load_env_file(path, named_at);
+    if (!p_->errors.empty()) return;
     auto lookup = lookup_fn();
     p_->model = Node::mapping();
     for (size_t i = 0; i < files.size(); ++i)

@@ -543,6 +543,23 @@ TEST_CASE("include: another project's services join, a clash is an error", "[com
   CHECK(twice.valid());
 }
 
+TEST_CASE("include: its env_file replaces the included project's .env, and must exist", "[compose][include]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"c.yml", "include:\n  - path: lib/db.yml\n    env_file: [pg.env]\nservices: {}\n"},
+      {"missing.yml", "include:\n  - path: lib/db.yml\n    env_file: nope.env\nservices: {}\n"},
+      {"lib/db.yml", "services:\n  db: {image: 'postgres:${PG:-16}'}\n"},
+      {"lib/.env", "PG=15\n"},
+      {"pg.env", "PG=17\n"}});
+  Project p = load(src, {"c.yml"});
+  INFO(errors(p));
+  REQUIRE(p.valid());
+  CHECK(model(p)["services"]["db"]["image"] == "postgres:17");
+  Project missing = load(src, {"missing.yml"});
+  REQUIRE_FALSE(missing.valid());
+  CHECK(missing.errors[0].line == 3);
+  CHECK(missing.errors[0].message == "env file nope.env not found");
+}
+
 TEST_CASE("env_file: missing is an error, unless optional or ignored by git", "[compose][env_file]") {
   MemorySource src(std::map<std::string, std::string>{{"c.yml", "services:\n  s:\n    image: a\n    env_file: local.env\n"},
                     {"o.yml", "services:\n  s:\n    image: a\n    env_file: [{path: local.env, required: false}]\n"}});
