@@ -72,6 +72,7 @@ std::vector<Mount> mounts(const Node& svc) {
       m.type = v.type;
       m.source = v.source;
       m.target = v.target;
+      m.options = v.mode;
       for (const auto& opt : split(v.mode, ','))  // the last of ro and rw wins, as in compose
         if (opt == "ro" || opt == "rw") m.read_only = opt == "ro";
     }
@@ -134,7 +135,7 @@ json port_json(const Node& item) {
   if (item.is_map()) {
     p = plain_json(item);
     if (p.contains("target")) {  // a uint32 in compose: larger numbers wrap, and 0 is left out
-      auto target = scalar_int(Node::scalar(scalar_string(*item.find("target")), true));
+      auto target = scalar_int(*item.find("target"));
       uint32_t port = target ? static_cast<uint32_t>(*target) : 0;
       if (port) p["target"] = port;
       else p.erase("target");
@@ -254,13 +255,10 @@ json service_json(const Node& svc, const std::string& dir) {
         bool short_syntax = !m.node || m.node->is_scalar();
         if (short_syntax) {
           // As compose prints the short syntax: a bind creates its host path and takes the propagation
-          // and SELinux options; nocopy is a volume option; a spec of two characters or fewer is bare.
-          std::string spec = m.node ? scalar_string(*m.node) : std::string();
-          VolumeSpec parsed;
-          std::string err;
-          parse_volume(spec, &parsed, &err);
+          // and SELinux options; nocopy is a volume option; a spec of two characters or fewer (a bare
+          // target) gets nothing more.
           json bind = json::object(), volume = json::object();
-          for (const auto& opt : split(parsed.mode, ',')) {
+          for (const auto& opt : split(m.options, ',')) {
             if (opt == "z" || opt == "Z") bind["selinux"] = opt;
             if (opt == "rprivate" || opt == "private" || opt == "rshared" || opt == "shared" || opt == "rslave" ||
                 opt == "slave")
@@ -271,7 +269,8 @@ json service_json(const Node& svc, const std::string& dir) {
             bind["create_host_path"] = true;
             j["bind"] = bind;
           }
-          if ((m.type == "volume" && spec.size() > 2) || !volume.empty()) j["volume"] = volume;
+          bool bare = m.source.empty() && m.target.size() <= 2;
+          if ((m.type == "volume" && !bare) || !volume.empty()) j["volume"] = volume;
         } else if (m.node->is_map()) {
           if (const Node* volume = m.type == "volume" ? m.node->find("volume") : nullptr) j["volume"] = plain_json(*volume);
           if (const Node* bind = m.node->find("bind")) j["bind"] = plain_json(*bind);

@@ -31,6 +31,7 @@ struct Mount {
   std::string type;  // volume, bind, tmpfs, ...
   std::string source, target;
   bool read_only = false;
+  std::string options;  // the short syntax's last field, e.g. "ro,z"; empty for the long syntax
   const Node* node = nullptr;
 };
 std::vector<Mount> mounts(const Node& service);

@@ -556,6 +556,18 @@ class Loader {
     }
   }
 
+  // A file a service reads (relative to the project, as in compose) must exist in the source or the
+  // working tree; one git ignores is local by design, so its absence is a warning.
+  void require_local_file(const char* kind, const Node& named_at, const std::string& path) {
+    std::string full = join_path(project_dir_, path);
+    add_input(full);
+    if (ctx_.source->exists(full) || (ctx_.fallback && ctx_.fallback->exists(full))) return;
+    if (ctx_.source->ignored(full))
+      p_->warnings.push_back(named_at.at(std::string(kind) + " " + full + " not found (git ignores it: a local file by design)"));
+    else
+      p_->errors.push_back(named_at.at(std::string(kind) + " " + full + " not found"));
+  }
+
   // KEY=VALUE lines of an env_file or a label_file into `into`, each value located where the file
   // is named; a file that cannot be read was reported by check_consistency, one that cannot be
   // parsed is reported here.
@@ -672,25 +684,10 @@ void Loader::check_consistency() {
         bool required = true;
         if (f.is_map())
           if (const Node* r = f.find("required")) required = scalar_bool(*r).value_or(true);
-        std::string full = join_path(project_dir_, path);  // relative to the project, as in compose
-        add_input(full);
-        bool found = ctx_.source->exists(full) || (ctx_.fallback && ctx_.fallback->exists(full));
-        if (found || !required) continue;
-        if (ctx_.source->ignored(full))
-          p_->warnings.push_back(f.at("env file " + full + " not found (git ignores it: a local file by design)"));
-        else
-          p_->errors.push_back(f.at("env file " + full + " not found"));
+        if (required) require_local_file("env file", f, path);
       }
     }
-    for (const Node* f : label_files(svc)) {
-      std::string full = join_path(project_dir_, f->text);
-      add_input(full);
-      if (ctx_.source->exists(full) || (ctx_.fallback && ctx_.fallback->exists(full))) continue;
-      if (ctx_.source->ignored(full))
-        p_->warnings.push_back(f->at("label file " + full + " not found (git ignores it: a local file by design)"));
-      else
-        p_->errors.push_back(f->at("label file " + full + " not found"));
-    }
+    for (const Node* f : label_files(svc)) require_local_file("label file", *f, f->text);
   }
   // Cycles, over every service (compose reports them whatever the profiles).
   std::unordered_map<std::string_view, const Node*> by_name;
