@@ -14,6 +14,9 @@ struct Options {
   std::string rev;
   bool full = false;
   std::vector<std::string> hook;  // --hook NAME [ARGS]
+  std::string hook_file;          // --hook-file: the installed hook git ran (set by that hook)
+  bool has_push_input = false;    // pre-push: git's lines, already read from stdin into push_input
+  std::string push_input;
   std::string subcommand;         // install, uninstall, init, list, compose; empty = run checks
   // common
   std::string config;
@@ -32,6 +35,9 @@ struct Options {
 
 // Each returns the exit status; messages go to stderr prefixed "smokehook: ".
 int cmd_run(const Options& o);
+// Before the checks of an installed hook: the hook that was there before smokehook
+// (see hooks.h). Non-zero: the status to exit with.
+int run_kept_hook(Options* o);
 int cmd_install(const Options& o);
 int cmd_uninstall(const Options& o);
 int cmd_init(const Options& o);

@@ -1,21 +1,32 @@
 #include "hooks.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <spawn.h>
+#include <string_view>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "git_repo.h"
+#include "hook_slot.h"
 #include "text.h"
+
+extern char** environ;
 
 namespace smokehook {
 
 extern const char kHookShim[];
 extern const std::size_t kHookShimSize;
+extern const char kHookLauncher[];  // empty when this build has no compiled hook
+extern const std::size_t kHookLauncherSize;
 
-const char kHookMarker[] = "# smokehook:managed-hook:v1";
+const char kHookMarker[] = SMOKEHOOK_HOOK_MARKER;
 
 namespace {
 
@@ -78,17 +89,96 @@ bool inside(const std::string& path, const std::string& dir) {
 
 }  // namespace
 
-std::string hook_script(const std::string& hook, const std::string& binary) {
-  std::string s(kHookShim, kHookShimSize);
-  replace_all(&s, "@SMOKEHOOK_BIN@", sh_quote(binary));
-  replace_all(&s, "@HOOK@", hook);
-  return s;
+HookForm default_hook_form() {
+  const char* script = std::getenv("SMOKEHOOK_HOOK_SCRIPT");
+  bool want_script = script && std::string_view(script) == "1";
+  return kHookLauncherSize > 0 && !want_script ? HookForm::Compiled : HookForm::Shell;
+}
+
+bool hook_file_content(HookForm form, const std::string& hook, const std::string& binary, std::string* content,
+                       std::string* err) {
+  if (form == HookForm::Shell) {
+    *content = std::string(kHookShim, kHookShimSize);
+    replace_all(content, "@SMOKEHOOK_BIN@", sh_quote(binary));
+    replace_all(content, "@HOOK@", hook);
+    return true;
+  }
+  *content = std::string(kHookLauncher, kHookLauncherSize);
+  const std::string_view head = SMOKEHOOK_SLOT_HEAD;
+  size_t at = content->find(head);
+  if (at == std::string::npos || content->size() - at < SMOKEHOOK_SLOT_SIZE) {
+    *err = "this smokehook was built without a usable compiled hook; install with SMOKEHOOK_HOOK_SCRIPT=1";
+    return false;
+  }
+  std::string fields = "hook=" + hook + '\0' + "bin=" + binary + '\0';
+  if (head.size() + fields.size() >= SMOKEHOOK_SLOT_SIZE) {
+    *err = "the path of smokehook is too long to record in the compiled hook (" + std::to_string(binary.size()) +
+           " bytes): install it at a shorter path, or install with SMOKEHOOK_HOOK_SCRIPT=1";
+    return false;
+  }
+  content->replace(at + head.size(), fields.size(), fields);
+  return true;
 }
 
 bool is_smokehook_hook(const std::string& content) {
+  // v1: the shell hooks of smokehook 0.1's first builds, which ran the kept hook themselves.
   for (const auto& line : split(content, '\n'))
-    if (line == kHookMarker) return true;
+    if (line == kHookMarker || line == "# smokehook:managed-hook:v1") return true;
   return false;
+}
+
+std::string kept_hook_path(const std::string& hook_file, const std::string& hook) {
+  std::string dir = dirname(hook_file);
+  return (dir.empty() ? "." : dir) + "/" + hook + kOrigSuffix;
+}
+
+int run_kept_hook(const std::string& path, const std::vector<std::string>& args, const std::string* input,
+                  std::string* err) {
+  if (::access(path.c_str(), X_OK) != 0) return 0;  // git does not run a hook that is not executable either
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  int stdin_fd = -1;
+  if (input) {
+    // A file in memory, not a pipe: a hook that never reads its stdin cannot block us.
+    stdin_fd = ::memfd_create("smokehook-pre-push", MFD_CLOEXEC);
+    bool ok = stdin_fd >= 0 && ::write(stdin_fd, input->data(), input->size()) == static_cast<ssize_t>(input->size()) &&
+              ::lseek(stdin_fd, 0, SEEK_SET) == 0;
+    if (!ok) {
+      *err = "cannot pass git's pre-push lines to " + path + ": " + std::strerror(errno);
+      if (stdin_fd >= 0) ::close(stdin_fd);
+      ::posix_spawn_file_actions_destroy(&actions);
+      return 2;
+    }
+    ::posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
+  }
+  std::string shell = "/bin/sh";
+  std::vector<char*> argv = {const_cast<char*>(path.c_str())};
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), environ);
+  if (rc == ENOEXEC) {  // no #! line: git hands such a hook to sh
+    argv.insert(argv.begin(), shell.data());
+    rc = ::posix_spawn(&pid, shell.c_str(), &actions, nullptr, argv.data(), environ);
+  }
+  ::posix_spawn_file_actions_destroy(&actions);
+  if (stdin_fd >= 0) ::close(stdin_fd);
+  if (rc != 0) {
+    *err = "cannot run the hook kept from before smokehook, " + path + ": " + std::strerror(rc);
+    return 2;
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) {
+      *err = "lost the hook kept from before smokehook, " + path + ": " + std::strerror(errno);
+      return 2;
+    }
+  if (WIFSIGNALED(status)) {
+    *err = path + " (the hook kept from before smokehook) was interrupted (signal " +
+           std::to_string(WTERMSIG(status)) + "); nothing was let through";
+    return 128 + WTERMSIG(status);
+  }
+  return WEXITSTATUS(status);
 }
 
 int install_hooks(const Repository& repo, const std::string& binary, bool force, std::ostream& out, std::string* err) {
@@ -102,10 +192,12 @@ int install_hooks(const Repository& repo, const std::string& binary, bool force,
     return 2;
   }
   if (!mkdirs(dir, err)) return 2;
+  HookForm form = default_hook_form();
   for (const char* hook : kHooks) {
     std::string path = dir + "/" + hook;
     std::string orig = path + kOrigSuffix;
-    std::string wanted = hook_script(hook, binary);
+    std::string wanted;
+    if (!hook_file_content(form, hook, binary, &wanted, err)) return 2;
     std::string current;
     bool exists = path_exists(path);
     if (exists && read_hook(path, &current) && is_smokehook_hook(current)) {

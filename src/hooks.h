@@ -1,11 +1,14 @@
-// `smokehook install` / `uninstall`: the pre-commit and pre-push shims
-// (hook/smokehook-hook.sh), written where git runs hooks from. A hook that is
-// not smokehook's is never lost: it is moved beside ours, still runs first,
-// and is put back byte for byte by uninstall.
+// `smokehook install` / `uninstall`: the pre-commit and pre-push hooks, written
+// where git runs hooks from. Each is the compiled hook (hook/launcher.c) with the
+// hook's name and smokehook's path filled in, or where that is not built, or with
+// SMOKEHOOK_HOOK_SCRIPT=1, the shell hook (hook/smokehook-hook.sh). A hook that is
+// not smokehook's is never lost: it is moved beside ours, smokehook runs it
+// first, and uninstall puts it back byte for byte.
 #pragma once
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace smokehook {
 
@@ -17,8 +20,23 @@ extern const char kHookMarker[];  // the line that identifies our hooks
 int install_hooks(const Repository& repo, const std::string& binary, bool force, std::ostream& out, std::string* err);
 int uninstall_hooks(const Repository& repo, std::ostream& out, std::string* err);
 
-// The shim for `hook` ("pre-commit" / "pre-push") calling `binary`.
-std::string hook_script(const std::string& hook, const std::string& binary);
+enum class HookForm { Compiled, Shell };
+// Compiled when this build has it and SMOKEHOOK_HOOK_SCRIPT is not 1.
+HookForm default_hook_form();
+// The hook file for `hook` ("pre-commit" / "pre-push") running `binary`; false
+// with `err` set when `binary` cannot be recorded in it (a path too long).
+bool hook_file_content(HookForm form, const std::string& hook, const std::string& binary, std::string* content,
+                       std::string* err);
 bool is_smokehook_hook(const std::string& content);
+
+// The hook that was there before smokehook: <hook>.smokehook-orig beside the
+// hook file git ran.
+std::string kept_hook_path(const std::string& hook_file, const std::string& hook);
+// Runs it, if it is there and executable, as git would: `args` after its path,
+// `input` (when not null) on its stdin, a file without a #! line through /bin/sh.
+// Returns its exit status: 0 when there is none, 128+N when signal N ended it, 2
+// with `err` set when it could not be started.
+int run_kept_hook(const std::string& path, const std::vector<std::string>& args, const std::string* input,
+                  std::string* err);
 
 }  // namespace smokehook

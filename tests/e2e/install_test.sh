@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
 # install / uninstall: nothing is ever lost, installing twice changes
 # nothing, core.hooksPath and linked worktrees are honoured, and a hook whose
-# binary is gone says what to do.
+# binary is gone says what to do. Run twice by ctest: once with the compiled
+# hook, once with SMOKEHOOK_HOOK_SCRIPT=1 (the shell hook).
 . "$(dirname "$0")/lib.sh"
 
 R=$WORK/repo
 new_repo "$R"
 cd "$R"
 H=.git/hooks
+
+t "the form of hook this build installs"
+run "$SMOKEHOOK" install
+expect_rc 0
+if [ "${SMOKEHOOK_HOOK_SCRIPT:-}" = 1 ]; then
+  expect_eq "$(head -1 $H/pre-commit)" "#!/bin/sh" "the shell hook"
+  sh -n $H/pre-commit || fail "the shell hook is not valid sh"
+elif [ "$(uname -s)" = Linux ] && case $(uname -m) in x86_64 | aarch64) true ;; *) false ;; esac; then
+  expect_eq "$(head -c 4 $H/pre-commit | od -An -c | tr -d ' ')" '177ELF' "the compiled hook"
+fi
+grep -qax '# smokehook:managed-hook:v2' $H/pre-commit || fail "no marker line in the hook"
+run "$SMOKEHOOK" uninstall
+expect_rc 0
+[ ! -e $H/pre-commit ] && [ ! -e $H/pre-push ] || fail "uninstall left a hook behind"
 
 t "an existing hook is kept, still runs first, and its failure fails the commit"
 printf '#!/bin/sh\n# the team'"'"'s own hook\necho ran >>"%s/foreign.log"\nexit ${FOREIGN_EXIT:-0}\n' "$WORK" >$H/pre-commit
@@ -16,7 +31,7 @@ cp -p $H/pre-commit "$WORK/original-hook"
 run "$SMOKEHOOK" install
 expect_rc 0
 expect_out "kept the existing pre-commit hook"
-grep -qx '# smokehook:managed-hook:v1' $H/pre-commit || fail "our hook is not installed"
+grep -qax '# smokehook:managed-hook:v2' $H/pre-commit || fail "our hook is not installed"
 cmp -s $H/pre-commit.smokehook-orig "$WORK/original-hook" || fail "the original hook was altered"
 echo "# x" >>server/worker.py && git add server/worker.py
 run git commit -m "with both hooks"
@@ -48,8 +63,8 @@ run "$SMOKEHOOK" uninstall
 expect_rc 0
 cmp -s $H/pre-commit "$WORK/original-hook" || fail "a second uninstall touched the hook"
 
-t "a foreign pre-push hook receives git's refs too"
-printf '#!/bin/sh\ncat >"%s/prepush.stdin"\n' "$WORK" >$H/pre-push
+t "a foreign pre-push hook receives git's refs and arguments too"
+printf '#!/bin/sh\ncat >"%s/prepush.stdin"\necho "$@" >"%s/prepush.args"\n' "$WORK" "$WORK" >$H/pre-push
 chmod 755 $H/pre-push
 git init -q --bare "$WORK/remote.git"
 git remote add origin "$WORK/remote.git"
@@ -58,6 +73,7 @@ expect_rc 0
 run git push -q origin main
 expect_rc 0
 grep -q "^refs/heads/main $(git rev-parse HEAD) refs/heads/main" "$WORK/prepush.stdin" || fail "the original pre-push hook lost its stdin"
+expect_eq "$(cat "$WORK/prepush.args")" "origin $WORK/remote.git" "the original pre-push hook's arguments"
 run "$SMOKEHOOK" uninstall
 expect_rc 0
 
@@ -117,6 +133,54 @@ PATH=/usr/bin:/bin run git commit -m "binary gone"
 expect_err "cannot find smokehook"
 expect_err "git commit --no-verify"
 expect_err "smokehook uninstall"
+
+t "a binary that moved onto PATH is found there"
+mkdir -p "$WORK/bin" "$WORK/moved"
+cp "$SMOKEHOOK" "$WORK/bin/smokehook"
+run "$WORK/bin/smokehook" install
+expect_rc 0
+mv "$WORK/bin/smokehook" "$WORK/moved/smokehook"
+break_compose "$R"
+PATH="$WORK/moved:/usr/bin:/bin" run git commit -qam "broken, binary moved"
+[ "$RC" -ne 0 ] || fail "the hook did not run smokehook from PATH"
+expect_log "compose.base"
+git reset -q --hard
+echo "# fine" >>server/worker.py && git add server/worker.py
+PATH="$WORK/moved:/usr/bin:/bin" run git commit -qm "fine, binary moved"
+expect_rc 0
+rm -f "$WORK/moved/smokehook"
+
+t "a kept hook without a #! line runs through sh, as git runs it"
+printf 'echo kept-ran >"%s/nosheb.log"\nexit 5\n' "$WORK" >$H/pre-commit.smokehook-orig
+chmod 755 $H/pre-commit.smokehook-orig
+"$SMOKEHOOK" install >/dev/null
+echo "# w" >>server/worker.py && git add server/worker.py
+run git commit -qm "kept hook fails"
+[ "$RC" -ne 0 ] || fail "the kept hook's failure did not fail the commit"
+expect_eq "$(cat "$WORK/nosheb.log")" kept-ran "the kept hook ran"
+git reset -q --hard
+
+t "a kept hook killed by a signal blocks the commit and says so"
+printf '#!/bin/sh\nkill -9 $$\n' >$H/pre-commit.smokehook-orig
+echo "# v" >>server/worker.py && git add server/worker.py
+commits=$(git rev-list --count HEAD)
+run git commit -qm "kept hook killed"
+[ "$RC" -ne 0 ] || fail "a killed kept hook let the commit through"
+expect_err "interrupted (signal 9)"
+expect_eq "$(git rev-list --count HEAD)" "$commits" "no commit was made"
+git reset -q --hard
+"$SMOKEHOOK" uninstall >/dev/null
+[ -e $H/pre-commit ] && ! grep -qa smokehook:managed-hook $H/pre-commit || fail "uninstall did not put the kept hook back"
+rm -f $H/pre-commit
+
+t "a hook of an earlier smokehook (v1) is replaced, not kept"
+printf '#!/bin/sh\n# smokehook:managed-hook:v1\nexit 0\n' >$H/pre-commit
+chmod 755 $H/pre-commit
+run "$SMOKEHOOK" install
+expect_rc 0
+[ ! -e $H/pre-commit.smokehook-orig ] || fail "the earlier smokehook hook was kept as a foreign one"
+grep -qax '# smokehook:managed-hook:v2' $H/pre-commit || fail "the earlier hook was not replaced"
+"$SMOKEHOOK" uninstall >/dev/null
 
 t "install outside a repository is exit 2"
 mkdir -p "$WORK/plain"
