@@ -40,8 +40,37 @@ struct Parsed {
   int exit = -1;  // >= 0: stop with this status
 };
 
+// The command lines hooks run on every commit and push, read without building
+// the full parser below (a sixth of such a run's instructions):
+//   smokehook                                              (the pre-commit framework, by hand)
+//   smokehook [--hook-file FILE] --hook pre-commit
+//   smokehook [--hook-file FILE] --hook pre-push [REMOTE [URL]]
+// Anything else goes through CLI11.
+bool parse_hook_line(int argc, char** argv, Options* o) {
+  if (argc <= 1) return true;
+  int i = 1;
+  if (argc - i >= 2 && std::strcmp(argv[i], "--hook-file") == 0 && argv[i + 1][0] != '-') {
+    o->hook_file = argv[i + 1];
+    i += 2;
+  }
+  if (argc - i < 2 || std::strcmp(argv[i], "--hook") != 0) return false;
+  const char* hook = argv[i + 1];
+  int rest = argc - i - 2;
+  for (int k = i + 2; k < argc; ++k)
+    if (argv[k][0] == '-') return false;  // an option among the arguments: the full parser decides
+  bool pre_commit = std::strcmp(hook, "pre-commit") == 0 && rest == 0;
+  bool pre_push = std::strcmp(hook, "pre-push") == 0 && rest <= 2;
+  if (!pre_commit && !pre_push) return false;
+  o->hook.assign(argv + i + 1, argv + argc);
+  return true;
+}
+
 Parsed parse(int argc, char** argv) {
   Parsed p;
+  if (Options fast; parse_hook_line(argc, argv, &fast)) {
+    p.options = std::move(fast);
+    return p;
+  }
   Options& o = p.options;
   CLI::App app(kDescription, "smokehook");
   app.set_version_flag("--version", std::string("smokehook ") + SMOKEHOOK_VERSION);
