@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <iostream>
@@ -56,6 +57,17 @@ int finish(const Options& o, const Report& report) {
   return report.failed() > 0 ? 1 : 0;
 }
 
+// A run is over once its report is out: the process ends here. The kernel takes
+// back the index, the object database's maps and caches and the configuration
+// all at once; freeing them piece by piece first cost a quarter of a
+// millisecond of every commit (bench/commit_overhead.py, in a hook).
+[[noreturn]] void exit_now(int status) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(status);
+}
+
 // Runs a configuration's live.up / live.down command; its output goes to
 // stderr so that stdout stays the report.
 bool run_live_command(const char* what, const std::string& command) {
@@ -95,7 +107,7 @@ int run_staged(const Options& o, const Repository& repo) {
   report.source = "index";
   Selection sel = selection(o);
   run_checks(config, ctx, sel, "", "", &report);
-  return finish(o, report);
+  exit_now(finish(o, report));
 }
 
 int run_all(const Options& o, const std::optional<Repository>& repo) {
@@ -117,7 +129,7 @@ int run_all(const Options& o, const std::optional<Repository>& repo) {
     RunContext ctx(source, worktree.get(), process_environment());
     report.source = source.name();
     run_checks(config, ctx, sel, "", "", &report);
-    return finish(o, report);
+    exit_now(finish(o, report));
   }
   if (repo && repo->bare()) return usage_error("a bare repository has no working tree; use --all --rev REV");
   DiskSource source(repo ? repo->workdir() : current_dir(), repo ? &*repo : nullptr);
@@ -131,7 +143,7 @@ int run_all(const Options& o, const std::optional<Repository>& repo) {
   }
   run_checks(config, ctx, sel, "", "", &report);
   if (live && !run_live_command("down", config.live_down)) return 2;
-  return finish(o, report);
+  exit_now(finish(o, report));
 }
 
 int run_pre_push(const Options& o, const Repository& repo) {
@@ -170,7 +182,7 @@ int run_pre_push(const Options& o, const Repository& repo) {
     RunContext ctx(source, worktree.get(), process_environment());
     run_checks(configs.back(), ctx, sel, ref.local_ref, ref.local_oid, &report);
   }
-  return finish(o, report);
+  exit_now(finish(o, report));
 }
 
 }  // namespace
