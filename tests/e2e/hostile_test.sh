@@ -314,11 +314,8 @@ cp "$SMOKEHOOK" "$WORK/bin/smokehook"
 printf '#!/bin/sh\nkill -9 $$\n' >"$WORK/bin/smokehook"
 chmod 755 "$WORK/bin/smokehook"
 echo "# x" >>server/worker.py && git add server/worker.py
-commits=$(git rev-list --count HEAD)
-run git commit -m "hook gets killed"
-[ "$RC" -ne 0 ] || fail "a killed hook let the commit through"
+commit_refused "hook gets killed"
 expect_err "died of signal 9"
-expect_eq "$(git rev-list --count HEAD)" "$commits" "no commit was made"
 "$SMOKEHOOK" uninstall >/dev/null
 git reset -q --hard
 

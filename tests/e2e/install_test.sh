@@ -163,11 +163,8 @@ git reset -q --hard
 t "a kept hook killed by a signal blocks the commit and says so"
 printf '#!/bin/sh\nkill -9 $$\n' >$H/pre-commit.smokehook-orig
 echo "# v" >>server/worker.py && git add server/worker.py
-commits=$(git rev-list --count HEAD)
-run git commit -qm "kept hook killed"
-[ "$RC" -ne 0 ] || fail "a killed kept hook let the commit through"
+commit_refused "kept hook killed"
 expect_err "interrupted (signal 9)"
-expect_eq "$(git rev-list --count HEAD)" "$commits" "no commit was made"
 git reset -q --hard
 "$SMOKEHOOK" uninstall >/dev/null
 [ -e $H/pre-commit ] && ! grep -qa smokehook:managed-hook $H/pre-commit || fail "uninstall did not put the kept hook back"

@@ -82,6 +82,15 @@ status_of() { json_get "$1" "next(c['status'] for c in j['checks'] if c['id']=='
 # The ids of the checks with a status, space-separated, in order.
 ids_with() { json_get "$1" "' '.join(c['id'] for c in j['checks'] if c['status']=='$2')"; }
 
+# commit_refused MESSAGE: `git commit -m MESSAGE` fails, makes no commit, and
+# leaves its output in $OUT / $ERR as run does.
+commit_refused() {
+  local before
+  before=$(git rev-list --count HEAD)
+  run git commit -m "$1"
+  [ "$RC" -ne 0 ] || fail "the commit '$1' went through"
+  expect_eq "$(git rev-list --count HEAD)" "$before" "no commit was made"
+}
 break_compose() { sed -i 's/^    image: redis:7-alpine/    imag: redis:7-alpine/' "$1/docker-compose.yml"; }
 # Hooks print through git, which sends them to stderr: look in both.
 expect_log() { grep -qF -- "$1" <<<"$OUT$ERR" || fail "output lacks: $1"; }
