@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "config_cache.h"
 #include "text.h"
 
 namespace smokehook {
@@ -47,8 +48,18 @@ bool load_config(const Options& o, const FileSource& source, Config* config) {
       return false;
     }
   }
+  // Parsed once per distinct text, then read back from the user's cache (config_cache.h).
   Finding f;
-  if (!parse_config(text, name, config, &f)) {
+  std::vector<Node> docs;
+  ParsedConfigCache cache(ParsedConfigCache::default_dir());
+  if (!cache.load(text, name, &docs)) {
+    if (!parse_yaml(text, name, &docs, &f)) {
+      std::cerr << f.to_string() << "\n";
+      return false;
+    }
+    cache.store(text, docs);
+  }
+  if (!build_config(docs, name, config, &f)) {
     std::cerr << f.to_string() << "\n";
     return false;
   }

@@ -165,4 +165,29 @@ run git commit --no-edit
 expect_rc 0
 expect_eq "$(git rev-list --parents -n1 HEAD | wc -w)" "3" "a merge commit with two parents"
 
+t "a .smokehook.yml is parsed once per text, kept in the user's cache under its blob id"
+C=$WORK/cached
+new_repo "$C"
+cd "$C"
+"$SMOKEHOOK" init >/dev/null && git add .smokehook.yml && git commit -qm "configuration" --no-verify
+echo "# c" >>server/worker.py && git add server/worker.py
+run "$SMOKEHOOK"
+expect_rc 0
+first=$OUT
+entry=$(ls "$HOME/.cache/smokehook/$(git rev-parse :.smokehook.yml)-"* 2>/dev/null)
+[ -f "$entry" ] || fail "no cache entry named by the configuration's blob id"
+expect_eq "$(stat -c %a "$HOME/.cache/smokehook")" 700 "a private cache folder"
+printf 'damaged' >"$entry"
+run "$SMOKEHOOK"
+expect_rc 0
+expect_eq "$OUT" "$first" "the same run from a damaged entry"
+! grep -qx damaged "$entry" || fail "the damaged entry was not written again"
+sed -i 's/^version: 1/version: 2/' .smokehook.yml && git add .smokehook.yml
+run "$SMOKEHOOK"
+expect_rc 2
+expect_err ".smokehook.yml:4:10: unsupported configuration version"
+SMOKEHOOK_CACHE_DIR= run "$SMOKEHOOK"
+expect_rc 2
+expect_err ".smokehook.yml:4:10: unsupported configuration version"
+
 finish

@@ -1,0 +1,84 @@
+#include "config_cache.h"
+
+#include <git2.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "git_repo.h"
+#include "text.h"
+#include "version.h"
+
+namespace smokehook {
+
+namespace {
+
+// Bumped whenever what parse_yaml makes of a text, or its encoding, changes
+// within one version of smokehook.
+constexpr char kFormat[] = "tree1";
+
+std::string from_env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// Ours alone: owned by this user, writable by no one else.
+bool private_to_user(const struct stat& st) { return st.st_uid == ::geteuid() && (st.st_mode & 022) == 0; }
+
+}  // namespace
+
+std::string ParsedConfigCache::default_dir() {
+  if (const char* own = std::getenv("SMOKEHOOK_CACHE_DIR")) return own;
+  if (std::string xdg = from_env("XDG_CACHE_HOME"); !xdg.empty() && xdg[0] == '/') return xdg + "/smokehook";
+  if (std::string home = from_env("HOME"); !home.empty() && home[0] == '/') return home + "/.cache/smokehook";
+  return "";
+}
+
+std::string ParsedConfigCache::entry_path(std::string_view text) const {
+  ensure_libgit2();
+  git_oid id;
+  if (git_odb_hash(&id, text.data(), text.size(), GIT_OBJECT_BLOB) < 0) return "";
+  return dir_ + "/" + oid_hex(id) + "-" + SMOKEHOOK_VERSION + "-" + kFormat;
+}
+
+bool ParsedConfigCache::load(std::string_view text, std::string_view file, std::vector<Node>* docs) const {
+  if (dir_.empty()) return false;
+  struct stat dir_st;
+  if (::stat(dir_.c_str(), &dir_st) != 0 || !S_ISDIR(dir_st.st_mode) || !private_to_user(dir_st)) return false;
+  std::string path = entry_path(text);
+  int fd = path.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st;
+  std::string data, err;
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && private_to_user(st) &&
+            read_fd(fd, static_cast<uint64_t>(st.st_size), &data, &err);
+  ::close(fd);
+  if (!ok) return false;
+  docs->clear();
+  if (decode_nodes(data, file, docs)) return true;
+  docs->clear();
+  return false;
+}
+
+void ParsedConfigCache::store(std::string_view text, const std::vector<Node>& docs) const {
+  if (dir_.empty()) return;
+  // The folder and any missing parents, private to the user.
+  for (size_t at = dir_.find('/', 1);; at = dir_.find('/', at + 1)) {
+    if (::mkdir(dir_.substr(0, at).c_str(), 0700) != 0 && errno != EEXIST) return;
+    if (at == std::string::npos) break;
+  }
+  std::string path = entry_path(text);
+  if (path.empty()) return;
+  std::string data = encode_nodes(docs);
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return;
+  bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) ::unlink(tmp.c_str());
+}
+
+}  // namespace smokehook
