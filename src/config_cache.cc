@@ -37,19 +37,23 @@ std::string ParsedConfigCache::default_dir() {
   return "";
 }
 
-std::string ParsedConfigCache::entry_path(std::string_view text) const {
+std::string ParsedConfigCache::text_id(std::string_view text) {
   ensure_libgit2();
   git_oid id;
   if (git_odb_hash(&id, text.data(), text.size(), GIT_OBJECT_BLOB) < 0) return "";
-  return dir_ + "/" + oid_hex(id) + "-" + SMOKEHOOK_VERSION + "-" + kFormat;
+  return oid_hex(id);
 }
 
-bool ParsedConfigCache::load(std::string_view text, std::string_view file, std::vector<Node>* docs) const {
-  if (dir_.empty()) return false;
+std::string ParsedConfigCache::entry_path(const std::string& id) const {
+  return dir_ + "/" + id + "-" + SMOKEHOOK_VERSION + "-" + kFormat;
+}
+
+bool ParsedConfigCache::load(const std::string& id, std::string_view file, std::vector<Node>* docs) const {
+  if (dir_.empty() || id.size() != GIT_OID_HEXSZ) return false;
   struct stat dir_st;
   if (::stat(dir_.c_str(), &dir_st) != 0 || !S_ISDIR(dir_st.st_mode) || !private_to_user(dir_st)) return false;
-  std::string path = entry_path(text);
-  int fd = path.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  std::string path = entry_path(id);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return false;
   struct stat st;
   std::string data, err;
@@ -63,15 +67,14 @@ bool ParsedConfigCache::load(std::string_view text, std::string_view file, std::
   return false;
 }
 
-void ParsedConfigCache::store(std::string_view text, const std::vector<Node>& docs) const {
-  if (dir_.empty()) return;
+void ParsedConfigCache::store(const std::string& id, const std::vector<Node>& docs) const {
+  if (dir_.empty() || id.size() != GIT_OID_HEXSZ) return;
   // The folder and any missing parents, private to the user.
   for (size_t at = dir_.find('/', 1);; at = dir_.find('/', at + 1)) {
     if (::mkdir(dir_.substr(0, at).c_str(), 0700) != 0 && errno != EEXIST) return;
     if (at == std::string::npos) break;
   }
-  std::string path = entry_path(text);
-  if (path.empty()) return;
+  std::string path = entry_path(id);
   std::string data = encode_nodes(docs);
   std::string tmp = path + ".tmp" + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);

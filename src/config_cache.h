@@ -30,14 +30,21 @@ class ParsedConfigCache {
   static std::string default_dir();
 
   explicit ParsedConfigCache(std::string dir) : dir_(std::move(dir)) {}
+  bool enabled() const { return !dir_.empty(); }
 
-  // The documents of `text`, as parsed before; nodes name `file`. False on a miss.
-  bool load(std::string_view text, std::string_view file, std::vector<Node>* docs) const;
-  // Keeps the documents parsed from `text`; failures (a read-only home) are silent.
-  void store(std::string_view text, const std::vector<Node>& docs) const;
+  // The git blob id of `text` (40 hex digits): an entry's name. A source that
+  // knows it already (FileSource::blob_id) saves hashing the text.
+  static std::string text_id(std::string_view text);
 
-  // Where the entry for `text` lives (tests).
-  std::string entry_path(std::string_view text) const;
+  // The documents of the text whose blob id is `id`, as parsed before; nodes
+  // name `file`. False on a miss.
+  bool load(const std::string& id, std::string_view file, std::vector<Node>* docs) const;
+  // Keeps the documents parsed from the text whose blob id is `id`; failures
+  // (a read-only home) are silent.
+  void store(const std::string& id, const std::vector<Node>& docs) const;
+
+  // Where the entry for blob id `id` lives.
+  std::string entry_path(const std::string& id) const;
 
  private:
   std::string dir_;

@@ -45,6 +45,9 @@ class FileSource {
   virtual void prepare_bulk_read() const {}
   // Every file this source holds, sorted. Computed on first use.
   virtual const std::vector<std::string>& paths() const = 0;
+  // The git blob id (hex) of `path`'s content when the source knows it without
+  // reading it (an index); "" otherwise.
+  virtual std::string blob_id(std::string_view /*path*/) const { return ""; }
   // Whether git ignores `path` (a local file by design, such as `.env`).
   virtual bool ignored(std::string_view /*path*/) const { return false; }
   // "worktree", "index" or a commit id: the JSON report's "source".

@@ -204,6 +204,11 @@ std::unique_ptr<IndexSource> IndexSource::open(const Repository& repo, const std
   return std::unique_ptr<IndexSource>(new IndexSource(repo, std::move(index)));
 }
 
+std::string IndexSource::blob_id(std::string_view path) const {
+  std::optional<git_oid> id = file_id(path);
+  return id ? oid_hex(*id) : "";
+}
+
 std::optional<git_oid> IndexSource::file_id(std::string_view path) const {
   const GitIndex::Entry* e = index_->find(path);
   if (!e || e->intent_to_add() || !e->is_file()) return std::nullopt;

@@ -63,6 +63,7 @@ class IndexSource : public FileSource {
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
   bool ignored(std::string_view path) const override;
+  std::string blob_id(std::string_view path) const override;
   std::string name() const override { return "index"; }
   const GitIndex& index() const { return *index_; }
   ~IndexSource() override;

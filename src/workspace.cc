@@ -27,7 +27,7 @@ bool open_repository(std::optional<Repository>* repo) {
 }
 
 bool load_config(const Options& o, const FileSource& source, Config* config) {
-  std::string text, err, name;
+  std::string text, err, name, id;
   if (!o.config.empty()) {
     name = o.config;
     if (!read_whole_file(o.config, &text, &err)) {
@@ -47,17 +47,19 @@ bool load_config(const Options& o, const FileSource& source, Config* config) {
       std::cerr << f.to_string() << "\n";
       return false;
     }
+    id = source.blob_id(name);
   }
   // Parsed once per distinct text, then read back from the user's cache (config_cache.h).
   Finding f;
   std::vector<Node> docs;
   ParsedConfigCache cache(ParsedConfigCache::default_dir());
-  if (!cache.load(text, name, &docs)) {
+  if (id.empty() && cache.enabled()) id = ParsedConfigCache::text_id(text);
+  if (!cache.load(id, name, &docs)) {
     if (!parse_yaml(text, name, &docs, &f)) {
       std::cerr << f.to_string() << "\n";
       return false;
     }
-    cache.store(text, docs);
+    cache.store(id, docs);
   }
   if (!build_config(docs, name, config, &f)) {
     std::cerr << f.to_string() << "\n";

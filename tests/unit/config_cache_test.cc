@@ -49,21 +49,23 @@ TEST_CASE("config cache: an entry is named by the text's git blob id and smokeho
   CacheDir dir;
   ParsedConfigCache cache(dir.path);
   // git hash-object of "version: 1\nchecks: []\n"
-  CHECK(starts_with(cache.entry_path("version: 1\nchecks: []\n"),
-                    dir.path + "/3dd6b33eef335b7d1abdf6a60eb1f851f263879f-"));
+  std::string id = ParsedConfigCache::text_id("version: 1\nchecks: []\n");
+  CHECK(id == "3dd6b33eef335b7d1abdf6a60eb1f851f263879f");
+  CHECK(starts_with(cache.entry_path(id), dir.path + "/" + id + "-"));
 }
 
 TEST_CASE("config cache: what is stored comes back as parsed, and the checks' errors keep their places") {
   CacheDir dir;
   ParsedConfigCache cache(dir.path);
+  const std::string id = ParsedConfigCache::text_id(kConfig);
   std::vector<Node> docs;
-  CHECK_FALSE(cache.load(kConfig, ".smokehook.yml", &docs));
-  cache.store(kConfig, parsed(kConfig));
+  CHECK_FALSE(cache.load(id, ".smokehook.yml", &docs));
+  cache.store(id, parsed(kConfig));
 
   struct stat st;
   REQUIRE(::stat(dir.path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0700);
-  REQUIRE(cache.load(kConfig, ".smokehook.yml", &docs));
+  REQUIRE(cache.load(id, ".smokehook.yml", &docs));
   CHECK(encode_nodes(docs) == encode_nodes(parsed(kConfig)));
   CHECK(*docs[0].file == ".smokehook.yml");
 
@@ -75,35 +77,38 @@ TEST_CASE("config cache: what is stored comes back as parsed, and the checks' er
   CHECK(cached_err.to_string() == ".smokehook.yml:6:5: missing key 'kind'");
 
   // Another text is another entry.
-  CHECK_FALSE(cache.load(std::string(kConfig) + "#\n", ".smokehook.yml", &docs));
+  CHECK_FALSE(cache.load(ParsedConfigCache::text_id(std::string(kConfig) + "#\n"), ".smokehook.yml", &docs));
+  CHECK_FALSE(cache.load("not an id", ".smokehook.yml", &docs));
 }
 
 TEST_CASE("config cache: a damaged, foreign or shared entry is a miss") {
   CacheDir dir;
   ParsedConfigCache cache(dir.path);
-  cache.store(kConfig, parsed(kConfig));
-  std::string entry = cache.entry_path(kConfig);
+  const std::string id = ParsedConfigCache::text_id(kConfig);
+  cache.store(id, parsed(kConfig));
+  std::string entry = cache.entry_path(id);
   std::vector<Node> docs;
-  REQUIRE(cache.load(kConfig, "f", &docs));
+  REQUIRE(cache.load(id, "f", &docs));
 
   SECTION("cut short") {
     std::string data, err;
     REQUIRE(read_whole_file(entry, &data, &err));
     std::ofstream(entry, std::ios::trunc) << data.substr(0, data.size() / 2);
-    CHECK_FALSE(cache.load(kConfig, "f", &docs));
+    CHECK_FALSE(cache.load(id, "f", &docs));
   }
   SECTION("writable by others") {
     ::chmod(entry.c_str(), 0666);
-    CHECK_FALSE(cache.load(kConfig, "f", &docs));
+    CHECK_FALSE(cache.load(id, "f", &docs));
   }
   SECTION("in a folder others can write to") {
     ::chmod(dir.path.c_str(), 0777);
-    CHECK_FALSE(cache.load(kConfig, "f", &docs));
+    CHECK_FALSE(cache.load(id, "f", &docs));
   }
   SECTION("no folder: no cache") {
     ParsedConfigCache none("");
-    none.store(kConfig, parsed(kConfig));
-    CHECK_FALSE(none.load(kConfig, "f", &docs));
+    CHECK_FALSE(none.enabled());
+    none.store(id, parsed(kConfig));
+    CHECK_FALSE(none.load(id, "f", &docs));
   }
 }
 
