@@ -638,15 +638,19 @@ struct Decoder {
     uint64_t count = 0;
     if (!small(&n->line) || !small(&n->column) || !string(&n->tag) || !string(&n->text)) return false;
     if (!n->is_seq() && !n->is_map()) return true;
-    if (!number(&count) || count > in.size() - pos) return false;
+    // A node takes two bytes at least: a count the rest cannot hold is damage. Children are
+    // added as they decode, so what is allocated is bounded by what was read.
+    if (!number(&count) || count > (in.size() - pos) / 2) return false;
     if (n->is_seq()) {
-      n->items.resize(count);
-      for (Node& item : n->items)
-        if (!node(&item, depth + 1)) return false;
+      n->items.reserve(std::min<uint64_t>(count, 64));
+      for (uint64_t i = 0; i < count; ++i)
+        if (!node(&n->items.emplace_back(), depth + 1)) return false;
     } else {
-      n->entries.resize(count);
-      for (Entry& e : n->entries)
+      n->entries.reserve(std::min<uint64_t>(count, 64));
+      for (uint64_t i = 0; i < count; ++i) {
+        Entry& e = n->entries.emplace_back();
         if (!string(&e.key) || !small(&e.line) || !small(&e.column) || !node(&e.value, depth + 1)) return false;
+      }
     }
     return true;
   }
@@ -664,10 +668,10 @@ std::string encode_nodes(const std::vector<Node>& docs) {
 bool decode_nodes(std::string_view data, std::string_view file, std::vector<Node>* docs) {
   Decoder d{data, intern_path(file)};
   uint64_t count;
-  if (!d.number(&count) || count > data.size()) return false;
-  docs->resize(count);
-  for (Node& doc : *docs)
-    if (!d.node(&doc, 0)) return false;
+  if (!d.number(&count) || count > data.size() / 2) return false;
+  docs->clear();
+  for (uint64_t i = 0; i < count; ++i)
+    if (!d.node(&docs->emplace_back(), 0)) return false;
   return d.pos == data.size();
 }
 

@@ -165,6 +165,14 @@ TEST_CASE("yaml: encoded trees decode to what was parsed", "[yaml]") {
   // Truncated or damaged data is refused, never read past its end.
   for (size_t cut = 0; cut < encoded.size(); ++cut) CHECK_FALSE(decode_nodes(encoded.substr(0, cut), "t.yml", &decoded));
   CHECK_FALSE(decode_nodes(encoded + "x", "t.yml", &decoded));
+  // A count the rest of the data cannot hold: one document, a sequence of 2^40 items.
+  std::string huge("\x01\x02\x01\x01\x01\x00\x00\x80\x80\x80\x80\x80\x20", 13);
+  CHECK_FALSE(decode_nodes(huge, "t.yml", &decoded));
+  // Sequences nested 150 deep, each claiming as many items as the bytes left could hold:
+  // refused once the data runs out, having allocated only what it decoded.
+  std::string nested = "\x01";
+  for (int depth = 0; depth < 150; ++depth) nested += std::string("\x02\x01\x01\x01\x00\x00", 6) + "\x7f";
+  CHECK_FALSE(decode_nodes(nested, "t.yml", &decoded));
 }
 
 TEST_CASE("yaml: the built-in default embedded as a tree is the default's text, parsed", "[yaml]") {
