@@ -74,6 +74,8 @@ void ParsedConfigCache::store(const std::string& id, const std::vector<Node>& do
     if (::mkdir(dir_.substr(0, at).c_str(), 0700) != 0 && errno != EEXIST) return;
     if (at == std::string::npos) break;
   }
+  struct stat dir_st;
+  if (::stat(dir_.c_str(), &dir_st) != 0 || !private_to_user(dir_st)) return;  // load() would not trust it
   std::string path = entry_path(id);
   std::string data = encode_nodes(docs);
   std::string tmp = path + ".tmp" + std::to_string(::getpid());

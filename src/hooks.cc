@@ -1,7 +1,6 @@
 #include "hooks.h"
 
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
