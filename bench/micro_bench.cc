@@ -46,6 +46,30 @@ void BM_ParseYaml(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseYaml);
 
+// A repository's .smokehook.yml (here the default's 4 KiB text): parsed by yaml-cpp,
+// against decoded from what the configuration cache keeps (config_cache.h).
+void BM_ConfigParsed(benchmark::State& state) {
+  std::string text(default_config_text());
+  for (auto _ : state) {
+    std::vector<Node> docs;
+    Finding f;
+    benchmark::DoNotOptimize(parse_yaml(text, ".smokehook.yml", &docs, &f));
+  }
+}
+BENCHMARK(BM_ConfigParsed);
+
+void BM_ConfigFromCache(benchmark::State& state) {
+  std::vector<Node> docs;
+  Finding f;
+  parse_yaml(default_config_text(), ".smokehook.yml", &docs, &f);
+  std::string kept = encode_nodes(docs);
+  for (auto _ : state) {
+    std::vector<Node> decoded;
+    benchmark::DoNotOptimize(decode_nodes(kept, ".smokehook.yml", &decoded));
+  }
+}
+BENCHMARK(BM_ConfigFromCache);
+
 void BM_FiveComposeProjects(benchmark::State& state) {
   MemorySource src = example();
   ComposeContext ctx;
