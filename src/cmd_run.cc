@@ -158,7 +158,7 @@ int run_pre_push(const Options& o, const Repository& repo) {
     const char* branch = std::getenv("PRE_COMMIT_LOCAL_BRANCH");
     refs.push_back(PushedRef{branch && *branch ? branch : framework_to, oid_hex(*id), "", ""});
   } else {
-    std::string input = o.has_push_input ? o.push_input : std::string(std::istreambuf_iterator<char>(std::cin), {});
+    std::string input = o.push_input ? *o.push_input : std::string(std::istreambuf_iterator<char>(std::cin), {});
     if (!parse_pre_push(input, &refs, &err)) return usage_error("pre-push: malformed input on stdin, " + err);
   }
   Report report;
@@ -188,16 +188,13 @@ int run_pre_push(const Options& o, const Repository& repo) {
 }  // namespace
 
 int run_kept_hook(Options* o) {
-  std::string path = kept_hook_path(o->hook_file, o->hook[0]);
-  if (::access(path.c_str(), X_OK) != 0) return 0;
-  bool push = o->hook[0] == "pre-push";
-  if (push) {
-    o->push_input.assign(std::istreambuf_iterator<char>(std::cin), {});
-    o->has_push_input = true;
-  }
+  // git's pre-push lines go to both hooks: read them once.
+  if (o->hook[0] == "pre-push")
+    o->push_input.emplace(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   std::string err;
   std::vector<std::string> args(o->hook.begin() + 1, o->hook.end());
-  int rc = run_kept_hook(path, args, push ? &o->push_input : nullptr, &err);
+  const std::string* input = o->push_input ? &*o->push_input : nullptr;
+  int rc = run_kept_hook(kept_hook_path(o->hook_file, o->hook[0]), args, input, &err);
   if (!err.empty()) usage_error(err);
   return rc;
 }

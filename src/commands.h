@@ -1,6 +1,7 @@
 // The parsed command line, and one function per command.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,7 @@ struct Options {
   bool full = false;
   std::vector<std::string> hook;  // --hook NAME [ARGS]
   std::string hook_file;          // --hook-file: the installed hook git ran (set by that hook)
-  bool has_push_input = false;    // pre-push: git's lines, already read from stdin into push_input
-  std::string push_input;
+  std::optional<std::string> push_input;  // pre-push: git's lines, when already read from stdin
   std::string subcommand;         // install, uninstall, init, list, compose; empty = run checks
   // common
   std::string config;
