@@ -25,9 +25,11 @@ extern const std::size_t kHookShimSize;
 extern const char kHookLauncher[];  // empty when this build has no compiled hook
 extern const std::size_t kHookLauncherSize;
 
-const char kHookMarker[] = SMOKEHOOK_HOOK_MARKER;
-
 namespace {
+
+// The line that identifies our hooks; v1 marked the shell hooks of smokehook 0.1's first builds.
+constexpr std::string_view kHookMarker = SMOKEHOOK_HOOK_MARKER;
+constexpr std::string_view kHookMarkerV1 = "# smokehook:managed-hook:v1";
 
 const char* const kHooks[] = {"pre-commit", "pre-push"};
 const char kOrigSuffix[] = ".smokehook-orig";
@@ -120,9 +122,8 @@ bool hook_file_content(HookForm form, const std::string& hook, const std::string
 }
 
 bool is_smokehook_hook(const std::string& content) {
-  // v1: the shell hooks of smokehook 0.1's first builds, which ran the kept hook themselves.
   for (const auto& line : split(content, '\n'))
-    if (line == kHookMarker || line == "# smokehook:managed-hook:v1") return true;
+    if (line == kHookMarker || line == kHookMarkerV1) return true;
   return false;
 }
 

@@ -14,8 +14,6 @@ namespace smokehook {
 
 class Repository;
 
-extern const char kHookMarker[];  // the line that identifies our hooks
-
 // Exit status 0, or 2 with `err` set.
 int install_hooks(const Repository& repo, const std::string& binary, bool force, std::ostream& out, std::string* err);
 int uninstall_hooks(const Repository& repo, std::ostream& out, std::string* err);

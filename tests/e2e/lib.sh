@@ -14,6 +14,8 @@ mkdir -p "$HOME"
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Tester GIT_AUTHOR_EMAIL=t@example.com
 export GIT_COMMITTER_NAME=Tester GIT_COMMITTER_EMAIL=t@example.com
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE SMOKEHOOK_SKIP NO_COLOR
+# The configuration cache goes to $HOME/.cache/smokehook, inside $WORK.
+unset XDG_CACHE_HOME SMOKEHOOK_CACHE_DIR
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
 

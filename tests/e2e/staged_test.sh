@@ -182,6 +182,12 @@ run "$SMOKEHOOK"
 expect_rc 0
 expect_eq "$OUT" "$first" "the same run from a damaged entry"
 ! grep -qx damaged "$entry" || fail "the damaged entry was not written again"
+# A hit reads the entry and leaves it be; a miss would write a new file in its place.
+inode=$(stat -c %i "$entry")
+run "$SMOKEHOOK"
+expect_rc 0
+expect_eq "$OUT" "$first" "the same run from the cache"
+expect_eq "$(stat -c %i "$entry")" "$inode" "the entry read back, not parsed and written again"
 sed -i 's/^version: 1/version: 2/' .smokehook.yml && git add .smokehook.yml
 run "$SMOKEHOOK"
 expect_rc 2
