@@ -15,8 +15,9 @@
  * commit or push is refused: a hook that cannot check must not let
  * everything through). smokehook is run as
  *
- *     smokehook --hook-file <this hook, as git ran it> --hook <hook> [git's arguments]
+ *     smokehook --hook-file <this hook, as git ran it> [--config FILE] --hook <hook> [git's arguments]
  *
+ * with git's stdin (pre-push's and pre-receive's ref lines) left untouched.
  * and itself runs the hook that was here before smokehook was installed
  * (kept as <hook>.smokehook-orig beside this one).
  *
@@ -26,7 +27,8 @@
 
 #include "hook_slot.h"
 
-/* install writes "hook=NAME\0bin=PATH\0" after the marker line. */
+/* install writes "hook=NAME\0bin=PATH\0" after the marker line, and
+ * "config=PATH\0" after them for a pre-receive hook installed with --config. */
 __attribute__((used)) static const char slot[SMOKEHOOK_SLOT_SIZE] = SMOKEHOOK_SLOT_HEAD;
 
 #if defined(__x86_64__)
@@ -123,12 +125,14 @@ static void explain(const char* hook, const char* bin) {
   char text[SMOKEHOOK_SLOT_SIZE + 512];
   unsigned long n = 0;
   const int push = same(hook, "pre-push");
+  const int server = same(hook, "pre-receive"); /* the pusher cannot skip it: say what holds */
   const char* parts[] = {
       "smokehook: the ", hook, " hook cannot find smokehook: it is not at ", bin,
       " (where it was installed from) nor on PATH.\n",
       "smokehook: reinstall it and run 'smokehook install' again, or run 'smokehook uninstall' to remove this hook.\n",
-      "smokehook: to ", push ? "push" : "commit", " once without the hook: git ", push ? "push" : "commit",
-      " --no-verify\n"};
+      server ? "smokehook: every push is refused until then." : "smokehook: to ",
+      server ? "" : push ? "push" : "commit", server ? "" : " once without the hook: git ",
+      server ? "" : push ? "push" : "commit", server ? "\n" : " --no-verify\n"};
   for (unsigned long i = 0; i < sizeof parts / sizeof parts[0]; i++)
     for (const char* c = parts[i]; *c && n < sizeof text; c++) text[n++] = *c;
   syscall3(SYS_write, 2, (long)text, (long)n);
@@ -145,6 +149,7 @@ __attribute__((noreturn, used)) void launcher_main(long* stack) {
   fields += sizeof SMOKEHOOK_SLOT_HEAD - 1;
   const char* hook = value_of(fields, "hook=");
   const char* bin = hook ? value_of(hook + length(hook) + 1, "bin=") : 0;
+  const char* config = bin ? value_of(bin + length(bin) + 1, "config=") : 0; /* optional */
   if (!hook || !bin || argc < 1) {
     static const char broken[] = "smokehook: this hook was not written by 'smokehook install'; run it again\n";
     syscall3(SYS_write, 2, (long)broken, sizeof broken - 1);
@@ -152,13 +157,18 @@ __attribute__((noreturn, used)) void launcher_main(long* stack) {
     __builtin_unreachable();
   }
 
-  /* smokehook --hook-file HOOK_FILE --hook HOOK [git's arguments] */
-  char* args[argc + 5];
-  args[1] = "--hook-file";
-  args[2] = argv[0];
-  args[3] = "--hook";
-  args[4] = (char*)hook;
-  for (long i = 1; i <= argc; i++) args[4 + i] = argv[i]; /* argv[argc] is the terminating null */
+  /* smokehook --hook-file HOOK_FILE [--config FILE] --hook HOOK [git's arguments] */
+  char* args[argc + 7];
+  long n = 1;
+  args[n++] = "--hook-file";
+  args[n++] = argv[0];
+  if (config && *config) {
+    args[n++] = "--config";
+    args[n++] = (char*)config;
+  }
+  args[n++] = "--hook";
+  args[n++] = (char*)hook;
+  for (long i = 1; i <= argc; i++) args[n - 1 + i] = argv[i]; /* argv[argc] is the terminating null */
 
   if (*bin) execute(bin, args, envp);
   execute_from_path(args, envp);

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <CLI/CLI.hpp>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,7 +33,8 @@ const char kDescription[] =
     "  smokehook --all                every check on the working tree\n"
     "  smokehook --all --rev REV      every check on the tree of commit REV\n"
     "  smokehook --all --full         also the live checks (probes of running services)\n"
-    "  smokehook --hook pre-push R U  what the pre-push hook runs (refs on stdin)\n\n"
+    "  smokehook --hook pre-push R U  what the pre-push hook runs (refs on stdin)\n"
+    "  smokehook --hook pre-receive   what a server's pre-receive hook runs (refs on stdin)\n\n"
     "Exit status: 0 every check passed, 1 a check failed, 2 smokehook could not do its job.";
 
 struct Parsed {
@@ -45,12 +47,18 @@ struct Parsed {
 //   smokehook                                              (the pre-commit framework, by hand)
 //   smokehook [--hook-file FILE] --hook pre-commit
 //   smokehook [--hook-file FILE] --hook pre-push [REMOTE [URL]]
+//   smokehook [--hook-file FILE] [--config FILE] --hook pre-receive
 // Anything else goes through CLI11.
 bool parse_hook_line(int argc, char** argv, Options* o) {
   if (argc <= 1) return true;
   int i = 1;
   if (argc - i >= 2 && std::strcmp(argv[i], "--hook-file") == 0 && argv[i + 1][0] != '-') {
     o->hook_file = argv[i + 1];
+    i += 2;
+  }
+  // The server's configuration file, recorded in the pre-receive hook by `install --config FILE`.
+  if (argc - i >= 2 && std::strcmp(argv[i], "--config") == 0 && argv[i + 1][0] != '-') {
+    o->config = argv[i + 1];
     i += 2;
   }
   if (argc - i < 2 || std::strcmp(argv[i], "--hook") != 0) return false;
@@ -60,7 +68,8 @@ bool parse_hook_line(int argc, char** argv, Options* o) {
     if (argv[k][0] == '-') return false;  // an option among the arguments: the full parser decides
   bool pre_commit = std::strcmp(hook, "pre-commit") == 0 && rest == 0;
   bool pre_push = std::strcmp(hook, "pre-push") == 0 && rest <= 2;
-  if (!pre_commit && !pre_push) return false;
+  bool pre_receive = std::strcmp(hook, "pre-receive") == 0 && rest == 0;
+  if (!pre_commit && !pre_push && !pre_receive) return false;
   o->hook.assign(argv + i + 1, argv + argc);
   return true;
 }
@@ -80,7 +89,7 @@ Parsed parse(int argc, char** argv) {
   app.add_flag("--all", o.all, "run every check (on the working tree, or on --rev)");
   app.add_option("--rev", o.rev, "with --all: the commit whose tree to check")->type_name("REV");
   app.add_flag("--full", o.full, "with --all: also run the live checks");
-  app.add_option("--hook", o.hook, "run as git's hook: pre-commit, or pre-push REMOTE URL")
+  app.add_option("--hook", o.hook, "run as git's hook: pre-commit, pre-push REMOTE URL, or pre-receive")
       ->expected(1, 3)
       ->type_name("NAME [ARGS]");
   // Hidden: what the installed hook passes, so that smokehook runs the hook kept beside it.
@@ -96,7 +105,8 @@ Parsed parse(int argc, char** argv) {
   app.add_flag("-q,--quiet", o.quiet, "print only failures and the summary");
   app.add_flag("-v,--verbose", o.verbose, "show each check's duration");
 
-  auto* install = app.add_subcommand("install", "install the pre-commit and pre-push hooks in this repository");
+  auto* install = app.add_subcommand("install", "install the pre-commit and pre-push hooks in this repository "
+                                     "(in a bare repository: pre-receive; --config FILE: the rules it reads)");
   install->add_flag("--force", o.force, "install even where core.hooksPath is shared outside this repository");
   app.add_subcommand("uninstall", "remove the hooks, restoring whatever was there before");
   app.add_subcommand("init", "write the default configuration to .smokehook.yml (never overwrites)");
@@ -146,8 +156,8 @@ Parsed parse(int argc, char** argv) {
     if (!trim(part).empty()) o.only.emplace_back(trim(part));
   if (!o.hook.empty()) {
     const std::string& h = o.hook[0];
-    if (h != "pre-commit" && h != "pre-push") {
-      p.exit = usage_error("--hook: unknown hook '" + h + "' (pre-commit, pre-push)");
+    if (h != "pre-commit" && h != "pre-push" && h != "pre-receive") {
+      p.exit = usage_error("--hook: unknown hook '" + h + "' (pre-commit, pre-push, pre-receive)");
       return p;
     }
     if (o.all || !o.rev.empty()) {
@@ -190,18 +200,25 @@ void on_watchdog(int) {
 // A total time budget: an alarm, not a thread (a hook starts on every commit).
 void start_watchdog(const Options& o) {
   bool hook_mode = !o.all && o.subcommand.empty();
-  long seconds = hook_mode ? 120 : 0;
-  if (const char* env = std::getenv("SMOKEHOOK_TIMEOUT"); env && *env) seconds = std::strtol(env, nullptr, 10);
-  if (seconds <= 0) return;
-  int n = std::snprintf(watchdog_message, sizeof watchdog_message,
-                        "smokehook: gave up after %ld s (SMOKEHOOK_TIMEOUT); nothing was let through. This is "
-                        "worth reporting; to commit or push once without the check: --no-verify\n",
-                        seconds);
+  bool receive = !o.hook.empty() && o.hook[0] == "pre-receive";
+  double seconds = receive ? 5 : hook_mode ? 120 : 0;  // a server's budget: see receive_timeout_message
+  if (const char* env = std::getenv("SMOKEHOOK_TIMEOUT"); env && *env) seconds = std::strtod(env, nullptr);
+  if (!(seconds > 0)) return;
+  int n = receive ? receive_timeout_message(seconds, watchdog_message, sizeof watchdog_message)
+                  : std::snprintf(watchdog_message, sizeof watchdog_message,
+                                  "smokehook: gave up after %g s (SMOKEHOOK_TIMEOUT); nothing was let through. This is "
+                                  "worth reporting; to commit or push once without the check: --no-verify\n",
+                                  seconds);
   watchdog_length = n > 0 ? std::min(static_cast<size_t>(n), sizeof watchdog_message - 1) : 0;
   struct sigaction sa {};
   sa.sa_handler = on_watchdog;
   ::sigaction(SIGALRM, &sa, nullptr);
-  ::alarm(static_cast<unsigned>(std::min(seconds, 86400L * 365)));
+  seconds = std::min(seconds, 86400.0 * 365);
+  struct itimerval budget {};
+  budget.it_value.tv_sec = static_cast<time_t>(seconds);
+  budget.it_value.tv_usec = std::max(static_cast<suseconds_t>((seconds - budget.it_value.tv_sec) * 1e6),
+                                     static_cast<suseconds_t>(budget.it_value.tv_sec ? 0 : 1));
+  ::setitimer(ITIMER_REAL, &budget, nullptr);
 }
 
 int smokehook_main(int argc, char** argv) {

@@ -37,6 +37,8 @@ bool use_color(const Options& o) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
+}  // namespace
+
 int finish(const Options& o, const Report& report) {
   for (const auto& w : report.warnings) std::cerr << "smokehook: " << w << "\n";
   switch (o.format) {
@@ -49,9 +51,13 @@ int finish(const Options& o, const Report& report) {
     case Format::Junit:
       report_junit(report, std::cout);
       break;
-    case Format::Human:
-      report_human(report, HumanStyle{use_color(o), o.quiet, o.verbose}, std::cout);
+    case Format::Human: {
+      HumanStyle style{use_color(o), o.quiet, o.verbose};
+      style.failure_prefix = o.failure_prefix;
+      style.server = !o.hook.empty() && o.hook[0] == "pre-receive";
+      report_human(report, style, std::cout);
       break;
+    }
   }
   std::cout.flush();
   return report.failed() > 0 ? 1 : 0;
@@ -67,6 +73,8 @@ int finish(const Options& o, const Report& report) {
   std::fflush(nullptr);
   std::_Exit(status);
 }
+
+namespace {
 
 // Runs a configuration's live.up / live.down command; its output goes to
 // stderr so that stdout stays the report.
@@ -188,8 +196,8 @@ int run_pre_push(const Options& o, const Repository& repo) {
 }  // namespace
 
 int run_kept_hook(Options* o) {
-  // git's pre-push lines go to both hooks: read them once.
-  if (o->hook[0] == "pre-push")
+  // git's pre-push (pre-receive) lines go to both hooks: read them once.
+  if (o->hook[0] == "pre-push" || o->hook[0] == "pre-receive")
     o->push_input.emplace(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   std::string err;
   std::vector<std::string> args(o->hook.begin() + 1, o->hook.end());
@@ -200,6 +208,7 @@ int run_kept_hook(Options* o) {
 }
 
 int cmd_run(const Options& o) {
+  if (!o.hook.empty() && o.hook[0] == "pre-receive") return cmd_receive(o);
   std::optional<Repository> repo;
   if (!open_repository(&repo)) return 2;
   bool push = !o.hook.empty() && o.hook[0] == "pre-push";

@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <climits>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <iomanip>
@@ -30,13 +32,36 @@ bool need_repository(std::optional<Repository>* repo, const char* command) {
   return true;
 }
 
+// install --config FILE: the absolute path the pre-receive hook will pass, once
+// the file is known to load (it is read again on every push).
+bool server_config_path(const Options& o, const Repository& repo, std::string* path) {
+  if (!repo.bare()) {
+    usage_error("install: --config is for a server's bare repository, whose pre-receive hook reads that file on "
+                "every push; here the hooks read the .smokehook.yml being committed or pushed");
+    return false;
+  }
+  char resolved[PATH_MAX];
+  if (!::realpath(o.config.c_str(), resolved)) {
+    usage_error("install: --config " + o.config + ": " + std::strerror(errno));
+    return false;
+  }
+  Options check = o;
+  check.config = resolved;
+  Config config;
+  MemorySource none;
+  if (!load_config(check, none, &config)) return false;
+  *path = resolved;
+  return true;
+}
+
 }  // namespace
 
 int cmd_install(const Options& o) {
   std::optional<Repository> repo;
   if (!need_repository(&repo, "install")) return 2;
-  std::string err;
-  int rc = install_hooks(*repo, own_path(), o.force, std::cout, &err);
+  std::string err, config;
+  if (!o.config.empty() && !server_config_path(o, *repo, &config)) return 2;
+  int rc = install_hooks(*repo, own_path(), config, o.force, std::cout, &err);
   if (rc) usage_error("install: " + err);
   return rc;
 }

@@ -1,6 +1,7 @@
 // The parsed command line, and one function per command.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ struct Options {
   bool full = false;
   std::vector<std::string> hook;  // --hook NAME [ARGS]
   std::string hook_file;          // --hook-file: the installed hook git ran (set by that hook)
-  std::optional<std::string> push_input;  // pre-push: git's lines, when already read from stdin
+  std::optional<std::string> push_input;  // pre-push, pre-receive: git's lines, when already read from stdin
   std::string subcommand;         // install, uninstall, init, list, compose; empty = run checks
   // common
   std::string config;
@@ -25,6 +26,7 @@ struct Options {
   std::string color = "auto";
   bool quiet = false;
   bool verbose = false;
+  std::string failure_prefix;  // starts each failure line of the human report ("GL-HOOK-ERR: " under GitLab)
   // install
   bool force = false;
   // compose
@@ -33,8 +35,18 @@ struct Options {
   std::string compose_format;  // json | yaml
 };
 
+struct Report;
+
 // Each returns the exit status; messages go to stderr prefixed "smokehook: ".
 int cmd_run(const Options& o);
+// --hook pre-receive: a server's checks of a push (cmd_receive.cc).
+int cmd_receive(const Options& o);
+// The message of a pre-receive run past its budget, written into `buf`; returns its length.
+int receive_timeout_message(double seconds, char* buf, size_t size);
+// Prints `report` as o.format asks (warnings on stderr); returns the exit status.
+int finish(const Options& o, const Report& report);
+// Ends the process once the report is out, without freeing anything.
+[[noreturn]] void exit_now(int status);
 // Before the checks of an installed hook: the hook that was there before smokehook
 // (see hooks.h). Non-zero: the status to exit with.
 int run_kept_hook(Options* o);

@@ -1,5 +1,8 @@
 #include "git_repo.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 
@@ -74,9 +77,73 @@ git_odb* Repository::odb() const {
   if (for_repo != repo_.get() || !local) {
     git_odb* raw = nullptr;
     local.reset(git_odb_open(&raw, (common_dir() + "/objects").c_str()) == 0 ? raw : nullptr);
+    for (const std::string& dir : object_dirs_)
+      if (local && git_odb_add_disk_alternate(local.get(), dir.c_str()) < 0) local.reset();
     for_repo = repo_.get();
   }
   return local.get();
+}
+
+std::vector<std::string> split_object_dirs(std::string_view list) {
+  std::vector<std::string> dirs;
+  size_t i = 0;
+  while (i < list.size()) {
+    std::string dir;
+    if (list[i] == '"') {  // git's C quoting: \\, \", \n, \t, \ooo
+      for (++i; i < list.size() && list[i] != '"'; ++i) {
+        if (list[i] != '\\' || i + 1 >= list.size()) {
+          dir += list[i];
+          continue;
+        }
+        char c = list[++i];
+        if (c >= '0' && c <= '3' && i + 2 < list.size()) {
+          dir += static_cast<char>(((c - '0') << 6) | ((list[i + 1] - '0') << 3) | (list[i + 2] - '0'));
+          i += 2;
+        } else {
+          static const std::string_view from = "abfnrtv", to = "\a\b\f\n\r\t\v";
+          size_t k = from.find(c);
+          dir += k == std::string_view::npos ? c : to[k];
+        }
+      }
+      i = list.find(':', i);
+      if (i == std::string_view::npos) i = list.size();
+    } else {
+      size_t end = list.find(':', i);
+      if (end == std::string_view::npos) end = list.size();
+      dir.assign(list.substr(i, end - i));
+      i = end;
+    }
+    ++i;  // the ':'
+    if (!dir.empty()) dirs.push_back(std::move(dir));
+  }
+  return dirs;
+}
+
+bool Repository::add_object_dirs_from_env(std::string* err) {
+  std::vector<std::string> dirs;
+  if (const char* objects = std::getenv("GIT_OBJECT_DIRECTORY"); objects && *objects) dirs.emplace_back(objects);
+  if (const char* alternates = std::getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES"))
+    for (std::string& dir : split_object_dirs(alternates)) dirs.push_back(std::move(dir));
+  if (dirs.empty()) return true;
+  git_odb* main = odb();
+  if (!main) {
+    *err = libgit2_error("cannot open the object database");
+    return false;
+  }
+  char cwd[4096];
+  std::string here = ::getcwd(cwd, sizeof cwd) ? cwd : ".";
+  std::string own = normalize_path(common_dir() + "/objects");
+  for (const std::string& dir : dirs) {
+    std::string path = normalize_path(join_path(here, dir));
+    // The repository's own folder is read already; adding it twice doubles every miss.
+    if (path == own || std::find(object_dirs_.begin(), object_dirs_.end(), path) != object_dirs_.end()) continue;
+    if (git_odb_add_disk_alternate(main, path.c_str()) < 0) {
+      *err = libgit2_error("cannot read objects from " + path);
+      return false;
+    }
+    object_dirs_.push_back(path);
+  }
+  return true;
 }
 
 bool Repository::ignores(std::string_view path) const {

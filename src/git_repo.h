@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace smokehook {
 
@@ -66,12 +67,27 @@ class Repository {
   // Whether git's ignore rules ignore `path` ("dir/" asks about a folder). False in a bare repository.
   bool ignores(std::string_view path) const;
 
+  // Reads objects also from the folders git names in GIT_OBJECT_DIRECTORY and
+  // GIT_ALTERNATE_OBJECT_DIRECTORIES (':'-separated, an entry may be
+  // "C-quoted"), relative to the current folder. During a push, receive-pack
+  // keeps the pushed objects in a quarantine folder named there until its
+  // pre-receive hook accepts them; libgit2 1.5 reads those variables only with
+  // GIT_REPOSITORY_OPEN_FROM_ENV (which also takes GIT_WORK_TREE and more, and
+  // fails where those are set), so they are added here as alternates, to the
+  // repository's object database and to every thread's. Nothing is written.
+  bool add_object_dirs_from_env(std::string* err);
+  const std::vector<std::string>& extra_object_dirs() const { return object_dirs_; }
+
  private:
   explicit Repository(RepoPtr repo) : repo_(std::move(repo)), owner_(std::this_thread::get_id()) {}
   RepoPtr repo_;
   std::thread::id owner_;
   mutable OdbPtr odb_;
+  std::vector<std::string> object_dirs_;  // from add_object_dirs_from_env
 };
+
+// GIT_ALTERNATE_OBJECT_DIRECTORIES' entries, as git splits them.
+std::vector<std::string> split_object_dirs(std::string_view list);
 
 std::string oid_hex(const git_oid& oid);
 

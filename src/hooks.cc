@@ -1,5 +1,6 @@
 #include "hooks.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -31,7 +32,12 @@ namespace {
 constexpr std::string_view kHookMarker = SMOKEHOOK_HOOK_MARKER;
 constexpr std::string_view kHookMarkerV1 = "# smokehook:managed-hook:v1";
 
-const char* const kHooks[] = {"pre-commit", "pre-push"};
+const char* const kAllHooks[] = {"pre-commit", "pre-push", "pre-receive"};
+// What install writes: the client hooks, or in a bare repository (where pushes arrive) pre-receive.
+std::vector<std::string_view> hooks_for(const Repository& repo) {
+  if (repo.bare()) return {"pre-receive"};
+  return {"pre-commit", "pre-push"};
+}
 const char kOrigSuffix[] = ".smokehook-orig";
 
 // Quotes a path for sh: '...' with embedded quotes escaped.
@@ -97,10 +103,11 @@ HookForm default_hook_form() {
 }
 
 bool hook_file_content(HookForm form, const std::string& hook, const std::string& binary, std::string* content,
-                       std::string* err) {
+                       std::string* err, const std::string& config) {
   if (form == HookForm::Shell) {
     *content = std::string(kHookShim, kHookShimSize);
     replace_all(content, "@SMOKEHOOK_BIN@", sh_quote(binary));
+    replace_all(content, "@CONFIG@", sh_quote(config));
     replace_all(content, "@HOOK@", hook);
     return true;
   }
@@ -112,9 +119,11 @@ bool hook_file_content(HookForm form, const std::string& hook, const std::string
     return false;
   }
   std::string fields = "hook=" + hook + '\0' + "bin=" + binary + '\0';
+  if (!config.empty()) fields += "config=" + config + '\0';
   if (head.size() + fields.size() >= SMOKEHOOK_SLOT_SIZE) {
-    *err = "the path of smokehook is too long to record in the compiled hook (" + std::to_string(binary.size()) +
-           " bytes): install it at a shorter path, or install with SMOKEHOOK_HOOK_SCRIPT=1";
+    *err = "the path of smokehook" + std::string(config.empty() ? "" : " and of the configuration") +
+           " are too long to record in the compiled hook (" + std::to_string(binary.size() + config.size()) +
+           " bytes): install at a shorter path, or install with SMOKEHOOK_HOOK_SCRIPT=1";
     return false;
   }
   content->replace(at + head.size(), fields.size(), fields);
@@ -140,11 +149,11 @@ int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
   int stdin_fd = -1;
   if (input) {
     // A file in memory, not a pipe: a hook that never reads its stdin cannot block us.
-    stdin_fd = ::memfd_create("smokehook-pre-push", MFD_CLOEXEC);
+    stdin_fd = ::memfd_create("smokehook-hook-input", MFD_CLOEXEC);
     bool ok = stdin_fd >= 0 && ::write(stdin_fd, input->data(), input->size()) == static_cast<ssize_t>(input->size()) &&
               ::lseek(stdin_fd, 0, SEEK_SET) == 0;
     if (!ok) {
-      *err = "cannot pass git's pre-push lines to " + path + ": " + std::strerror(errno);
+      *err = "cannot pass git's ref lines to " + path + ": " + std::strerror(errno);
       if (stdin_fd >= 0) ::close(stdin_fd);
       ::posix_spawn_file_actions_destroy(&actions);
       return 2;
@@ -181,9 +190,16 @@ int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
   return WEXITSTATUS(status);
 }
 
-int install_hooks(const Repository& repo, const std::string& binary, bool force, std::ostream& out, std::string* err) {
+int install_hooks(const Repository& repo, const std::string& binary, const std::string& config, bool force,
+                  std::ostream& out, std::string* err) {
   std::string dir = repo.hooks_dir(err);
   if (!err->empty()) return 2;
+  bool server = repo.bare();
+  if (!config.empty() && !server) {
+    *err = "--config is for a server's bare repository, whose pre-receive hook reads that file on every push; "
+           "here the hooks read the .smokehook.yml being committed or pushed";
+    return 2;
+  }
   std::string common = repo.common_dir();
   std::string workdir = repo.workdir();
   if (!force && !inside(dir, common) && !inside(dir, workdir)) {
@@ -193,11 +209,12 @@ int install_hooks(const Repository& repo, const std::string& binary, bool force,
   }
   if (!mkdirs(dir, err)) return 2;
   HookForm form = default_hook_form();
-  for (const char* hook : kHooks) {
+  for (std::string_view name : hooks_for(repo)) {
+    std::string hook(name);
     std::string path = dir + "/" + hook;
     std::string orig = path + kOrigSuffix;
     std::string wanted;
-    if (!hook_file_content(form, hook, binary, &wanted, err)) return 2;
+    if (!hook_file_content(form, hook, binary, &wanted, err, config)) return 2;
     std::string current;
     bool exists = path_exists(path);
     if (exists && read_hook(path, &current) && is_smokehook_hook(current)) {
@@ -226,15 +243,20 @@ int install_hooks(const Repository& repo, const std::string& binary, bool force,
 int uninstall_hooks(const Repository& repo, std::ostream& out, std::string* err) {
   std::string dir = repo.hooks_dir(err);
   if (!err->empty()) return 2;
-  for (const char* hook : kHooks) {
+  // Every hook smokehook may have installed; a hook of the other kind (the
+  // pre-receive hook of a repository that is not bare) is mentioned only when it is ours.
+  std::vector<std::string_view> own = hooks_for(repo);
+  for (const char* hook : kAllHooks) {
+    bool this_kind = std::find(own.begin(), own.end(), std::string_view(hook)) != own.end();
     std::string path = dir + "/" + hook;
     std::string orig = path + kOrigSuffix;
     std::string current;
     bool exists = path_exists(path);
     if (exists && !(read_hook(path, &current) && is_smokehook_hook(current))) {
-      out << "smokehook: " << path << " is not smokehook's; left alone\n";
+      if (this_kind) out << "smokehook: " << path << " is not smokehook's; left alone\n";
       continue;
     }
+    if (!this_kind && !exists) continue;
     if (exists && ::unlink(path.c_str()) != 0) {
       *err = "cannot remove " + path + ": " + std::strerror(errno);
       return 2;

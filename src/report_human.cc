@@ -52,7 +52,7 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
         out << c.green << "✅ PASS: " << c.reset << row.check->title;
         break;
       case CheckStatus::Fail:
-        out << c.red << "❌ FAIL: " << c.reset << row.check->title << c.dim << " [" << row.check->id << "]" << c.reset;
+        out << style.failure_prefix << c.red << "❌ FAIL: " << c.reset << row.check->title << c.dim << " [" << row.check->id << "]" << c.reset;
         break;
       case CheckStatus::Skip:
         out << c.yellow << "⏭️  SKIP: " << c.reset << row.check->title << c.dim << " (" << r.message << ")" << c.reset;
@@ -67,9 +67,9 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
     if (r.status == CheckStatus::Fail) {
       // The message first, unless it only repeats the first finding; then every finding.
       bool repeats = !r.findings.empty() && r.message.find(r.findings.front().message) != std::string::npos;
-      if (!repeats) out << "   " << r.message << "\n";
+      if (!repeats) out << style.failure_prefix << "   " << r.message << "\n";
       for (const auto& f : r.findings)
-        if (!(f.path.empty() && f.message == r.message)) out << "   " << f.to_string() << "\n";
+        if (!(f.path.empty() && f.message == r.message)) out << style.failure_prefix << "   " << f.to_string() << "\n";
     }
   }
   int failed = report.failed();
@@ -86,7 +86,9 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
   out << bar << "\n";
   out << "smokehook: " << report.passed() << " checks passed, " << failed << " failed, " << report.skipped()
       << " skipped\n";
-  if (failed && (report.mode == "staged" || report.mode == "push"))
+  if (failed && style.server)  // no client option skips a server's hook
+    out << style.failure_prefix << "the push was rejected: fix the commits named above and push again\n";
+  else if (failed && (report.mode == "staged" || report.mode == "push"))
     out << c.dim << "(to bypass once: git " << (report.mode == "push" ? "push" : "commit")
         << " --no-verify, or SMOKEHOOK_SKIP=<id> for one check)" << c.reset << "\n";
 }
