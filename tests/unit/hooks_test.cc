@@ -123,3 +123,40 @@ TEST_CASE("the kept hook runs as git would run it") {
     CHECK(err.find("interrupted (signal 9)") != std::string::npos);
   }
 }
+
+TEST_CASE("a server's hook records the configuration file it passes on every push") {
+  std::string text, err;
+  REQUIRE(hook_file_content(HookForm::Shell, "pre-receive", "/b/smokehook", &text, &err, "/srv/it's rules.yml"));
+  CHECK(text.find("hook=pre-receive\n") != std::string::npos);
+  CHECK(text.find("config='/srv/it'\\''s rules.yml'\n") != std::string::npos);
+  CHECK(text.find("${config:+--config \"$config\"} --hook \"$hook\"") != std::string::npos);
+  REQUIRE(hook_file_content(HookForm::Shell, "pre-commit", "/b/smokehook", &text, &err));
+  CHECK(text.find("config=''\n") != std::string::npos);
+  if (default_hook_form() != HookForm::Compiled) return;
+  REQUIRE(hook_file_content(HookForm::Compiled, "pre-receive", "/b", &text, &err, "/srv/rules.yml"));
+  const std::string head = SMOKEHOOK_SLOT_HEAD;
+  size_t at = text.find(head);
+  REQUIRE(at != std::string::npos);
+  const std::string fields("hook=pre-receive\0bin=/b\0config=/srv/rules.yml\0\0", 47);
+  CHECK(text.compare(at + head.size(), fields.size(), fields) == 0);
+  CHECK_FALSE(hook_file_content(HookForm::Compiled, "pre-receive", "/" + std::string(3000, 'x'), &text, &err,
+                                "/" + std::string(3000, 'y')));
+  CHECK(err.find("too long") != std::string::npos);
+}
+
+TEST_CASE("the compiled pre-receive hook runs smokehook with --config before --hook, stdin untouched") {
+  if (default_hook_form() != HookForm::Compiled) {
+    WARN("this build installs the shell hook");
+    return;
+  }
+  TempDir dir;
+  // A stand-in for smokehook: records its arguments and its stdin.
+  std::string fake = dir.write("fake", "#!/bin/sh\necho \"$@\" >\"$0.args\"\ncat >\"$0.in\"\n");
+  std::string text, err;
+  REQUIRE(hook_file_content(HookForm::Compiled, "pre-receive", fake, &text, &err, "/srv/rules.yml"));
+  std::string hook = dir.write("pre-receive", text);
+  std::string input = std::string(40, '0') + " " + std::string(40, 'a') + " refs/heads/main\n";
+  CHECK(run_kept_hook(hook, {}, &input, &err) == 0);
+  CHECK(dir.read("fake.args") == "--hook-file " + hook + " --config /srv/rules.yml --hook pre-receive\n");
+  CHECK(dir.read("fake.in") == input);
+}
