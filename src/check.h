@@ -15,6 +15,7 @@
 namespace smokehook {
 
 struct ChangeSet;
+class VerdictCache;
 
 enum class CheckStatus { Pass, Fail, Skip };
 const char* status_name(CheckStatus s);  // "pass", "fail", "skip"
@@ -43,6 +44,8 @@ class RunContext {
   // In staged mode, the change set: gates then scan only changed files, unless `full_scan`.
   const ChangeSet* changes = nullptr;
   bool full_scan = true;
+  // A server's pre-receive run: gates skip blobs already found clean under the same settings (verdict_cache.h).
+  VerdictCache* verdicts = nullptr;
 
   const Project& project(const ProjectSpec& spec);
   // Whether a compose check must load its projects to learn which other files

@@ -4,11 +4,13 @@
 #include <re2/re2.h>
 
 #include <cstring>
+#include <optional>
 
 #include "change_set.h"
 #include "check_kinds.h"
 #include "parallel.h"
 #include "text.h"
+#include "verdict_cache.h"
 
 namespace smokehook {
 namespace {
@@ -59,7 +61,26 @@ class Forbid : public Check {
     std::vector<Finding> findings;
     bool scanned = false;
     uint64_t too_large = 0;  // the size of a skipped file
+    std::optional<BlobId> clean;  // with a verdict cache: a blob scanned and found clean
   };
+
+  // Everything that decides the verdict on a file's bytes: a verdict cache's key.
+  std::string fingerprint() const {
+    return "forbid\n" + re->pattern() + "\n" + literal + "\n" + std::to_string(max_file_size);
+  }
+
+  // scan(), or nothing when the cache knows the blob clean under these settings.
+  void scan_or_recall(const FileSource& source, const CleanBlobs* cache, const std::string& path, std::string* text,
+                      FileOutcome* out) const {
+    BlobId blob;
+    bool have_id = cache && blob_id_from_hex(source.blob_id(path), &blob);
+    if (have_id && cache->known(blob)) {
+      out->scanned = true;
+      return;
+    }
+    scan(source, path, text, out);
+    if (have_id && out->scanned && out->findings.empty()) out->clean = blob;
+  }
 
   void scan(const FileSource& source, const std::string& path, std::string* text, FileOutcome* out) const {
     std::string err;
@@ -103,12 +124,14 @@ class Forbid : public Check {
     std::vector<std::string> buffers(workers_for(candidates.size()));
     const FileSource& source = ctx.source();
     if (candidates.size() > 1) source.prepare_bulk_read();
+    CleanBlobs* cache = ctx.verdicts ? ctx.verdicts->gate(fingerprint()) : nullptr;
     parallel_for(candidates.size(), [&](unsigned worker, size_t i) {
-      if (selected(candidates[i])) scan(source, candidates[i], &buffers[worker], &outcomes[i]);
+      if (selected(candidates[i])) scan_or_recall(source, cache, candidates[i], &buffers[worker], &outcomes[i]);
     });
     size_t scanned = 0;
     for (size_t i = 0; i < candidates.size(); ++i) {
       FileOutcome& o = outcomes[i];
+      if (o.clean) cache->add(*o.clean);
       if (o.too_large)
         ctx.warnings.push_back("warning: " + candidates[i] + ": skipped by " + id + " (" + std::to_string(o.too_large) +
                                " bytes, more than max_file_size " + std::to_string(max_file_size) + ")");

@@ -15,9 +15,11 @@
 #include <iterator>
 
 #include "commands.h"
+#include "config_cache.h"
 #include "git_source.h"
 #include "pre_receive.h"
 #include "report.h"
+#include "verdict_cache.h"
 #include "workspace.h"
 
 namespace smokehook {
@@ -147,6 +149,8 @@ int cmd_receive(const Options& given) {
   sel.only = o.only;
   if (const char* skip = std::getenv("SMOKEHOOK_SKIP")) sel.skip = split_ids(skip);
 
+  // Blobs found clean by earlier pushes under the same rules are not inflated again.
+  VerdictCache verdicts(ParsedConfigCache::default_dir());
   std::deque<Config> configs(1);  // rows point at their checks: keep every configuration alive
   Rules rules = Rules::Server;
   bool loaded = false;
@@ -179,8 +183,10 @@ int cmd_receive(const Options& given) {
       config = &configs.back();
     }
     RunContext ctx(source, nullptr, process_environment());
+    ctx.verdicts = &verdicts;
     run_checks(*config, ctx, sel, ref.ref, hex, &report);
   }
+  verdicts.save();
   exit_now(finish(o, report));
 }
 

@@ -50,4 +50,11 @@ class ParsedConfigCache {
   std::string dir_;
 };
 
+// A cache file's bytes, only when `dir` and the file are owned by this user and
+// writable by no one else (a link is not followed). False otherwise: a miss.
+bool read_private_file(const std::string& dir, const std::string& path, std::string* data);
+// Writes a cache file whole (a temporary file, then a rename), making `dir`
+// private to the user when missing; failures (a read-only home) are silent.
+void write_private_file(const std::string& dir, const std::string& path, const std::string& data);
+
 }  // namespace smokehook

@@ -164,6 +164,11 @@ BoundedRead TreeSource::read_at_most(std::string_view path, uint64_t limit, std:
 
 bool TreeSource::exists(std::string_view path) const { return file_id(path).has_value(); }
 
+std::string TreeSource::blob_id(std::string_view path) const {
+  std::optional<git_oid> id = file_id(path);
+  return id ? oid_hex(*id) : "";
+}
+
 std::optional<uint64_t> TreeSource::size(std::string_view path) const {
   std::optional<git_oid> id = file_id(path);
   return id ? blob_size(repo_, *id) : std::nullopt;

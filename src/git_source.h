@@ -35,6 +35,7 @@ class TreeSource : public FileSource {
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
   bool ignored(std::string_view path) const override;
+  std::string blob_id(std::string_view path) const override;
   std::string name() const override { return label_; }
   git_tree* tree() const { return tree_.get(); }
 

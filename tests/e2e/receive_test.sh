@@ -231,6 +231,33 @@ expect_log "the rules of $WORK/rules.yml"
 sed -i 's/SERVER_SECRET/OTHER_WORD/' "$WORK/rules.yml"
 run git push origin main
 expect_rc 0
+ls "$HOME"/.cache/smokehook/clean-* >/dev/null 2>&1 || fail "no verdict cache was written"
+
+t "a blob found clean under one rule is read again under another"
+sed -i 's/OTHER_WORD/SERVER_SECRET/' "$WORK/rules.yml"   # notes.txt holds SERVER_SECRET, found clean just now
+echo "# unrelated" >>README.md && git commit -qam unrelated
+push_refused origin main
+remote_has "notes.txt:1:1"
+
+t "the verdict cache is trusted only when private to the server's user"
+# A file claiming that notes.txt's blob is clean under this rule: used when it is the user's own
+# (proof that a cached verdict skips the read), ignored once others may write it.
+cache=$(ls -t "$HOME"/.cache/smokehook/clean-* | head -1)   # written by the push just refused
+python3 - "$cache" "$(git rev-parse HEAD:notes.txt)" <<'PY'
+import sys
+path, blob = sys.argv[1], bytes.fromhex(sys.argv[2])
+data = open(path, "rb").read()
+head, ids = data[:24], sorted({data[i:i + 20] for i in range(24, len(data), 20)} | {blob})
+open(path, "wb").write(head + b"".join(ids))
+PY
+run git push origin main
+expect_rc 0
+echo "# forged, shared" >>README.md && git commit -qam "forged, shared"
+chmod 666 "$cache"
+push_refused origin main
+remote_has "notes.txt:1:1"
+chmod 600 "$cache"
+sed -i 's/SERVER_SECRET/OTHER_WORD/' "$WORK/rules.yml"
 run "$SMOKEHOOK" -C "$S" install --config "$WORK/missing.yml"
 expect_rc 2
 expect_err "missing.yml"
