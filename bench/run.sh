@@ -89,3 +89,39 @@ echo "# bench" >>"$r/README.md" && git -C "$r" add README.md
 (cd "$r" && /usr/bin/time -f "smokehook staged: %M KiB" "$smokehook" -q >/dev/null) 2>&1 | tail -1
 (cd "$r" && /usr/bin/time -f "git diff --cached --name-only: %M KiB" git diff --cached --name-only >/dev/null) 2>&1 | tail -1
 git -C "$r" reset -q --hard
+
+echo "## 6. pre-receive in a bare repository, 100k files: a push that creates a branch, one that updates one file"
+# The pushed objects sit in a quarantine folder, as receive-pack keeps them: a pack of what the
+# push brings, named by GIT_OBJECT_DIRECTORY, the repository's own objects an alternate.
+r=$out/r100000 srv=$out/srv100000.git q=$out/quarantine
+[ -d "$srv" ] || git clone -q --bare "$r" "$srv"
+old=$(git -C "$srv" rev-parse main)
+if ! git -C "$r" rev-parse -q --verify bench-feature >/dev/null; then
+  git -C "$r" branch -q bench-feature main
+  git -C "$r" worktree add -q "$out/feature-wt" bench-feature
+  f=$(git -C "$out/feature-wt" ls-files 'src/*.py' | head -1)
+  echo "# one more line" >>"$out/feature-wt/$f"
+  git -C "$out/feature-wt" commit -qam "one file"
+fi
+new=$(git -C "$r" rev-parse bench-feature)
+rm -rf "$q" && mkdir -p "$q/pack"
+git -C "$r" rev-list --objects "$new" "^$old" | git -C "$r" pack-objects -q "$q/pack/pack" >/dev/null
+z=0000000000000000000000000000000000000000
+echo "$z $new refs/heads/feature" >"$out/receive-new.in"
+echo "$old $new refs/heads/main" >"$out/receive-update.in"
+echo "$z $old refs/heads/main" >"$out/receive-main.in"
+# The verdict cache as the server has it once main was pushed (its blobs checked), and empty.
+cache=$out/receive-cache
+rm -rf "$cache" "$cache.main"
+(cd "$srv" && SMOKEHOOK_CACHE_DIR="$cache.main" SMOKEHOOK_TIMEOUT=0 "$smokehook" --hook pre-receive -q <"$out/receive-main.in" >/dev/null)
+env="GIT_OBJECT_DIRECTORY=$q GIT_ALTERNATE_OBJECT_DIRECTORIES=$srv/objects SMOKEHOOK_CACHE_DIR=$cache SMOKEHOOK_TIMEOUT=0"
+(cd "$srv" && hyperfine --style basic --warmup 1 --runs 10 -i --export-json "$out/receive.json" \
+  -n "pre-receive, new branch, verdicts of main known" --prepare "rm -rf $cache && cp -a $cache.main $cache" \
+  "env $env $smokehook --hook pre-receive -q < $out/receive-new.in" \
+  -n "pre-receive, one file updated, verdicts of main known" --prepare "rm -rf $cache && cp -a $cache.main $cache" \
+  "env $env $smokehook --hook pre-receive -q < $out/receive-update.in" \
+  -n "pre-receive, new branch, no verdict known" --prepare "rm -rf $cache" \
+  "env $env $smokehook --hook pre-receive -q < $out/receive-new.in" \
+  -n "git grep -c -w of the new tip" --prepare "true" \
+  "env GIT_OBJECT_DIRECTORY=$q GIT_ALTERNATE_OBJECT_DIRECTORIES=$srv/objects git grep -c -w BAILEYS_BASE_URL $new -- '*.py' '*.js' '*.ts'")
+median "$out/receive.json"
