@@ -126,9 +126,20 @@ bool TreeSource::worktree_is_verbatim() const {
 std::optional<git_oid> TreeSource::file_id(std::string_view path) const {
   // Once listed (before any worker thread reads), the listing answers: no libgit2 tree on other threads.
   if (listed_done_.load(std::memory_order_acquire)) {
-    auto it = std::lower_bound(paths_.begin(), paths_.end(), path);
-    if (it == paths_.end() || *it != path) return std::nullopt;
-    return ids_[static_cast<size_t>(it - paths_.begin())];
+    // A gate asks for paths in the listing's order, a run of neighbours per thread: try the next one first.
+    thread_local const TreeSource* hint_source = nullptr;
+    thread_local size_t hint = 0;
+    size_t at;
+    if (hint_source == this && hint < paths_.size() && paths_[hint] == path) {
+      at = hint;
+    } else {
+      auto it = std::lower_bound(paths_.begin(), paths_.end(), path);
+      if (it == paths_.end() || *it != path) return std::nullopt;
+      at = static_cast<size_t>(it - paths_.begin());
+    }
+    hint_source = this;
+    hint = at + 1;
+    return ids_[at];
   }
   git_tree_entry* raw = nullptr;
   if (git_tree_entry_bypath(&raw, tree_.get(), std::string(path).c_str()) < 0) {

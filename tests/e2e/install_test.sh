@@ -179,6 +179,28 @@ expect_rc 0
 grep -qax '# smokehook:managed-hook:v2' $H/pre-commit || fail "the earlier hook was not replaced"
 "$SMOKEHOOK" uninstall >/dev/null
 
+t "a bare repository gets pre-receive alone; a working repository never does"
+B=$WORK/bare.git
+git init -q --bare "$B"
+run "$SMOKEHOOK" -C "$B" install
+expect_rc 0
+[ -x "$B/hooks/pre-receive" ] || fail "no pre-receive hook in the bare repository"
+[ ! -e "$B/hooks/pre-commit" ] && [ ! -e "$B/hooks/pre-push" ] || fail "client hooks in a bare repository"
+run "$SMOKEHOOK" -C "$B" install
+expect_out "already installed"
+run "$SMOKEHOOK" -C "$B" uninstall
+expect_rc 0
+[ ! -e "$B/hooks/pre-receive" ] || fail "uninstall left the pre-receive hook"
+printf '#!/bin/sh\nexit 0\n' >$H/pre-receive && chmod 755 $H/pre-receive
+run "$SMOKEHOOK" install
+expect_rc 0
+expect_no_out "pre-receive"
+run "$SMOKEHOOK" uninstall
+expect_rc 0
+expect_no_out "pre-receive"
+[ -x $H/pre-receive ] || fail "uninstall touched a working repository's own pre-receive"
+rm $H/pre-receive
+
 t "install outside a repository is exit 2"
 mkdir -p "$WORK/plain"
 run "$SMOKEHOOK" -C "$WORK/plain" install
