@@ -283,4 +283,15 @@ echo "OWN_WORD" >>app/main.py && git commit -qam "own word"
 push_refused "$E" main:other
 remote_has "own-rule"
 
+t "a server whose smokehook moved away refuses every push, saying so"
+mkdir -p "$WORK/bin"
+cp "$SMOKEHOOK" "$WORK/bin/smokehook"
+"$SMOKEHOOK" -C "$E" uninstall >/dev/null
+"$WORK/bin/smokehook" -C "$E" install >/dev/null
+rm "$WORK/bin/smokehook"
+git checkout -q -b elsewhere main~1
+PATH=/usr/bin:/bin push_refused "$E" elsewhere
+remote_has "cannot find smokehook"
+remote_has "every push is refused until then"
+
 finish
