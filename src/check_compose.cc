@@ -14,23 +14,52 @@
 namespace smokehook {
 namespace {
 
+// A project's variables for interpolation: `env_file` (a path or a list of them, in place of the
+// project's .env) and `environment` (a mapping of names to strings), from `holder`.
+bool read_variables(CheckReader& r, const Node& holder, ProjectSpec* spec) {
+  if (const Node* files = holder.find("env_file")) {
+    std::vector<const Node*> items;
+    if (files->is_scalar()) items.push_back(files);
+    else if (files->is_seq())
+      for (const Node& f : files->items) items.push_back(&f);
+    else return r.fail(*files, "'env_file' must be a path or a list of paths");
+    for (const Node* f : items) {
+      if (!f->is_scalar() || f->text.empty()) return r.fail(*f, "'env_file' must list paths (relative to the repository root)");
+      spec->env_files.push_back(normalize_path(f->text));
+    }
+  }
+  if (const Node* env = holder.find("environment")) {
+    if (!env->is_map()) return r.fail(*env, "'environment' must be a mapping of variable names to values");
+    for (const auto& e : env->entries) {
+      if (!e.value.is_scalar())
+        return r.fail(e.value.is_null() ? holder : e.value,
+                      "'environment." + e.key + "' must be a string (write '' for an empty value)");
+      spec->environment.emplace_back(e.key, e.value.text);
+    }
+  }
+  return true;
+}
+
 bool read_project_list(CheckReader& r, std::vector<ProjectSpec>* out) {
   const Node& node = r.node();
   const Node* projects = node.find("projects");
   if (projects) {
-    if (node.find("files") || node.find("profiles"))
-      return r.fail(*projects, "use either 'projects' or 'files'/'profiles', not both");
+    for (const char* key : {"files", "profiles", "env_file", "environment"})
+      if (node.find(key))
+        return r.fail(*projects, "use either 'projects' or 'files'/'profiles'/'env_file'/'environment', not both");
     if (!projects->is_seq() || projects->items.empty())
       return r.fail(*projects, "'projects' must be a list of {files, profiles}");
+    static const std::vector<std::string> item_keys = {"files", "profiles", "env_file", "environment"};
     for (const Node& item : projects->items) {
       if (!item.is_map()) return r.fail(item, "each project must be a mapping with 'files' (and 'profiles')");
       for (const auto& e : item.entries)
-        if (e.key != "files" && e.key != "profiles") {
+        if (std::find(item_keys.begin(), item_keys.end(), e.key) == item_keys.end()) {
           std::string msg = "unknown key '" + e.key + "' in a project";
-          if (auto near = closest_match(e.key, {"files", "profiles"})) msg += " (did you mean '" + *near + "'?)";
+          if (auto near = closest_match(e.key, item_keys)) msg += " (did you mean '" + *near + "'?)";
           return r.fail(e.value, msg);
         }
       ProjectSpec spec;
+      if (!read_variables(r, item, &spec)) return false;
       const Node* files = item.find("files");
       if (!files) return r.fail(item, "missing key 'files'");
       for (const Node* list : {files, item.find("profiles")}) {
@@ -50,7 +79,9 @@ bool read_project_list(CheckReader& r, std::vector<ProjectSpec>* out) {
     return true;
   }
   ProjectSpec spec;
-  if (!r.strings("files", &spec.files, true) || !r.strings("profiles", &spec.profiles, false)) return false;
+  if (!r.strings("files", &spec.files, true) || !r.strings("profiles", &spec.profiles, false) ||
+      !read_variables(r, node, &spec))
+    return false;
   out->push_back(std::move(spec));
   return true;
 }
@@ -66,7 +97,9 @@ class ComposeCheck : public Check {
     };
     for (const auto& spec : projects) {
       for (const auto& f : spec.files) add(f);
-      add(join_path(dirname(spec.files[0]), ".env"));
+      // The variables' files: the check's env_file, else the project's .env.
+      if (spec.env_files.empty()) add(join_path(dirname(spec.files[0]), ".env"));
+      for (const auto& f : spec.env_files) add(f);
     }
     if (ctx.discover_inputs(projects))
       for (const auto& spec : projects)
@@ -322,7 +355,7 @@ std::unique_ptr<Check> make_compose_valid(CheckReader& r) {
   auto c = std::make_unique<ComposeValid>();
   ProjectSpec spec;
   if (!r.strings("files", &spec.files, true) || !r.strings("profiles", &spec.profiles, false) ||
-      !r.strings("require_enabled", &c->require_enabled, false))
+      !r.strings("require_enabled", &c->require_enabled, false) || !read_variables(r, r.node(), &spec))
     return nullptr;
   c->projects.push_back(std::move(spec));
   return c;

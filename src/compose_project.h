@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dotenv.h"
@@ -18,8 +19,20 @@ namespace smokehook {
 struct ProjectSpec {
   std::vector<std::string> files;     // repository paths, in -f order
   std::vector<std::string> profiles;  // --profile; empty = COMPOSE_PROFILES (environment, then .env)
-  bool operator==(const ProjectSpec& o) const { return files == o.files && profiles == o.profiles; }
+  // Variables for interpolation, as a deployment gives them. `env_files` (repository paths) are read
+  // in place of the project's .env, as `docker compose --env-file` does; `environment` applies where
+  // the process environment does not set a variable, and wins over the env files.
+  // (Initialized here so that `ProjectSpec{files, profiles}` stays complete.)
+  std::vector<std::string> env_files = {};
+  std::vector<std::pair<std::string, std::string>> environment = {};
+  bool operator==(const ProjectSpec& o) const {
+    return files == o.files && profiles == o.profiles && env_files == o.env_files && environment == o.environment;
+  }
 };
+
+// What a project loads the same way whatever its profiles: its files and its variables. The key
+// under which ComposeCache shares that work.
+std::vector<std::string> loading_key(const ProjectSpec& spec);
 
 class ComposeCache;
 
@@ -38,6 +51,9 @@ struct Project {
   Findings warnings;
   std::vector<std::string> inputs;  // every file read or looked for (compose files, .env, env_file, extends, include)
   std::vector<std::string> active_profiles;
+  // COMPOSE_PROJECT_NAME from the environment, the check's environment or the project's .env (as
+  // docker compose reads it; it names the project over the file's `name:`); empty when unset.
+  std::string project_name_variable;
 
   bool valid() const { return errors.empty(); }
   const Node* service(const std::string& name) const;
