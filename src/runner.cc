@@ -46,6 +46,7 @@ bool affected(const Check& check, RunContext& ctx) {
 
 void run_checks(const Config& config, RunContext& ctx, const Selection& sel, const std::string& ref,
                 const std::string& commit, Report* report) {
+  if (report->config.empty()) report->config = config.path == kBuiltinConfigName ? "built-in" : config.path;
   for (const auto& c : config.checks)
     for (const auto& spec : c->validates()) ctx.validity_check_ids.emplace(project_key(spec), c->id);
   if (ctx.changes) {
