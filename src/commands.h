@@ -27,6 +27,8 @@ struct Options {
   bool verbose = false;
   // install
   bool force = false;
+  // init
+  bool init_default = false;  // --default: the built-in suite instead of one read from the repository
   // compose
   std::vector<std::string> compose_files;
   std::vector<std::string> compose_profiles;
