@@ -344,7 +344,9 @@ void Writer::project(const Found& f, InitConfig* result) {
     const Variant& v = variants[i];
     if (v.spec.profiles.empty()) continue;
     valid_check(unique_id(P + "compose." + slug(v.name) + ".profiles"),
-                words_list(v.spec.files) + " with profiles " + words_list(v.spec.profiles) + " valid", section, v.spec,
+                f.base + " + " + std::string(basename(v.spec.files[1])) + " with profile" +
+                    (v.spec.profiles.size() == 1 ? " " : "s ") + words_list(v.spec.profiles) + " valid",
+                section, v.spec,
                 {}, "the overlay with every profile active");
   }
 
