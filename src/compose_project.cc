@@ -1,6 +1,7 @@
 #include "compose_project.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -100,6 +101,8 @@ class Loader {
     project_dir_ = dirname(files[0]);
     if (spec.env_files.empty()) load_env(project_dir_);
     for (const auto& path : spec.env_files) load_env_file(path, nullptr, true);
+    state_->default_name = ctx_.project_name.empty() ? project_name(files) : ctx_.project_name;
+    if (ctx_.project_name.empty()) check_project_name_variable(spec);
     auto lookup = lookup_fn();
     p_->model = Node::mapping();
     for (const auto& file : files) {
@@ -121,7 +124,7 @@ class Loader {
     project_dir_ = dirname(spec.files[0]);
     auto lookup = lookup_fn();
     p_->active_profiles = spec.profiles;
-    if (auto name = lookup("COMPOSE_PROJECT_NAME")) p_->project_name_variable = *name;
+    if (auto name = explicit_variable("COMPOSE_PROJECT_NAME")) p_->project_name_variable = *name;
     if (p_->active_profiles.empty())
       if (auto v = lookup("COMPOSE_PROFILES"))
         for (auto& s : split(*v, ','))
@@ -167,14 +170,63 @@ class Loader {
     if (!parse_dotenv(text, path, environment_, &state_->dotenv, &f)) p_->errors.push_back(f);
   }
 
+  // The variables set for the project: the environment (process, then the check's), then .env.
+  std::optional<std::string> explicit_variable(std::string_view name) const {
+    if (environment_)
+      if (auto v = environment_(name)) return v;
+    for (auto it = state_->dotenv.rbegin(); it != state_->dotenv.rend(); ++it)
+      if (it->first == name) return it->second;
+    return std::nullopt;
+  }
+
+  // What interpolation sees: the variables set, and COMPOSE_PROJECT_NAME as docker compose gives it.
   VariableLookup lookup_fn() {
     return [this](std::string_view name) -> std::optional<std::string> {
-      if (environment_)
-        if (auto v = environment_(name)) return v;
-      for (auto it = state_->dotenv.rbegin(); it != state_->dotenv.rend(); ++it)
-        if (it->first == name) return it->second;
+      if (name == "COMPOSE_PROJECT_NAME" && !ctx_.project_name.empty()) return ctx_.project_name;
+      if (auto v = explicit_variable(name)) return v;
+      if (name == "COMPOSE_PROJECT_NAME" && !state_->default_name.empty()) return state_->default_name;
       return std::nullopt;
     };
+  }
+
+  // A COMPOSE_PROJECT_NAME that is set is used as written: docker compose refuses one that is not
+  // already a project name (lower case letters, digits, '_' and '-', starting with a letter or digit).
+  void check_project_name_variable(const ProjectSpec& spec) {
+    auto v = explicit_variable("COMPOSE_PROJECT_NAME");
+    if (!v || v->empty()) return;
+    bool ok = std::isalnum(static_cast<unsigned char>((*v)[0])) != 0;
+    for (char c : *v)
+      ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+    if (ok) return;
+    bool from_environment = environment_ && environment_("COMPOSE_PROJECT_NAME");
+    std::string where = from_environment ? spec.files[0]
+                        : spec.env_files.empty() ? join_path(project_dir_, ".env") : spec.env_files.back();
+    p_->errors.push_back(Finding{where, 0, 0, "invalid project name \"" + *v + "\" (COMPOSE_PROJECT_NAME" +
+                                               (from_environment ? " in the environment" : "") +
+                                               "): lower case letters, digits, '_' and '-' only, starting with a letter or digit"});
+  }
+
+  // docker compose's project name when COMPOSE_PROJECT_NAME is not set: the last `name:` of the files
+  // (interpolated), else the project folder's name; lower-cased, [a-z0-9_-] only, no leading _ or -.
+  // Empty when neither is known (a project at the top of the source: the folder's name is not known).
+  std::string project_name(const std::vector<std::string>& files) {
+    std::string name;
+    for (const auto& file : files) {
+      const ComposeCache::File& pf = parsed_file(file);
+      if (!pf.parsed) continue;
+      for (const Node& doc : pf.docs)
+        if (const Node* n = doc.is_map() ? doc.find("name") : nullptr; n && n->is_scalar()) {
+          InterpolationResult r = interpolate(n->text, [this](std::string_view v) { return explicit_variable(v); });
+          if (r.error.empty()) name = r.value;
+        }
+    }
+    if (name.empty()) name = std::string(basename(project_dir_));
+    std::string out;
+    for (char c : name) {
+      char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (std::isalnum(static_cast<unsigned char>(l)) || ((l == '_' || l == '-') && !out.empty())) out += l;
+    }
+    return out;
   }
 
   // Reads and parses a file, or takes it from the run's cache.
@@ -415,6 +467,7 @@ class Loader {
       Loader sub_loader(ctx_, &sub_state, environment_);
       sub_loader.include_stack_ = include_stack_;
       sub_loader.include_stack_.push_back(file);
+      sub_state.default_name = state_->default_name;  // the including project's name
       const Node* project_directory = item.is_map() ? item.find("project_directory") : nullptr;
       std::string sub_dir = project_directory ? join_path(dirname(file), project_directory->text) : dirname(paths[0]);
       // The include's env_file replaces the included project's .env for its interpolation.

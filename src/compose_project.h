@@ -43,6 +43,9 @@ struct ComposeContext {
   const FileSource* fallback = nullptr;
   VariableLookup environment;  // the process environment; wins over .env
   ComposeCache* cache = nullptr;  // optional, shared by the projects of a run
+  // `docker compose -p NAME`: the project's name, over COMPOSE_PROJECT_NAME (which is then neither
+  // read nor checked); ${COMPOSE_PROJECT_NAME} interpolates to it. Empty: none given.
+  std::string project_name;
 };
 
 struct Project {
@@ -67,6 +70,9 @@ struct Project {
 struct LoadedFiles {
   Project project;  // model merged; errors, warnings and inputs so far
   EnvVars dotenv;   // the project folder's .env
+  // What ${COMPOSE_PROJECT_NAME} is when nothing sets it, as in docker compose: the project's name
+  // (the files' `name:`, else the project folder's name), normalized; empty when unknown.
+  std::string default_name;
   bool complete = false;  // every file loaded: references can be checked
 };
 

@@ -304,3 +304,32 @@ TEST_CASE("report: which configuration ran, first in human output and as JSON's 
   report_json(b, j2);
   CHECK(j2.str().find("\"config\": \"built-in\"") != std::string::npos);
 }
+
+TEST_CASE("variables: ${COMPOSE_PROJECT_NAME} is the project's name when nothing sets it, as in docker compose",
+          "[init][variables]") {
+  // docker compose 2.40.3: the folder's name, else the files' interpolated `name:`, lower-cased; a
+  // COMPOSE_PROJECT_NAME in .env or the environment wins.
+  MemorySource src(std::map<std::string, std::string>{
+      {"My_App/compose.yaml", "services:\n  a:\n    image: a\n    environment:\n      N: ${COMPOSE_PROJECT_NAME:-unset}\n"},
+      {"My_App/name.yaml", "name: ${X:-Dflt}\n"}});
+  ComposeContext ctx;
+  ctx.source = &src;
+  ctx.environment = env({});
+  auto n = [&](std::vector<std::string> files) {
+    ProjectSpec spec;
+    spec.files = std::move(files);
+    Project p = load_project(spec, ctx);
+    INFO(p.errors.size());
+    return p.valid() ? p.service("a")->find("environment")->find("N")->text : "invalid";
+  };
+  CHECK(n({"My_App/compose.yaml"}) == "my_app");
+  CHECK(n({"My_App/compose.yaml", "My_App/name.yaml"}) == "dflt");
+  ctx.environment = env({{"X", "from-x"}});
+  CHECK(n({"My_App/compose.yaml", "My_App/name.yaml"}) == "from-x");
+  src.put("My_App/.env", "COMPOSE_PROJECT_NAME=explicit\n");
+  CHECK(n({"My_App/compose.yaml", "My_App/name.yaml"}) == "explicit");
+  src.put("My_App/.env", "COMPOSE_PROJECT_NAME=Explicit\n");  // refused, not normalized
+  CHECK(n({"My_App/compose.yaml", "My_App/name.yaml"}) == "invalid");
+  ctx.project_name = "given";  // -p: over everything, and the .env's is not read
+  CHECK(n({"My_App/compose.yaml", "My_App/name.yaml"}) == "given");
+}
