@@ -11,6 +11,7 @@
 #include "compose_model.h"
 #include "check.h"
 #include "compose_project.h"
+#include "dotenv.h"
 #include "text.h"
 
 namespace smokehook {
@@ -282,6 +283,35 @@ class Writer {
     write(c, false);
   }
 
+  // The files COMPOSE_FILE names in `dir`'s .env (split on COMPOSE_PATH_SEPARATOR, default ':'), as
+  // repository paths; empty when it is unset, or names a file the source does not have.
+  std::vector<std::string> compose_file_variable(const std::string& dir) const {
+    std::string text, err, path = join_path(dir, ".env");
+    ReadStatus st = ctx_.source->read(path, &text, &err);
+    if (st == ReadStatus::NotFound && ctx_.fallback) st = ctx_.fallback->read(path, &text, &err);
+    EnvVars vars;
+    Finding bad;
+    if (st != ReadStatus::Ok || !parse_dotenv(text, path, ctx_.environment, &vars, &bad)) return {};
+    std::string value, separator = ":";
+    for (const auto& [k, v] : vars) {
+      if (k == "COMPOSE_FILE") value = v;
+      if (k == "COMPOSE_PATH_SEPARATOR" && !v.empty()) separator = v;
+    }
+    std::vector<std::string> files;
+    for (size_t start = 0; !value.empty() && start <= value.size();) {
+      size_t end = value.find(separator, start);
+      if (end == std::string::npos) end = value.size();
+      std::string file = value.substr(start, end - start);
+      if (!file.empty()) {
+        if (file[0] == '/') return {};
+        files.push_back(normalize_path(join_path(dir, file)));
+        if (!ctx_.source->exists(files.back())) return {};
+      }
+      start = end + separator.size();
+    }
+    return files;
+  }
+
   ComposeContext ctx_;
   ComposeCache cache_;
   std::map<std::string, Project> loaded_;
@@ -333,6 +363,20 @@ void Writer::project(const Found& f, InitConfig* result) {
     valid_check(unique_id(P + "compose." + slug(name)), f.base + " + " + std::string(basename(o)) + " valid", section, s,
                 {}, name == "override" ? "what `docker compose` reads by default in " + (f.dir.empty() ? "the root" : f.dir + "/")
                                        : "the " + name + " overlay merged onto the base");
+  }
+  // COMPOSE_FILE in the project's .env: the files `docker compose` reads there by default.
+  if (std::vector<std::string> files = compose_file_variable(f.dir); !files.empty()) {
+    bool known = files == base_spec.files;
+    for (const auto& o : f.overlays) known = known || files == std::vector<std::string>{f.base, o};
+    if (!known) {
+      ProjectSpec s;
+      s.files = files;
+      note_invalid(P + "compose.default", s, load(s));
+      std::string title;
+      for (const auto& file : files) title += (title.empty() ? "" : " + ") + file;
+      valid_check(unique_id(P + "compose.default"), title + " valid", section, s, {},
+                  "COMPOSE_FILE in " + join_path(f.dir, ".env") + ": what `docker compose` reads there by default");
+    }
   }
   for (const auto& p : profiles) {
     ProjectSpec s = base_spec;

@@ -333,3 +333,20 @@ TEST_CASE("variables: ${COMPOSE_PROJECT_NAME} is the project's name when nothing
   ctx.project_name = "given";  // -p: over everything, and the .env's is not read
   CHECK(n({"My_App/compose.yaml", "My_App/name.yaml"}) == "given");
 }
+
+TEST_CASE("init: COMPOSE_FILE in a project's .env is the files docker compose reads there: a check of its own",
+          "[init]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"ops/compose.yaml", "services:\n  a: {image: a}\n"},
+      {"ops/monitoring.yaml", "services:\n  m: {image: m}\n"},
+      {"ops/.env", "COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=compose.yaml;monitoring.yaml\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(ids_of(out.text) == std::vector<std::string>{"ops.compose.base", "ops.compose.default"});
+  CHECK(out.text.find("files: [ops/compose.yaml, ops/monitoring.yaml]") != std::string::npos);
+  CHECK(run_all(src, out.text).failed().empty());
+  edit(src, "ops/monitoring.yaml", "image: m", "imag: m");
+  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"ops.compose.default"});
+  src.put("ops/.env", "COMPOSE_FILE=compose.yaml\n");  // the base alone: nothing more to check
+  CHECK(ids_of(init(src).text) == std::vector<std::string>{"ops.compose.base"});
+}
