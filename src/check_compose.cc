@@ -106,7 +106,8 @@ class ComposeCheck : public Check {
                                  size_t defined, size_t enabled, const std::string& besides = "") {
     std::string msg = key + ": '" + glob + "' matches ";
     if (defined == 0) msg += "no service of " + describe_project(spec);
-    else if (enabled == 0) msg += "no enabled service of " + describe_project(spec) + " (" + std::to_string(defined) + " defined, none enabled)";
+    else if (enabled == 0)
+      msg += "no enabled service of " + describe_project(spec) + " (" + std::to_string(defined) + " defined, none enabled)";
     else msg += "no enabled service of " + describe_project(spec) + besides;
     return Finding{spec.files.front(), 0, 0, msg};
   }
