@@ -70,6 +70,7 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
       out << c.dim << ms << c.reset;
     }
     out << "\n";
+    if (!r.warning.empty() && r.status == CheckStatus::Pass) out << "   " << c.yellow << "⚠️  " << r.warning << c.reset << "\n";
     if (r.status == CheckStatus::Fail) {
       // The message first, unless it only repeats the first finding; then every finding.
       bool repeats = !r.findings.empty() && r.message.find(r.findings.front().message) != std::string::npos;
