@@ -113,6 +113,12 @@ std::string project_key(const ProjectSpec& spec) {
   for (const auto& f : spec.files) key += f + '\n';
   key += '\0';
   for (const auto& p : spec.profiles) key += p + '\n';
+  if (!spec.env_files.empty() || !spec.environment.empty()) {  // the variables change the model
+    key += '\0';
+    for (const auto& f : spec.env_files) key += f + '\n';
+    key += '\0';
+    for (const auto& [k, v] : spec.environment) key += k + '=' + v + '\n';
+  }
   return key;
 }
 

@@ -23,6 +23,9 @@ const char* status_name(CheckStatus s);  // "pass", "fail", "skip"
 struct CheckResult {
   CheckStatus status = CheckStatus::Pass;
   std::string message;  // one line
+  // A pass that checked less than it seems to (a gate whose globs select no
+  // file): the human report shows it under the check's line; `message` holds it too.
+  std::string warning;
   Findings findings;
   double duration_ms = 0;
 };
@@ -44,6 +47,9 @@ class RunContext {
   // In staged mode, the change set: gates then scan only changed files, unless `full_scan`.
   const ChangeSet* changes = nullptr;
   bool full_scan = true;
+  // The configuration file's repository path: gates do not scan it unless their
+  // paths name it (its own forbidden words are there on purpose).
+  std::string config_path = ".smokehook.yml";
   // A server's pre-receive run: gates skip blobs already found clean under the same settings (verdict_cache.h).
   VerdictCache* verdicts = nullptr;
 

@@ -14,23 +14,52 @@
 namespace smokehook {
 namespace {
 
+// A project's variables for interpolation: `env_file` (a path or a list of them, in place of the
+// project's .env) and `environment` (a mapping of names to strings), from `holder`.
+bool read_variables(CheckReader& r, const Node& holder, ProjectSpec* spec) {
+  if (const Node* files = holder.find("env_file")) {
+    std::vector<const Node*> items;
+    if (files->is_scalar()) items.push_back(files);
+    else if (files->is_seq())
+      for (const Node& f : files->items) items.push_back(&f);
+    else return r.fail(*files, "'env_file' must be a path or a list of paths");
+    for (const Node* f : items) {
+      if (!f->is_scalar() || f->text.empty()) return r.fail(*f, "'env_file' must list paths (relative to the repository root)");
+      spec->env_files.push_back(normalize_path(f->text));
+    }
+  }
+  if (const Node* env = holder.find("environment")) {
+    if (!env->is_map()) return r.fail(*env, "'environment' must be a mapping of variable names to values");
+    for (const auto& e : env->entries) {
+      if (!e.value.is_scalar())
+        return r.fail(e.value.is_null() ? holder : e.value,
+                      "'environment." + e.key + "' must be a string (write '' for an empty value)");
+      spec->environment.emplace_back(e.key, e.value.text);
+    }
+  }
+  return true;
+}
+
 bool read_project_list(CheckReader& r, std::vector<ProjectSpec>* out) {
   const Node& node = r.node();
   const Node* projects = node.find("projects");
   if (projects) {
-    if (node.find("files") || node.find("profiles"))
-      return r.fail(*projects, "use either 'projects' or 'files'/'profiles', not both");
+    for (const char* key : {"files", "profiles", "env_file", "environment"})
+      if (node.find(key))
+        return r.fail(*projects, "use either 'projects' or 'files'/'profiles'/'env_file'/'environment', not both");
     if (!projects->is_seq() || projects->items.empty())
       return r.fail(*projects, "'projects' must be a list of {files, profiles}");
+    static const std::vector<std::string> item_keys = {"files", "profiles", "env_file", "environment"};
     for (const Node& item : projects->items) {
       if (!item.is_map()) return r.fail(item, "each project must be a mapping with 'files' (and 'profiles')");
       for (const auto& e : item.entries)
-        if (e.key != "files" && e.key != "profiles") {
+        if (std::find(item_keys.begin(), item_keys.end(), e.key) == item_keys.end()) {
           std::string msg = "unknown key '" + e.key + "' in a project";
-          if (auto near = closest_match(e.key, {"files", "profiles"})) msg += " (did you mean '" + *near + "'?)";
+          if (auto near = closest_match(e.key, item_keys)) msg += " (did you mean '" + *near + "'?)";
           return r.fail(e.value, msg);
         }
       ProjectSpec spec;
+      if (!read_variables(r, item, &spec)) return false;
       const Node* files = item.find("files");
       if (!files) return r.fail(item, "missing key 'files'");
       for (const Node* list : {files, item.find("profiles")}) {
@@ -50,7 +79,9 @@ bool read_project_list(CheckReader& r, std::vector<ProjectSpec>* out) {
     return true;
   }
   ProjectSpec spec;
-  if (!r.strings("files", &spec.files, true) || !r.strings("profiles", &spec.profiles, false)) return false;
+  if (!r.strings("files", &spec.files, true) || !r.strings("profiles", &spec.profiles, false) ||
+      !read_variables(r, node, &spec))
+    return false;
   out->push_back(std::move(spec));
   return true;
 }
@@ -66,7 +97,9 @@ class ComposeCheck : public Check {
     };
     for (const auto& spec : projects) {
       for (const auto& f : spec.files) add(f);
-      add(join_path(dirname(spec.files[0]), ".env"));
+      // The variables' files: the check's env_file, else the project's .env.
+      if (spec.env_files.empty()) add(join_path(dirname(spec.files[0]), ".env"));
+      for (const auto& f : spec.env_files) add(f);
     }
     if (ctx.discover_inputs(projects))
       for (const auto& spec : projects)
@@ -75,16 +108,19 @@ class ComposeCheck : public Check {
   }
 
  protected:
-  // The project, or a failed result naming the check that reports why it is invalid.
+  // The project, or a failed result. When the project's validity check runs in
+  // this run, the result names it and leaves the errors to it; otherwise (no
+  // such check, or it was skipped, left out by --only or not affected) the
+  // errors are this check's own findings: they are shown somewhere, always.
   const Project* valid_project(RunContext& ctx, const ProjectSpec& spec, CheckResult* result) const {
     const Project& p = ctx.project(spec);
     if (p.valid()) return &p;
     result->status = CheckStatus::Fail;
     auto it = ctx.validity_check_ids.find(project_key(spec));
-    std::string who = it != ctx.validity_check_ids.end() && it->second != id ? "see check " + it->second
-                                                                                : p.errors.front().to_string();
+    bool elsewhere = it != ctx.validity_check_ids.end() && it->second != id;
+    std::string who = elsewhere ? "see check " + it->second : p.errors.front().to_string();
     result->message = "the compose project " + describe_project(spec) + " is invalid (" + who + ")";
-    if (it == ctx.validity_check_ids.end() || it->second == id) result->findings = p.errors;
+    if (!elsewhere) result->findings = p.errors;
     return nullptr;
   }
 
@@ -95,6 +131,29 @@ class ComposeCheck : public Check {
   static const Entry* service_entry(const Project& p, const std::string& name) {
     const Node* services = p.model.find("services");
     return services ? services->find_entry(name) : nullptr;
+  }
+
+  // A selector that selects nothing checks nothing: it fails its check, named
+  // with the key it came from ("services: 'worker*' matches no service of ...").
+  static Finding selects_nothing(const ProjectSpec& spec, const std::string& key, const std::string& glob,
+                                 size_t defined, size_t enabled, const std::string& besides = "") {
+    std::string msg = key + ": '" + glob + "' matches ";
+    if (defined == 0) msg += "no service of " + describe_project(spec);
+    else if (enabled == 0)
+      msg += "no enabled service of " + describe_project(spec) + " (" + std::to_string(defined) + " defined, none enabled)";
+    else msg += "no enabled service of " + describe_project(spec) + besides;
+    return Finding{spec.files.front(), 0, 0, msg};
+  }
+
+  // How many services `glob` matches: defined, and enabled (by the project's profiles).
+  static std::pair<size_t, size_t> count_matches(const Project& p, const std::string& glob) {
+    size_t defined = 0, enabled = 0;
+    for (const auto& name : p.service_names()) {
+      if (!name_matches(glob, name)) continue;
+      ++defined;
+      enabled += p.enabled(*p.service(name));
+    }
+    return {defined, enabled};
   }
 };
 
@@ -125,7 +184,7 @@ class ComposeValid : public ComposeCheck {
     }
     if (!r.findings.empty()) {
       r.status = CheckStatus::Fail;
-      r.message = "required services are not enabled";
+      r.message = "require_enabled: " + r.findings.front().message;
     } else {
       r.message = describe_project(spec) + " is valid (" + std::to_string(p.enabled_services().size()) +
                   " enabled services)";
@@ -227,10 +286,17 @@ class ComposeDepends : public ComposeCheck {
           else targets.push_back(pattern);
           continue;
         }
-        for (const auto& name : p->enabled_services())
-          if (name_matches(pattern, name) && name != depend_on &&
-              std::find(targets.begin(), targets.end(), name) == targets.end())
-            targets.push_back(name);
+        size_t found = 0;
+        for (const auto& name : p->enabled_services()) {
+          if (!name_matches(pattern, name) || name == depend_on) continue;
+          ++found;
+          if (std::find(targets.begin(), targets.end(), name) == targets.end()) targets.push_back(name);
+        }
+        if (found == 0) {
+          auto [defined, enabled] = count_matches(*p, pattern);
+          r.findings.push_back(selects_nothing(spec, "services", pattern, defined, enabled,
+                                               " besides '" + depend_on + "' itself"));
+        }
       }
       for (const auto& name : targets) {
         ++checked;
@@ -277,11 +343,13 @@ class ComposeVolumes : public ComposeCheck {
       for (const auto& [name, volume] : required) {
         const Node* svc = p->service(name);
         if (!svc) {
-          r.findings.push_back(missing_service(spec, name));
+          Finding f = missing_service(spec, name);
+          f.message = "mounts: " + f.message;
+          r.findings.push_back(std::move(f));
           continue;
         }
         if (!p->enabled(*svc)) {
-          r.findings.push_back(svc->at("service '" + name + "' is not enabled in " + describe_project(spec)));
+          r.findings.push_back(svc->at("mounts: service '" + name + "' is not enabled in " + describe_project(spec)));
           continue;
         }
         bool mounted = false;
@@ -294,6 +362,14 @@ class ComposeVolumes : public ComposeCheck {
         }
       }
       if (distinct_among.empty()) continue;
+      auto [defined, enabled] = count_matches(*p, distinct_among);
+      if (enabled < 2) {  // one service shares a volume with no one: nothing would be compared
+        Finding f = selects_nothing(spec, "distinct_among", distinct_among, defined, enabled);
+        if (enabled == 1) f.message = "distinct_among: '" + distinct_among + "' matches only one enabled service of " +
+                                      describe_project(spec) + ": there is nothing to compare";
+        r.findings.push_back(std::move(f));
+        continue;
+      }
       std::map<std::string, std::string> owner;  // volume -> first service mounting it
       for (const auto& name : p->enabled_services()) {
         if (!name_matches(distinct_among, name)) continue;
@@ -322,7 +398,7 @@ std::unique_ptr<Check> make_compose_valid(CheckReader& r) {
   auto c = std::make_unique<ComposeValid>();
   ProjectSpec spec;
   if (!r.strings("files", &spec.files, true) || !r.strings("profiles", &spec.profiles, false) ||
-      !r.strings("require_enabled", &c->require_enabled, false))
+      !r.strings("require_enabled", &c->require_enabled, false) || !read_variables(r, r.node(), &spec))
     return nullptr;
   c->projects.push_back(std::move(spec));
   return c;

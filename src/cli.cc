@@ -109,7 +109,9 @@ Parsed parse(int argc, char** argv) {
                                      "(in a bare repository: pre-receive; --config FILE: the rules it reads)");
   install->add_flag("--force", o.force, "install even where core.hooksPath is shared outside this repository");
   app.add_subcommand("uninstall", "remove the hooks, restoring whatever was there before");
-  app.add_subcommand("init", "write the default configuration to .smokehook.yml (never overwrites)");
+  auto* init = app.add_subcommand("init", "write a configuration for this repository's compose files to .smokehook.yml "
+                                          "(never overwrites)");
+  init->add_flag("--default", o.init_default, "write the built-in production smoke suite instead");
   app.add_subcommand("list", "list the configured checks: id, kind, the paths that trigger them");
   auto* compose = app.add_subcommand("compose", "print the merged, interpolated compose model (like docker compose config)");
   compose->add_option("-f,--file", o.compose_files, "compose file (repeatable)")->type_name("FILE");

@@ -21,11 +21,26 @@
 namespace smokehook {
 namespace {
 
-Selection selection(const Options& o) {
+// The repository path of a --config file inside the working tree ("" when
+// outside it): a gate does not scan it, and a staged change to it runs everything.
+std::string config_repo_path(const std::string& file, const Repository* repo) {
+  if (!repo || repo->bare()) return "";
+  char* real = ::realpath(file.c_str(), nullptr);
+  char* root = ::realpath(repo->workdir().c_str(), nullptr);
+  std::string path = real ? real : "", top = root ? root : "";
+  std::free(real);
+  std::free(root);
+  if (top.empty() || path.size() <= top.size() + 1 || path.compare(0, top.size(), top) != 0 || path[top.size()] != '/')
+    return "";
+  return path.substr(top.size() + 1);
+}
+
+Selection selection(const Options& o, const Repository* repo = nullptr) {
   Selection sel;
   sel.live = o.full;
   sel.only = o.only;
   if (const char* skip = std::getenv("SMOKEHOOK_SKIP")) sel.skip = split_ids(skip);
+  if (!o.config.empty()) sel.config_path = config_repo_path(o.config, repo);
   return sel;
 }
 
@@ -113,7 +128,7 @@ int run_staged(const Options& o, const Repository& repo) {
   Report report;
   report.mode = "staged";
   report.source = "index";
-  Selection sel = selection(o);
+  Selection sel = selection(o, &repo);
   run_checks(config, ctx, sel, "", "", &report);
   exit_now(finish(o, report));
 }
@@ -123,7 +138,7 @@ int run_all(const Options& o, const std::optional<Repository>& repo) {
   Report report;
   report.mode = "all";
   Config config;
-  Selection sel = selection(o);
+  Selection sel = selection(o, repo ? &*repo : nullptr);
   if (!o.rev.empty()) {
     std::optional<git_oid> id = repo->resolve_commit(o.rev, &err);
     if (!id) return usage_error("--rev: " + err);
@@ -172,7 +187,7 @@ int run_pre_push(const Options& o, const Repository& repo) {
   Report report;
   report.mode = "push";
   report.source = "push";
-  Selection sel = selection(o);
+  Selection sel = selection(o, &repo);
   sel.live = false;
   std::unique_ptr<DiskSource> worktree;
   if (!repo.bare()) worktree = std::make_unique<DiskSource>(repo.workdir(), &repo);

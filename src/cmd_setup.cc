@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "hooks.h"
+#include "init_config.h"
 #include "workspace.h"
 
 namespace smokehook {
@@ -75,22 +76,39 @@ int cmd_uninstall(const Options&) {
   return rc;
 }
 
-int cmd_init(const Options&) {
+int cmd_init(const Options& o) {
   std::optional<Repository> repo;
   if (!open_repository(&repo)) return 2;
   std::string root = repo && !repo->bare() ? repo->workdir() : current_dir();
   std::string path = root + "/.smokehook.yml";
+  // Refused before reading anything: an existing configuration is never replaced.
+  if (::access(path.c_str(), F_OK) == 0) return usage_error("init: " + path + " already exists; not overwriting it");
+  InitConfig written;
+  std::string_view text = default_config_text();
+  if (!o.init_default) {
+    // What --all reads: the index and the untracked files git does not ignore, as on disk.
+    DiskSource source(root, repo && !repo->bare() ? &*repo : nullptr);
+    written = make_init_config(source, &source, process_environment());
+    text = written.text;
+  }
   // O_EXCL: never overwrite, even if one appears between a check and the write.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     if (errno == EEXIST) return usage_error("init: " + path + " already exists; not overwriting it");
     return usage_error("init: cannot create " + path + ": " + std::strerror(errno));
   }
-  std::string_view text = default_config_text();
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ok = ::close(fd) == 0 && ok;
   if (!ok) return usage_error("init: cannot write " + path);
-  std::cout << "smokehook: wrote " << path << " (the built-in default suite; edit it to fit)\n";
+  if (o.init_default) {
+    std::cout << "smokehook: wrote " << path << " (the built-in default suite; edit it to fit)\n";
+    return 0;
+  }
+  for (const auto& note : written.notes) std::cerr << "smokehook: init: " << note << "\n";
+  std::cout << "smokehook: wrote " << path << ": " << written.checks << " check" << (written.checks == 1 ? "" : "s")
+            << " for " << written.projects << " compose project" << (written.projects == 1 ? "" : "s")
+            << (written.projects ? "" : " (none found: the file explains how to add checks)")
+            << "; `smokehook list` shows them, `smokehook --all` runs them\n";
   return 0;
 }
 

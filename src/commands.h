@@ -29,6 +29,8 @@ struct Options {
   std::string failure_prefix;  // starts each failure line of the human report ("GL-HOOK-ERR: " under GitLab)
   // install
   bool force = false;
+  // init
+  bool init_default = false;  // --default: the built-in suite instead of one read from the repository
   // compose
   std::vector<std::string> compose_files;
   std::vector<std::string> compose_profiles;

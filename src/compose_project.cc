@@ -1,6 +1,7 @@
 #include "compose_project.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -75,15 +76,33 @@ std::vector<const Node*> label_files(const Node& svc) {
   return out;
 }
 
+// The variables a project's files see before any .env: the process environment, then the
+// check's own `environment`.
+VariableLookup outer_environment(const ComposeContext& ctx, const ProjectSpec& spec) {
+  if (spec.environment.empty()) return ctx.environment;
+  return [env = ctx.environment, own = spec.environment](std::string_view name) -> std::optional<std::string> {
+    if (env)
+      if (auto v = env(name)) return v;
+    for (const auto& [k, v] : own)
+      if (k == name) return v;
+    return std::nullopt;
+  };
+}
+
 class Loader {
  public:
-  Loader(const ComposeContext& ctx, LoadedFiles* state) : ctx_(ctx), state_(state), p_(&state->project) {}
+  Loader(const ComposeContext& ctx, LoadedFiles* state, VariableLookup environment)
+      : ctx_(ctx), state_(state), p_(&state->project), environment_(std::move(environment)) {}
 
-  // What does not depend on the profiles: .env, every file interpolated,
-  // validated and merged, and the dependencies links and volumes_from imply.
-  void load(const std::vector<std::string>& files) {
+  // What does not depend on the profiles: .env (or the check's env_file), every file
+  // interpolated, validated and merged, and the dependencies links and volumes_from imply.
+  void load(const ProjectSpec& spec) {
+    const std::vector<std::string>& files = spec.files;
     project_dir_ = dirname(files[0]);
-    load_env(project_dir_);
+    if (spec.env_files.empty()) load_env(project_dir_);
+    for (const auto& path : spec.env_files) load_env_file(path, nullptr, true);
+    state_->default_name = ctx_.project_name.empty() ? project_name(files) : ctx_.project_name;
+    if (ctx_.project_name.empty()) check_project_name_variable(spec);
     auto lookup = lookup_fn();
     p_->model = Node::mapping();
     for (const auto& file : files) {
@@ -105,6 +124,7 @@ class Loader {
     project_dir_ = dirname(spec.files[0]);
     auto lookup = lookup_fn();
     p_->active_profiles = spec.profiles;
+    if (auto name = explicit_variable("COMPOSE_PROJECT_NAME")) p_->project_name_variable = *name;
     if (p_->active_profiles.empty())
       if (auto v = lookup("COMPOSE_PROFILES"))
         for (auto& s : split(*v, ','))
@@ -133,8 +153,8 @@ class Loader {
   void load_env(const std::string& dir) { load_env_file(join_path(dir, ".env"), nullptr); }
 
   // Variables for interpolation from a .env-style file. `named_at`: where an include names it, which
-  // makes it required (a project's own .env is optional).
-  void load_env_file(const std::string& path, const Node* named_at) {
+  // makes it required (a project's own .env is optional); `required`: a check's env_file, required too.
+  void load_env_file(const std::string& path, const Node* named_at, bool required = false) {
     std::string text, err;
     ReadStatus st = read_local(path, &text, &err);
     if (st == ReadStatus::Error) {
@@ -143,20 +163,70 @@ class Loader {
     }
     if (st != ReadStatus::Ok) {
       if (named_at) p_->errors.push_back(named_at->at("env file " + path + " not found"));
+      else if (required) p_->errors.push_back(Finding{path, 0, 0, "env file " + path + " (the check's env_file) not found"});
       return;
     }
     Finding f;
-    if (!parse_dotenv(text, path, ctx_.environment, &state_->dotenv, &f)) p_->errors.push_back(f);
+    if (!parse_dotenv(text, path, environment_, &state_->dotenv, &f)) p_->errors.push_back(f);
   }
 
+  // The variables set for the project: the environment (process, then the check's), then .env.
+  std::optional<std::string> explicit_variable(std::string_view name) const {
+    if (environment_)
+      if (auto v = environment_(name)) return v;
+    for (auto it = state_->dotenv.rbegin(); it != state_->dotenv.rend(); ++it)
+      if (it->first == name) return it->second;
+    return std::nullopt;
+  }
+
+  // What interpolation sees: the variables set, and COMPOSE_PROJECT_NAME as docker compose gives it.
   VariableLookup lookup_fn() {
     return [this](std::string_view name) -> std::optional<std::string> {
-      if (ctx_.environment)
-        if (auto v = ctx_.environment(name)) return v;
-      for (auto it = state_->dotenv.rbegin(); it != state_->dotenv.rend(); ++it)
-        if (it->first == name) return it->second;
+      if (name == "COMPOSE_PROJECT_NAME" && !ctx_.project_name.empty()) return ctx_.project_name;
+      if (auto v = explicit_variable(name)) return v;
+      if (name == "COMPOSE_PROJECT_NAME" && !state_->default_name.empty()) return state_->default_name;
       return std::nullopt;
     };
+  }
+
+  // A COMPOSE_PROJECT_NAME that is set is used as written: docker compose refuses one that is not
+  // already a project name (lower case letters, digits, '_' and '-', starting with a letter or digit).
+  void check_project_name_variable(const ProjectSpec& spec) {
+    auto v = explicit_variable("COMPOSE_PROJECT_NAME");
+    if (!v || v->empty()) return;
+    bool ok = std::isalnum(static_cast<unsigned char>((*v)[0])) != 0;
+    for (char c : *v)
+      ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+    if (ok) return;
+    bool from_environment = environment_ && environment_("COMPOSE_PROJECT_NAME");
+    std::string where = from_environment ? spec.files[0]
+                        : spec.env_files.empty() ? join_path(project_dir_, ".env") : spec.env_files.back();
+    p_->errors.push_back(Finding{where, 0, 0, "invalid project name \"" + *v + "\" (COMPOSE_PROJECT_NAME" +
+                                               (from_environment ? " in the environment" : "") +
+                                               "): lower case letters, digits, '_' and '-' only, starting with a letter or digit"});
+  }
+
+  // docker compose's project name when COMPOSE_PROJECT_NAME is not set: the last `name:` of the files
+  // (interpolated), else the project folder's name; lower-cased, [a-z0-9_-] only, no leading _ or -.
+  // Empty when neither is known (a project at the top of the source: the folder's name is not known).
+  std::string project_name(const std::vector<std::string>& files) {
+    std::string name;
+    for (const auto& file : files) {
+      const ComposeCache::File& pf = parsed_file(file);
+      if (!pf.parsed) continue;
+      for (const Node& doc : pf.docs)
+        if (const Node* n = doc.is_map() ? doc.find("name") : nullptr; n && n->is_scalar()) {
+          InterpolationResult r = interpolate(n->text, [this](std::string_view v) { return explicit_variable(v); });
+          if (r.error.empty()) name = r.value;
+        }
+    }
+    if (name.empty()) name = std::string(basename(project_dir_));
+    std::string out;
+    for (char c : name) {
+      char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (std::isalnum(static_cast<unsigned char>(l)) || ((l == '_' || l == '-') && !out.empty())) out += l;
+    }
+    return out;
   }
 
   // Reads and parses a file, or takes it from the run's cache.
@@ -394,9 +464,10 @@ class Loader {
       }
       LoadedFiles sub_state;
       Project& sub = sub_state.project;
-      Loader sub_loader(ctx_, &sub_state);
+      Loader sub_loader(ctx_, &sub_state, environment_);
       sub_loader.include_stack_ = include_stack_;
       sub_loader.include_stack_.push_back(file);
+      sub_state.default_name = state_->default_name;  // the including project's name
       const Node* project_directory = item.is_map() ? item.find("project_directory") : nullptr;
       std::string sub_dir = project_directory ? join_path(dirname(file), project_directory->text) : dirname(paths[0]);
       // The include's env_file replaces the included project's .env for its interpolation.
@@ -602,6 +673,7 @@ class Loader {
   const ComposeContext& ctx_;
   LoadedFiles* state_;
   Project* p_;
+  VariableLookup environment_;  // the process environment, then the check's `environment`
   ComposeCache::File uncached_;
   std::string project_dir_;  // relative paths resolve here (the first file's folder)
   std::vector<std::string> include_stack_;
@@ -722,25 +794,37 @@ void Loader::check_consistency() {
 
 }  // namespace
 
+std::vector<std::string> loading_key(const ProjectSpec& spec) {
+  if (spec.env_files.empty() && spec.environment.empty()) return spec.files;
+  std::vector<std::string> key = spec.files;
+  key.emplace_back(std::string(1, '\0') + "env_file");  // no path holds a NUL
+  for (const auto& f : spec.env_files) key.push_back(f);
+  key.emplace_back(std::string(1, '\0') + "environment");
+  for (const auto& [k, v] : spec.environment) key.push_back(k + '=' + v);
+  return key;
+}
+
 Project load_project(const ProjectSpec& spec, const ComposeContext& ctx) {
   LoadedFiles state;
   if (spec.files.empty()) {
     state.project.errors.push_back(Finding{"", 0, 0, "no compose file given"});
     return std::move(state.project);
   }
+  VariableLookup environment = outer_environment(ctx, spec);
   if (ctx.cache) {
-    // Projects naming the same files (a profile each, say) load them once.
-    const LoadedFiles* loaded = ctx.cache->loaded(spec.files);
+    // Projects naming the same files and variables (a profile each, say) load them once.
+    std::vector<std::string> key = loading_key(spec);
+    const LoadedFiles* loaded = ctx.cache->loaded(key);
     if (!loaded) {
       LoadedFiles fresh;
-      Loader(ctx, &fresh).load(spec.files);
-      loaded = &ctx.cache->put_loaded(spec.files, std::move(fresh));
+      Loader(ctx, &fresh, environment).load(spec);
+      loaded = &ctx.cache->put_loaded(key, std::move(fresh));
     }
     state = *loaded;
   } else {
-    Loader(ctx, &state).load(spec.files);
+    Loader(ctx, &state, environment).load(spec);
   }
-  Loader(ctx, &state).apply_profiles(spec);
+  Loader(ctx, &state, environment).apply_profiles(spec);
   return std::move(state.project);
 }
 

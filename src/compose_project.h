@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dotenv.h"
@@ -18,8 +19,20 @@ namespace smokehook {
 struct ProjectSpec {
   std::vector<std::string> files;     // repository paths, in -f order
   std::vector<std::string> profiles;  // --profile; empty = COMPOSE_PROFILES (environment, then .env)
-  bool operator==(const ProjectSpec& o) const { return files == o.files && profiles == o.profiles; }
+  // Variables for interpolation, as a deployment gives them. `env_files` (repository paths) are read
+  // in place of the project's .env, as `docker compose --env-file` does; `environment` applies where
+  // the process environment does not set a variable, and wins over the env files.
+  // (Initialized here so that `ProjectSpec{files, profiles}` stays complete.)
+  std::vector<std::string> env_files = {};
+  std::vector<std::pair<std::string, std::string>> environment = {};
+  bool operator==(const ProjectSpec& o) const {
+    return files == o.files && profiles == o.profiles && env_files == o.env_files && environment == o.environment;
+  }
 };
+
+// What a project loads the same way whatever its profiles: its files and its variables. The key
+// under which ComposeCache shares that work.
+std::vector<std::string> loading_key(const ProjectSpec& spec);
 
 class ComposeCache;
 
@@ -30,6 +43,9 @@ struct ComposeContext {
   const FileSource* fallback = nullptr;
   VariableLookup environment;  // the process environment; wins over .env
   ComposeCache* cache = nullptr;  // optional, shared by the projects of a run
+  // `docker compose -p NAME`: the project's name, over COMPOSE_PROJECT_NAME (which is then neither
+  // read nor checked); ${COMPOSE_PROJECT_NAME} interpolates to it. Empty: none given.
+  std::string project_name;
 };
 
 struct Project {
@@ -38,6 +54,9 @@ struct Project {
   Findings warnings;
   std::vector<std::string> inputs;  // every file read or looked for (compose files, .env, env_file, extends, include)
   std::vector<std::string> active_profiles;
+  // COMPOSE_PROJECT_NAME from the environment, the check's environment or the project's .env (as
+  // docker compose reads it; it names the project over the file's `name:`); empty when unset.
+  std::string project_name_variable;
 
   bool valid() const { return errors.empty(); }
   const Node* service(const std::string& name) const;
@@ -51,6 +70,9 @@ struct Project {
 struct LoadedFiles {
   Project project;  // model merged; errors, warnings and inputs so far
   EnvVars dotenv;   // the project folder's .env
+  // What ${COMPOSE_PROJECT_NAME} is when nothing sets it, as in docker compose: the project's name
+  // (the files' `name:`, else the project folder's name), normalized; empty when unknown.
+  std::string default_name;
   bool complete = false;  // every file loaded: references can be checked
 };
 

@@ -19,13 +19,13 @@ std::string_view default_config_tree() { return std::string_view(kDefaultConfigT
 const std::vector<KindInfo>& check_kinds() {
   static const std::vector<KindInfo> kinds = {
       {"compose-valid", "the compose project (files + profiles) is valid; optionally, services that must be enabled",
-       {"files", "profiles", "require_enabled"}, make_compose_valid},
+       {"files", "profiles", "env_file", "environment", "require_enabled"}, make_compose_valid},
       {"compose-service", "a service exists; optionally its command runs a module or matches a regex",
-       {"files", "profiles", "projects", "service", "command_runs_module", "command_matches"}, make_compose_service},
+       {"files", "profiles", "env_file", "environment", "projects", "service", "command_runs_module", "command_matches"}, make_compose_service},
       {"compose-depends", "services (names or globs) depend on a service, with a condition",
-       {"files", "profiles", "projects", "services", "depend_on", "condition"}, make_compose_depends},
+       {"files", "profiles", "env_file", "environment", "projects", "services", "depend_on", "condition"}, make_compose_depends},
       {"compose-volumes", "services mount named volumes; a set of services shares none",
-       {"files", "profiles", "projects", "mounts", "distinct_among"}, make_compose_volumes},
+       {"files", "profiles", "env_file", "environment", "projects", "mounts", "distinct_among"}, make_compose_volumes},
       {"forbid", "a word or regex appears in no file matching the globs, except an allow-list",
        {"word", "pattern", "paths", "except", "max_file_size"}, make_forbid},
       {"require", "every regex or literal appears in a file",
@@ -141,7 +141,7 @@ bool parse_config(std::string_view text, const std::string& file, Config* out, F
 }
 
 bool load_default_config(Config* out, Finding* err) {
-  const std::string file = "<built-in default>";
+  const std::string file = kBuiltinConfigName;
   std::vector<Node> docs;
   if (decode_nodes(default_config_tree(), file, &docs))
     return build_config(docs, file, out, err);

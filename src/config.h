@@ -25,8 +25,11 @@
 
 namespace smokehook {
 
+// How errors name the built-in default (Config::path).
+inline constexpr const char kBuiltinConfigName[] = "<built-in default>";
+
 struct Config {
-  std::string path;  // as named in errors; empty for the built-in default
+  std::string path;  // as named in errors; kBuiltinConfigName for the built-in default
   CheckList checks;
   // Optional shell commands around the live checks (--all --full only), e.g.
   // `docker compose up -d --wait` and `docker compose down`.

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace smokehook {
@@ -24,6 +25,20 @@ struct BoundedRead {
   ReadStatus status = ReadStatus::NotFound;
   bool too_large = false;
   uint64_t size = 0;
+};
+
+// A callable borrowed for one call, without std::function's allocation: what
+// FileSource::visit_at_most() hands a file's bytes to.
+class ContentVisitor {
+ public:
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, ContentVisitor>>>
+  ContentVisitor(F& f)  // NOLINT: implicit, as a lambda is passed
+      : object_(&f), call_([](void* o, std::string_view bytes) { (*static_cast<F*>(o))(bytes); }) {}
+  void operator()(std::string_view bytes) const { call_(object_, bytes); }
+
+ private:
+  void* object_;
+  void (*call_)(void*, std::string_view);
 };
 
 class FileSource {
@@ -40,6 +55,13 @@ class FileSource {
   // per file: the default asks size() then read(); sources that can answer
   // both with one lookup do. Safe to call from several threads at once.
   virtual BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const;
+  // The same, handing the bytes to `use` (valid during the call only) instead
+  // of copying them out: a source that holds them already (a blob libgit2 has
+  // inflated, memory) passes them as they are, so a 40 MiB file is in memory
+  // once. The default reads into `scratch`. `use` is not called for a file
+  // that is absent, unreadable or larger than `limit`.
+  virtual BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch,
+                                    ContentVisitor use, std::string* err) const;
   // Called on one thread before many reads from several threads (a gate's
   // scan): a source may take a faster way for them.
   virtual void prepare_bulk_read() const {}
@@ -68,6 +90,8 @@ class MemorySource : public FileSource {
   void set_ignored(std::vector<std::string> ignored) { ignored_ = std::move(ignored); }
 
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
+  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
+                            std::string* err) const override;
   bool exists(std::string_view path) const override { return files_.count(std::string(path)) > 0; }
   std::optional<uint64_t> size(std::string_view path) const override {
     auto it = files_.find(std::string(path));

@@ -17,19 +17,30 @@ bool is_file_mode(git_filemode_t mode) {
   return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK;
 }
 
-ReadStatus read_blob(const Repository& repo, const git_oid& id, std::string* content, std::string* err) {
+// The blob as libgit2 inflated it (its own buffer: the one copy in memory).
+OdbObjectPtr read_blob_object(const Repository& repo, const git_oid& id, std::string* err) {
   git_odb* odb = repo.odb();
   git_odb_object* raw = nullptr;
   if (!odb || git_odb_read(&raw, odb, &id) < 0) {
     *err = libgit2_error("cannot read blob " + oid_hex(id));
-    return ReadStatus::Error;
+    return nullptr;
   }
   OdbObjectPtr object(raw);
   if (git_odb_object_type(object.get()) != GIT_OBJECT_BLOB) {
     *err = "cannot read blob " + oid_hex(id) + ": it is not a blob";
-    return ReadStatus::Error;
+    return nullptr;
   }
-  content->assign(static_cast<const char*>(git_odb_object_data(object.get())), git_odb_object_size(object.get()));
+  return object;
+}
+
+std::string_view object_bytes(const OdbObjectPtr& object) {
+  return {static_cast<const char*>(git_odb_object_data(object.get())), git_odb_object_size(object.get())};
+}
+
+ReadStatus read_blob(const Repository& repo, const git_oid& id, std::string* content, std::string* err) {
+  OdbObjectPtr object = read_blob_object(repo, id, err);
+  if (!object) return ReadStatus::Error;
+  content->assign(object_bytes(object));
   return ReadStatus::Ok;
 }
 
@@ -43,6 +54,29 @@ std::optional<uint64_t> blob_size(const Repository& repo, const git_oid& id) {
     return std::nullopt;
   }
   return static_cast<uint64_t>(len);
+}
+
+// visit_at_most() for a blob: the size from its header first, then the
+// inflated bytes handed over in libgit2's buffer, never copied.
+BoundedRead visit_blob(const Repository& repo, const git_oid& id, uint64_t limit, ContentVisitor use, std::string* err) {
+  BoundedRead r;
+  if (std::optional<uint64_t> size = blob_size(repo, id); size && *size > limit) {
+    r.status = ReadStatus::Ok;
+    r.too_large = true;
+    r.size = *size;
+    return r;
+  }
+  OdbObjectPtr object = read_blob_object(repo, id, err);
+  if (!object) {
+    r.status = ReadStatus::Error;
+    return r;
+  }
+  std::string_view bytes = object_bytes(object);
+  r.status = ReadStatus::Ok;
+  r.size = bytes.size();
+  r.too_large = r.size > limit;
+  if (!r.too_large) use(bytes);
+  return r;
 }
 
 }  // namespace
@@ -156,21 +190,35 @@ ReadStatus TreeSource::read(std::string_view path, std::string* content, std::st
   return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
 }
 
+std::optional<BoundedRead> TreeSource::read_from_worktree(std::string_view path, const git_oid& id, uint64_t limit,
+                                                          std::string* content, std::string* err) const {
+  if (!worktree_) return std::nullopt;
+  const GitIndex::Entry* e = index_->find(path);
+  if (!e || !(e->mode() == 0100644 || e->mode() == 0100755) || std::memcmp(e->id(), id.id, GitIndex::kIdSize) != 0)
+    return std::nullopt;
+  GitIndex::Stat recorded = e->stat();
+  if (racy(recorded, index_->written())) return std::nullopt;
+  auto same = [&](const struct stat& st) { return unchanged(recorded, st); };
+  return worktree_->read_if(path, limit, same, content, err);
+}
+
 BoundedRead TreeSource::read_at_most(std::string_view path, uint64_t limit, std::string* content,
                                      std::string* err) const {
   std::optional<git_oid> id = file_id(path);
-  if (id && worktree_) {
-    const GitIndex::Entry* e = index_->find(path);
-    if (e && (e->mode() == 0100644 || e->mode() == 0100755) &&
-        std::memcmp(e->id(), id->id, GitIndex::kIdSize) == 0) {
-      GitIndex::Stat recorded = e->stat();
-      if (!racy(recorded, index_->written())) {
-        auto same = [&](const struct stat& st) { return unchanged(recorded, st); };
-        if (std::optional<BoundedRead> got = worktree_->read_if(path, limit, same, content, err)) return *got;
-      }
-    }
-  }
+  if (id)
+    if (std::optional<BoundedRead> got = read_from_worktree(path, *id, limit, content, err)) return *got;
   return FileSource::read_at_most(path, limit, content, err);  // the blob: size from its header, then content
+}
+
+BoundedRead TreeSource::visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
+                                      std::string* err) const {
+  std::optional<git_oid> id = file_id(path);
+  if (!id) return BoundedRead{};
+  if (std::optional<BoundedRead> got = read_from_worktree(path, *id, limit, scratch, err)) {
+    if (got->status == ReadStatus::Ok && !got->too_large) use(*scratch);
+    return *got;
+  }
+  return visit_blob(repo_, *id, limit, use, err);
 }
 
 bool TreeSource::exists(std::string_view path) const { return file_id(path).has_value(); }
@@ -249,6 +297,12 @@ std::optional<git_oid> IndexSource::file_id(std::string_view path) const {
 ReadStatus IndexSource::read(std::string_view path, std::string* content, std::string* err) const {
   std::optional<git_oid> id = file_id(path);
   return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
+}
+
+BoundedRead IndexSource::visit_at_most(std::string_view path, uint64_t limit, std::string*, ContentVisitor use,
+                                       std::string* err) const {
+  std::optional<git_oid> id = file_id(path);
+  return id ? visit_blob(repo_, *id, limit, use, err) : BoundedRead{};
 }
 
 bool IndexSource::exists(std::string_view path) const { return file_id(path).has_value(); }

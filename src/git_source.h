@@ -31,6 +31,8 @@ class TreeSource : public FileSource {
   void prepare_bulk_read() const override;
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
   BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const override;
+  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
+                            std::string* err) const override;
   bool exists(std::string_view path) const override;
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
@@ -41,6 +43,10 @@ class TreeSource : public FileSource {
 
  private:
   std::optional<git_oid> file_id(std::string_view path) const;  // a file's blob id; nullopt for none
+  // Reads `path` from the working tree when prepare_bulk_read() allowed it and
+  // the index vouches for the file; nullopt when the blob must be read.
+  std::optional<BoundedRead> read_from_worktree(std::string_view path, const git_oid& id, uint64_t limit,
+                                                std::string* content, std::string* err) const;
   const Repository& repo_;
   TreePtr tree_;
   std::string label_;
@@ -60,6 +66,8 @@ class IndexSource : public FileSource {
   // Opens the index file at `index_path` read-only (no lock is taken).
   static std::unique_ptr<IndexSource> open(const Repository& repo, const std::string& index_path, std::string* err);
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
+  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
+                            std::string* err) const override;
   bool exists(std::string_view path) const override;
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;

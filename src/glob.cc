@@ -5,10 +5,62 @@
 namespace smokehook {
 namespace {
 
-bool translate(std::string_view p, std::string* out, std::string* err) {
+// The index of the ']' closing the class opened at p[open], or npos: a
+// leading '!' or '^' negates, a ']' right after it is a member, '\' escapes.
+size_t class_end(std::string_view p, size_t open) {
+  size_t j = open + 1;
+  if (j < p.size() && (p[j] == '!' || p[j] == '^')) ++j;
+  if (j < p.size() && p[j] == ']') ++j;
+  for (; j < p.size() && p[j] != ']'; ++j)
+    if (p[j] == '\\' && j + 1 < p.size()) ++j;
+  return j < p.size() ? j : std::string_view::npos;
+}
+
+}  // namespace
+
+std::string brace_roles(std::string_view p) {
+  // One pass with a stack of the open '{' and the commas at their depth:
+  // linear whatever the nesting. Escaped characters and classes are skipped.
+  std::string roles;
+  struct Open {
+    size_t at;
+    std::vector<size_t> commas;
+  };
+  std::vector<Open> open;
   for (size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
-    if (c == '*') {
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      size_t end = class_end(p, i);
+      if (end == std::string_view::npos) break;  // an error of its own, reported by the translation
+      i = end;
+    } else if (c == '{') {
+      open.push_back(Open{i, {}});
+    } else if (c == ',' && !open.empty()) {
+      open.back().commas.push_back(i);
+    } else if (c == '}' && !open.empty()) {
+      Open group = std::move(open.back());
+      open.pop_back();
+      if (group.commas.empty()) continue;  // "{a}" and "{}" are literal, as in sh
+      if (roles.empty()) roles.assign(p.size(), 0);
+      roles[group.at] = '{';
+      for (size_t comma : group.commas) roles[comma] = ',';
+      roles[i] = '}';
+    }
+  }
+  return roles;
+}
+
+namespace {
+
+// The glob as an RE2 body; `roles` (brace_roles) marks the brace syntax.
+bool translate(std::string_view p, const std::string& roles, std::string* out, std::string* err) {
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (!roles.empty() && roles[i]) {
+      *out += roles[i] == '{' ? "(?:" : roles[i] == ',' ? "|" : ")";
+    } else if (c == '*') {
       if (i + 1 < p.size() && p[i + 1] == '*') {
         bool at_start = i == 0 || p[i - 1] == '/';
         size_t j = i;
@@ -31,22 +83,23 @@ bool translate(std::string_view p, std::string* out, std::string* err) {
     } else if (c == '?') {
       *out += "[^/]";
     } else if (c == '[') {
+      size_t end = class_end(p, i);
+      if (end == std::string_view::npos) {
+        *err = "unterminated '[' in glob '" + std::string(p) + "'";
+        return false;
+      }
       size_t j = i + 1;
       std::string cls = "[";
-      if (j < p.size() && (p[j] == '!' || p[j] == '^')) cls += '^', ++j;
-      if (j < p.size() && p[j] == ']') cls += "\\]", ++j;
-      for (; j < p.size() && p[j] != ']'; ++j) {
-        if (p[j] == '\\' && j + 1 < p.size()) ++j;
+      if (p[j] == '!' || p[j] == '^') cls += '^', ++j;
+      if (p[j] == ']') cls += "\\]", ++j;
+      for (; j < end; ++j) {
+        if (p[j] == '\\' && j + 1 < end) ++j;
         if (p[j] == '-' ) cls += '-';
         else cls += "\\x" + std::string(1, "0123456789abcdef"[(static_cast<unsigned char>(p[j]) >> 4)]) +
                     std::string(1, "0123456789abcdef"[static_cast<unsigned char>(p[j]) & 15]);
       }
-      if (j >= p.size()) {
-        *err = "unterminated '[' in glob '" + std::string(p) + "'";
-        return false;
-      }
       *out += cls + "]";
-      i = j;
+      i = end;
     } else if (c == '\\' && i + 1 < p.size()) {
       *out += RE2::QuoteMeta(std::string(1, p[++i]));
     } else {
@@ -78,9 +131,10 @@ std::optional<Glob> Glob::build(std::string_view pattern, bool force_regex, std:
   if (!p.empty() && p[0] == '/') p.remove_prefix(1);
   Glob g;
   g.pattern_ = std::string(pattern);
-  if (force_regex || p.find_first_of("[\\") != std::string_view::npos) {
+  std::string roles = p.find('{') != std::string_view::npos ? brace_roles(p) : std::string();
+  if (force_regex || !roles.empty() || p.find_first_of("[\\") != std::string_view::npos) {
     std::string body;
-    if (!translate(p, &body, err)) return std::nullopt;
+    if (!translate(p, roles, &body, err)) return std::nullopt;
     std::string re = "(?s)";
     re += anchored ? "" : "(?:.*/)?";
     re += body;
@@ -209,9 +263,21 @@ bool GlobSet::matches(std::string_view path) const {
   return false;
 }
 
-bool has_wildcard(std::string_view pattern) { return pattern.find_first_of("*?[") != std::string_view::npos; }
+bool has_wildcard(std::string_view pattern) { return pattern.find_first_of("*?[{") != std::string_view::npos; }
 
 bool name_matches(std::string_view p, std::string_view n) {
+  if (p.find('{') != std::string_view::npos) {
+    // Alternatives: through RE2, compiled here; service selectors are few and run rarely.
+    std::string roles = brace_roles(p);
+    std::string body, err;
+    if (!roles.empty()) {
+      if (!translate(p, roles, &body, &err)) return false;
+      RE2::Options opts(RE2::Quiet);
+      opts.set_encoding(RE2::Options::EncodingLatin1);
+      RE2 re("(?s)" + body, opts);
+      return re.ok() && RE2::FullMatch(re2::StringPiece(n.data(), n.size()), re);
+    }
+  }
   // Iterative wildcard matching with one backtrack point: linear enough for names.
   size_t pi = 0, ni = 0, star = std::string_view::npos, mark = 0;
   while (ni < n.size()) {

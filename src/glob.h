@@ -5,10 +5,18 @@
 // A pattern that matches a folder matches every file below it. Matching is on
 // bytes, as git's is: '?' is one byte.
 //
+// Braces give alternatives, as in sh: "*.{yml,yaml}", "{api,worker-*}",
+// nested "{a,b{1,2}}". A '{' is an alternation only when a '}' closes it and
+// a ',' stands between them at its own depth; any other brace or comma is a
+// literal character ("{a}", "a{b", "x}"), and '\{' is always one. "**" is a
+// globstar only as a whole name of the pattern as written ("a/**/b"); inside
+// braces ("{**/x,y}") it is '*'. A '/' anywhere anchors the whole pattern.
+//
 // Globs made of names, '*', '?' and "**" (nearly all of them) are matched
 // folder by folder (at most names x parts name tests), without a regex: the
 // configuration is compiled on every commit and most checks never run. A
-// glob with a [class] or a '\' escape is translated to RE2 (linear time too).
+// glob with a [class], a '\' escape or braces is translated to RE2 (linear
+// time too: an alternation is "(?:a|b)", never expanded).
 #pragma once
 
 #include <memory>
@@ -68,7 +76,12 @@ class GlobSet {
 
 // fnmatch-style matching of a name (no folders): '*', '?' and [classes].
 // Used for service names ("worker*") and for each folder of a glob.
+// Braces as in path globs; any '{' makes a service selector a pattern.
 bool name_matches(std::string_view pattern, std::string_view name);
 bool has_wildcard(std::string_view pattern);
+
+// For each byte of `pattern`, '{', ',' or '}' where it is brace syntax, else 0;
+// empty when the pattern has no alternation. Linear in the pattern's length.
+std::string brace_roles(std::string_view pattern);
 
 }  // namespace smokehook

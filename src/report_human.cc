@@ -28,6 +28,12 @@ std::string plural(size_t n, const char* word) { return std::to_string(n) + " " 
 
 void report_human(const Report& report, const HumanStyle& style, std::ostream& out) {
   Palette c = palette(style.color);
+  // Another project's suite failing on names this repository never had would read as this
+  // repository's fault: say first which suite ran, and how to get one of its own.
+  if (report.config == "built-in")
+    out << c.yellow << "smokehook: no .smokehook.yml here: running the built-in production smoke suite (of the "
+        << "application smokehook was made for); `smokehook init` writes a configuration for this repository"
+        << c.reset << "\n";
   if (report.mode == "staged")
     out << "smokehook: " << plural(report.changed_files, "file") << " changed, " << report.affected << " of "
         << plural(report.rows.size(), "check") << " affected\n";
@@ -64,6 +70,7 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
       out << c.dim << ms << c.reset;
     }
     out << "\n";
+    if (!r.warning.empty() && r.status == CheckStatus::Pass) out << "   " << c.yellow << "⚠️  " << r.warning << c.reset << "\n";
     if (r.status == CheckStatus::Fail) {
       // The message first, unless it only repeats the first finding; then every finding.
       bool repeats = !r.findings.empty() && r.message.find(r.findings.front().message) != std::string::npos;

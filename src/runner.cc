@@ -46,13 +46,17 @@ bool affected(const Check& check, RunContext& ctx) {
 
 void run_checks(const Config& config, RunContext& ctx, const Selection& sel, const std::string& ref,
                 const std::string& commit, Report* report) {
-  for (const auto& c : config.checks)
-    for (const auto& spec : c->validates()) ctx.validity_check_ids.emplace(project_key(spec), c->id);
+  if (report->config.empty()) report->config = config.path == kBuiltinConfigName ? "built-in" : config.path;
+  ctx.config_path = sel.config_path;
   if (ctx.changes) {
     report->changed_files = ctx.changes->changed.size();
     // A change to the configuration can change any verdict: everything runs, in full.
     if (ctx.changes->contains(sel.config_path)) ctx.full_scan = true;
   }
+  // Which checks run, decided before any runs: a check that needs a compose
+  // project names that project's validity check only when it runs too (else
+  // the project's errors would be shown nowhere).
+  std::vector<ResultRow> rows;
   for (const auto& c : config.checks) {
     if (c->live && !sel.live) continue;
     if (!sel.only.empty() && !contains(sel.only, c->id)) continue;
@@ -68,13 +72,24 @@ void run_checks(const Config& config, RunContext& ctx, const Selection& sel, con
       row.result.message = "not affected by the staged changes";
       row.not_affected = true;
     } else {
+      for (const auto& spec : c->validates()) ctx.validity_check_ids.emplace(project_key(spec), c->id);
+    }
+    rows.push_back(std::move(row));
+  }
+  for (ResultRow& row : rows) {
+    if (row.result.status != CheckStatus::Skip) {
       auto start = std::chrono::steady_clock::now();
-      row.result = c->run(ctx);
+      row.result = row.check->run(ctx);
       row.result.duration_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       if (ctx.changes) ++report->affected;
     }
     report->rows.push_back(std::move(row));
+  }
+  // SMOKEHOOK_SKIP may be set for several repositories: an id this configuration lacks only warns.
+  for (const auto& id : sel.skip) {
+    bool known = std::any_of(config.checks.begin(), config.checks.end(), [&](const auto& c) { return c->id == id; });
+    if (!known) ctx.warnings.push_back("warning: SMOKEHOOK_SKIP names '" + id + "', which is no check of this configuration");
   }
   for (auto& w : ctx.warnings)
     if (!contains(report->warnings, w)) report->warnings.push_back(w);

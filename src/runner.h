@@ -21,6 +21,7 @@ struct ResultRow {
 struct Report {
   std::string mode;    // "staged", "all", "push"
   std::string source;  // "index", "worktree", a commit id, "push"
+  std::string config;  // "built-in" (no .smokehook.yml), else the configuration's path
   std::vector<ResultRow> rows;
   std::vector<std::string> warnings;
   size_t changed_files = 0;  // staged mode

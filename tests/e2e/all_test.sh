@@ -124,13 +124,13 @@ expect_rc 0
 expect_no_out "✅ PASS:"
 expect_out "14 checks passed"
 
-t "init writes the default, never overwrites; list shows triggers"
-run "$SMOKEHOOK" init
+t "init --default writes the default, never overwrites; list shows triggers"
+run "$SMOKEHOOK" init --default
 expect_rc 0
 [ -f .smokehook.yml ] || fail "no .smokehook.yml written"
 run "$SMOKEHOOK" --all
 expect_rc 0
-run "$SMOKEHOOK" init
+run "$SMOKEHOOK" init --default
 expect_rc 2
 expect_err "already exists"
 run "$SMOKEHOOK" list

@@ -119,12 +119,14 @@ expect_rc 2 "a regex too large to compile"
 expect_err ".smokehook.yml:3:"
 rm .smokehook.yml server/aaaa.py
 
-t "files: binary files and NUL bytes are skipped; huge files are skipped unread"
+t "files: binary files and NUL bytes are skipped; huge files fail the gate unread"
 printf 'BAILEYS_BASE_URL\0binary\n' >server/blob.py
-truncate -s 300M server/huge.py
 bounded 30 "$SMOKEHOOK" --all --only ssot.baileys-base-url --format json
 expect_rc 0
-expect_err "server/huge.py: skipped by ssot.baileys-base-url"
+truncate -s 300M server/huge.py
+bounded 30 "$SMOKEHOOK" --all --only ssot.baileys-base-url --format json
+expect_rc 1 "a file over max_file_size (256 MiB) is never passed unseen"
+expect_out "not scanned: 314572800 bytes, more than max_file_size 268435456"
 rm server/blob.py server/huge.py
 
 t "files: symlinks are never followed out of the repository"

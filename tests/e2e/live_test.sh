@@ -86,7 +86,7 @@ expect_err "gave up after 1 s (SMOKEHOOK_TIMEOUT)"
 
 t "the hooks never run live checks"
 echo "# x" >>server/worker.py && git add server/worker.py
-"$SMOKEHOOK" init >/dev/null && git add .smokehook.yml
+"$SMOKEHOOK" init --default >/dev/null && git add .smokehook.yml
 SMOKEHOOK_API_URL=http://127.0.0.1:$closed run "$SMOKEHOOK" --format json
 expect_rc 0
 expect_eq "$(json_get "$OUT" "[c['id'] for c in j['checks'] if c['id'].startswith('live.')]")" "[]"

@@ -71,7 +71,7 @@ t "staged mode reads nothing from the working tree"
 W=$WORK/no-worktree
 new_repo "$W"
 cd "$W"
-"$SMOKEHOOK" init >/dev/null
+"$SMOKEHOOK" init --default >/dev/null
 git add .smokehook.yml   # a configuration change: every check runs, every gate in full
 # Make the working tree useless: every tracked file gone or broken.
 git ls-files -z | xargs -0 rm -f
@@ -83,7 +83,7 @@ expect_eq "$(json_get "$OUT" "j['summary']")" "{'passed': 14, 'failed': 0, 'skip
 # And the other way round: a broken index with a perfect working tree fails.
 git checkout -q -- . 2>/dev/null
 git reset -q --hard
-"$SMOKEHOOK" init >/dev/null
+"$SMOKEHOOK" init --default >/dev/null
 sed -i 's/release_call_slot()$/pass/' server/routes_twilio.py
 git add .smokehook.yml server/routes_twilio.py
 git checkout -q -- server/routes_twilio.py

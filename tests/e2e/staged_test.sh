@@ -92,7 +92,7 @@ restore
 echo "// x" >>baileys/index.js && git add baileys/index.js
 expect_eq "$(affected)" "ssot.baileys-base-url"
 restore
-"$SMOKEHOOK" init >/dev/null && git add .smokehook.yml
+"$SMOKEHOOK" init --default >/dev/null && git add .smokehook.yml
 run "$SMOKEHOOK" --format json
 expect_eq "$(json_get "$OUT" "j['summary']")" "{'passed': 14, 'failed': 0, 'skipped': 0}"
 restore
@@ -103,7 +103,7 @@ git add server/old_leak.py && git commit -qm "a leak from before smokehook" --no
 echo "# x" >>server/worker.py && git add server/worker.py
 run git commit -m "unrelated python change"
 expect_rc 0
-"$SMOKEHOOK" init >/dev/null && git add .smokehook.yml
+"$SMOKEHOOK" init --default >/dev/null && git add .smokehook.yml
 run git commit -m "configuration change: everything in full"
 [ "$RC" -ne 0 ] || fail "the old leak should be found when the configuration changes"
 expect_log "server/old_leak.py:1:8"
@@ -169,7 +169,7 @@ t "a .smokehook.yml is parsed once per text, kept in the user's cache under its 
 C=$WORK/cached
 new_repo "$C"
 cd "$C"
-"$SMOKEHOOK" init >/dev/null && git add .smokehook.yml && git commit -qm "configuration" --no-verify
+"$SMOKEHOOK" init --default >/dev/null && git add .smokehook.yml && git commit -qm "configuration" --no-verify
 echo "# c" >>server/worker.py && git add server/worker.py
 run "$SMOKEHOOK"
 expect_rc 0

@@ -416,3 +416,226 @@ TEST_CASE("a regex that parses but is too large for RE2 fails its check, never p
   CHECK(o["gate"].status == CheckStatus::Fail);
   CHECK(has_finding(o["gate"], "server/app_factory.py", 0, "cannot be compiled"));
 }
+
+// ---- No false pass: a check passes only what it checked --------------------
+
+namespace {
+
+std::string config_with(const std::string& checks) { return "version: 1\nchecks:\n" + checks; }
+
+bool message_has(const CheckResult& r, const std::string& words) { return r.message.find(words) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("no false pass: a compose-depends glob that matches no service fails, naming it", "[checks][nofalse]") {
+  MemorySource app = example_app();
+  Outcome o = run_all(app, config_with("  - {id: dep, kind: compose-depends, files: [docker-compose.yml],\n"
+                                       "     services: [api, 'snuba-*-consumerz'], depend_on: migrate}\n"));
+  INFO(describe(o["dep"]));
+  CHECK(o["dep"].status == CheckStatus::Fail);
+  CHECK(has_finding(o["dep"], kBase, 0, "services: 'snuba-*-consumerz' matches no service of docker-compose.yml"));
+  CHECK(o["dep"].findings.size() == 1);  // api itself is fine
+}
+
+TEST_CASE("no false pass: a compose-depends glob matching only disabled services fails", "[checks][nofalse]") {
+  // worker-h* is defined, but only under the multi-worker profile, which the base project does not activate.
+  MemorySource app = example_app();
+  Outcome o = run_all(app, config_with("  - {id: dep, kind: compose-depends, files: [docker-compose.yml],\n"
+                                       "     services: ['worker-h*'], depend_on: migrate}\n"
+                                       "  - {id: self, kind: compose-depends, files: [docker-compose.yml],\n"
+                                       "     services: ['migr*'], depend_on: migrate}\n"));
+  INFO(describe(o["dep"]) << "\n" << describe(o["self"]));
+  CHECK(o["dep"].status == CheckStatus::Fail);
+  CHECK(message_has(o["dep"], "'worker-h*' matches no enabled service of docker-compose.yml (1 defined, none enabled)"));
+  CHECK(o["self"].status == CheckStatus::Fail);  // the only service it matches is the one depended on
+  CHECK(message_has(o["self"], "besides 'migrate' itself"));
+}
+
+TEST_CASE("no false pass: each project of a compose-depends check needs its own match", "[checks][nofalse]") {
+  // worker-high exists in both projects, but is enabled only in the one with the multi-worker profile.
+  MemorySource app = example_app();
+  std::string config = config_with(
+      "  - id: dep\n    kind: compose-depends\n    projects:\n"
+      "      - files: [docker-compose.yml]\n        profiles: [multi-worker]\n"
+      "      - files: [docker-compose.yml]\n"
+      "    services: ['worker-hi*']\n    depend_on: migrate\n");
+  Outcome o = run_all(app, config);
+  INFO(describe(o["dep"]));
+  CHECK(o["dep"].status == CheckStatus::Fail);
+  REQUIRE(o["dep"].findings.size() == 1);
+  CHECK(o["dep"].findings[0].message.find("no enabled service of docker-compose.yml (1 defined") != std::string::npos);
+  CHECK(o["dep"].findings[0].message.find("profile") == std::string::npos);  // the base project, not the profiled one
+}
+
+TEST_CASE("no false pass: compose-volumes selectors that select nothing fail", "[checks][nofalse]") {
+  MemorySource app = example_app();
+  Outcome o = run_all(app, config_with(
+      "  - {id: none, kind: compose-volumes, files: [docker-compose.yml], profiles: [multi-shard], distinct_among: 'bailey*z'}\n"
+      "  - {id: one, kind: compose-volumes, files: [docker-compose.yml], distinct_among: 'baileys*'}\n"
+      "  - {id: two, kind: compose-volumes, files: [docker-compose.yml], profiles: [multi-shard], distinct_among: 'baileys*'}\n"
+      "  - {id: mounts, kind: compose-volumes, files: [docker-compose.yml], mounts: {bailys: whatsapp_auth}}\n"));
+  INFO(describe(o["none"]) << "\n" << describe(o["one"]) << "\n" << describe(o["mounts"]));
+  CHECK(o["none"].status == CheckStatus::Fail);
+  CHECK(message_has(o["none"], "distinct_among: 'bailey*z' matches no service"));
+  CHECK(o["one"].status == CheckStatus::Fail);  // baileys-2 is not enabled without the profile
+  CHECK(message_has(o["one"], "distinct_among: 'baileys*' matches only one enabled service"));
+  CHECK(o["two"].status == CheckStatus::Pass);
+  CHECK(o["mounts"].status == CheckStatus::Fail);
+  CHECK(message_has(o["mounts"], "mounts: service 'bailys' is not defined"));
+}
+
+TEST_CASE("no false pass: a require_enabled service that is not defined fails, naming it", "[checks][nofalse]") {
+  MemorySource app = example_app();
+  Outcome o = run_all(app, config_with("  - {id: v, kind: compose-valid, files: [docker-compose.yml],\n"
+                                       "     profiles: [multi-worker], require_enabled: [worker-high, worker-hihg]}\n"));
+  INFO(describe(o["v"]));
+  CHECK(o["v"].status == CheckStatus::Fail);
+  CHECK(message_has(o["v"], "require_enabled: service 'worker-hihg' is not defined"));
+  CHECK(o["v"].findings.size() == 1);
+}
+
+TEST_CASE("brace globs select services in compose-depends and compose-volumes", "[checks][nofalse][glob]") {
+  MemorySource app = example_app();
+  std::string config = config_with(
+      "  - {id: dep, kind: compose-depends, files: [docker-compose.yml], services: ['{api,worker}'],\n"
+      "     depend_on: migrate, condition: service_completed_successfully}\n"
+      "  - {id: vol, kind: compose-volumes, files: [docker-compose.yml], profiles: [multi-shard],\n"
+      "     distinct_among: '{baileys,baileys-{2,3}}'}\n");
+  Outcome good = run_all(app, config);
+  INFO(describe(good["dep"]) << "\n" << describe(good["vol"]));
+  CHECK(good["dep"].status == CheckStatus::Pass);
+  CHECK(message_has(good["dep"], "2 service dependencies"));
+  CHECK(good["vol"].status == CheckStatus::Pass);
+  // Each alternative is really checked: the worker (second) and baileys-2 (nested) break.
+  edit(app, kBase, "command: python -m server.worker --queues default\n    depends_on: *after-migrate",
+       "command: python -m server.worker --queues default");
+  edit(app, kBase, "source: whatsapp_auth_shard2", "source: whatsapp_auth");
+  Outcome bad = run_all(app, config);
+  INFO(describe(bad["dep"]) << "\n" << describe(bad["vol"]));
+  CHECK(bad["dep"].status == CheckStatus::Fail);
+  CHECK(message_has(bad["dep"], "service 'worker' does not depend on 'migrate'"));
+  CHECK(bad["vol"].status == CheckStatus::Fail);
+  CHECK(message_has(bad["vol"], "mounted by both 'baileys' and 'baileys-2'"));
+  // A brace selector that matches nothing fails like any other.
+  Outcome none = run_all(app, config_with("  - {id: dep, kind: compose-depends, files: [docker-compose.yml],\n"
+                                          "     services: ['{postgress,rediss}'], depend_on: migrate}\n"));
+  CHECK(none["dep"].status == CheckStatus::Fail);
+  CHECK(message_has(none["dep"], "'{postgress,rediss}' matches no service"));
+}
+
+TEST_CASE("brace globs select files in forbid paths", "[checks][nofalse][glob]") {
+  MemorySource app = example_app();
+  app.put("web/app.ts", "const u = BAILEYS_BASE_URL;\n");
+  app.put("web/app.tsx", "const u = BAILEYS_BASE_URL;\n");
+  Outcome o = run_all(app, config_with("  - {id: gate, kind: forbid, word: BAILEYS_BASE_URL, paths: ['*.{py,ts}']}\n"));
+  INFO(describe(o["gate"]));
+  CHECK(o["gate"].status == CheckStatus::Fail);
+  CHECK(has_finding(o["gate"], "web/app.ts", 1, "BAILEYS_BASE_URL"));
+  CHECK_FALSE(has_finding(o["gate"], "web/app.tsx", 0));
+}
+
+TEST_CASE("no false pass: a file over max_file_size fails the gate, naming the file and the limit", "[checks][nofalse]") {
+  MemorySource app = example_app();
+  app.put("server/generated.py", std::string(5000, 'x') + "\n");
+  Outcome o = run_all(app, config_with("  - {id: gate, kind: forbid, word: NOWHERE_ELSE, paths: ['*.py'], max_file_size: 4096}\n"));
+  INFO(describe(o["gate"]));
+  CHECK(o["gate"].status == CheckStatus::Fail);
+  CHECK(has_finding(o["gate"], "server/generated.py", 0, "5001 bytes, more than max_file_size 4096"));
+  CHECK(o["gate"].findings.size() == 1);  // the other .py files are small and clean
+}
+
+TEST_CASE("a large file is scanned whole, with the right line of a use near its end", "[checks][nofalse]") {
+  // 24 MiB of generated lines (above the old 16 MiB limit), the word on the last one, a lookalike before it.
+  std::string big;
+  big.reserve(24u << 20);
+  std::string line = "x = 'generated line of code that is long enough to take some room'  # 0123456789\n";
+  int lines = 0;
+  while (big.size() < (24u << 20)) {
+    big += line;
+    ++lines;
+  }
+  big += "y = LEGACY_BAILEYS_BASE_URL + xBAILEYS_BASE_URL\n";
+  big += "z = BAILEYS_BASE_URL\n";
+  MemorySource app = example_app();
+  app.put("server/generated.py", big);
+  Outcome o = run_all(app);
+  INFO(describe(o["ssot.baileys-base-url"]));
+  CHECK(o["ssot.baileys-base-url"].status == CheckStatus::Fail);
+  REQUIRE(o["ssot.baileys-base-url"].findings.size() == 1);
+  CHECK(has_finding(o["ssot.baileys-base-url"], "server/generated.py", lines + 2, ""));
+  CHECK(o["ssot.baileys-base-url"].findings[0].column == 5);
+}
+
+TEST_CASE("no false pass: a forbid does not scan the configuration file unless its paths name it", "[checks][nofalse]") {
+  MemorySource app = example_app();
+  std::string checks = "  - {id: gate, kind: forbid, word: TODO_SECRET}\n"
+                       "  - {id: yml, kind: forbid, word: TODO_SECRET, paths: ['*.yml']}\n"
+                       "  - {id: named, kind: forbid, word: TODO_SECRET, paths: ['.smokehook.yml']}\n"
+                       "  - {id: rooted, kind: forbid, word: TODO_SECRET, paths: ['/.smokehook.yml']}\n";
+  app.put(".smokehook.yml", config_with(checks));
+  Outcome o = run_all(app, config_with(checks));
+  INFO(describe(o["gate"]) << "\n" << describe(o["named"]));
+  CHECK(o["gate"].status == CheckStatus::Pass);
+  CHECK(o["yml"].status == CheckStatus::Pass);
+  CHECK(o["named"].status == CheckStatus::Fail);
+  CHECK(has_finding(o["named"], ".smokehook.yml", 3, "TODO_SECRET"));
+  CHECK(o["rooted"].status == CheckStatus::Fail);
+  // Any other file holding the word is still found by the default paths.
+  app.put("notes.md", "TODO_SECRET\n");
+  Outcome again = run_all(app, config_with(checks));
+  CHECK(again["gate"].status == CheckStatus::Fail);
+  CHECK(has_finding(again["gate"], "notes.md", 1, ""));
+  CHECK_FALSE(has_finding(again["gate"], ".smokehook.yml", 0, ""));
+}
+
+TEST_CASE("no false pass: a forbid whose paths match no file says so, and passes", "[checks][nofalse]") {
+  MemorySource app = example_app();
+  std::string config = config_with("  - {id: gate, kind: forbid, word: BAILEYS_BASE_URL, paths: ['*.rb'], except: ['vendor/']}\n"
+                                   "  - {id: used, kind: forbid, word: BAILEYS_BASE_URL, paths: ['*.js']}\n");
+  Outcome o = run_all(app, config);
+  INFO(describe(o["gate"]));
+  CHECK(o["gate"].status == CheckStatus::Pass);
+  CHECK(o["gate"].message == "warning: no file matches paths [*.rb] except [vendor/]: nothing was scanned");
+  CHECK(o["gate"].warning == o["gate"].message);
+  CHECK(o["used"].warning.empty());
+  CHECK(message_has(o["used"], "1 file scanned"));
+  // In staged mode a gate looks at the changed files only: selecting none of them is no news.
+  edit(app, "server/worker.py", "import argparse", "import argparse  # tuned");
+  Outcome staged = run_staged(app, {"server/worker.py"});
+  CHECK(staged["ssot.baileys-base-url"].warning.empty());
+}
+
+TEST_CASE("no false pass: SMOKEHOOK_SKIP naming no check warns, naming it", "[checks][nofalse]") {
+  MemorySource app = example_app();
+  Selection sel;
+  sel.skip = {"migrate.ordering", "migrate.orderin"};
+  Outcome o = run_selected(app, "", sel);
+  CHECK(o["migrate.ordering"].status == CheckStatus::Skip);
+  REQUIRE(o.report.warnings.size() == 1);
+  CHECK(o.report.warnings[0].find("SMOKEHOOK_SKIP names 'migrate.orderin'") != std::string::npos);
+  CHECK(o.failed().empty());
+}
+
+TEST_CASE("no false pass: a check whose project's validity check does not run reports the errors itself",
+          "[checks][nofalse]") {
+  MemorySource app = example_app();
+  edit(app, kBase, "    image: redis:7-alpine", "    imag: redis:7-alpine");
+  int line = line_of(app, kBase, "    imag: redis");
+  // Both run: the dependent check names the validity check, which shows the error.
+  Outcome both = run_all(app);
+  CHECK(message_has(both["migrate.service"], "see check compose.base"));
+  CHECK(both["migrate.service"].findings.empty());
+  CHECK(has_finding(both["compose.base"], kBase, line, "imag"));
+  // Skipped, or left out by --only: the error is this check's own finding.
+  Selection skip;
+  skip.skip = {"compose.base"};
+  Selection only;
+  only.only = {"migrate.service"};
+  for (const Selection& sel : {skip, only}) {
+    Outcome o = run_selected(app, "", sel);
+    INFO(describe(o["migrate.service"]));
+    CHECK(o["migrate.service"].status == CheckStatus::Fail);
+    CHECK_FALSE(message_has(o["migrate.service"], "see check"));
+    CHECK(has_finding(o["migrate.service"], kBase, line, "unknown key 'imag'"));
+  }
+}

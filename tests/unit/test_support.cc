@@ -58,7 +58,8 @@ VariableLookup env(std::map<std::string, std::string> vars) {
 namespace {
 
 // Runs a configuration on `src`; with `changes`, as staged mode does.
-Outcome run(const FileSource& src, const std::string& config_text, const ChangeSet* changes) {
+Outcome run(const FileSource& src, const std::string& config_text, const ChangeSet* changes,
+            const Selection& sel = Selection{}) {
   static std::vector<std::unique_ptr<Config>> keep;  // reports point at checks
   keep.push_back(std::make_unique<Config>());
   Finding err;
@@ -71,7 +72,7 @@ Outcome run(const FileSource& src, const std::string& config_text, const ChangeS
   Outcome out;
   out.report.mode = changes ? "staged" : "all";
   out.report.source = "memory";
-  run_checks(*keep.back(), ctx, Selection{}, "", "", &out.report);
+  run_checks(*keep.back(), ctx, sel, "", "", &out.report);
   for (const auto& row : out.report.rows) out.by_id[row.check->id] = row.result;
   return out;
 }
@@ -87,5 +88,9 @@ Outcome run_staged(const FileSource& src, std::vector<std::string> changed) {
 }
 
 Outcome run_all(const FileSource& src, const std::string& config_text) { return run(src, config_text, nullptr); }
+
+Outcome run_selected(const FileSource& src, const std::string& config_text, const Selection& sel) {
+  return run(src, config_text, nullptr, sel);
+}
 
 }  // namespace smokehook::test

@@ -28,6 +28,9 @@ struct Outcome {
 // Runs the built-in default (or `config_text`) on `src` like --all does.
 Outcome run_all(const FileSource& src, const std::string& config_text = "");
 
+// The same with a selection (--only, SMOKEHOOK_SKIP) as the command line would make it.
+Outcome run_selected(const FileSource& src, const std::string& config_text, const Selection& sel);
+
 // Runs the built-in default on `src` like staged mode does, with `changed`
 // as the staged changes (all present in `src`).
 Outcome run_staged(const FileSource& src, std::vector<std::string> changed);
