@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config compose glob dotenv pre_push index nodes)
+[ ${#targets[@]} -gt 0 ] || targets=(config compose glob dotenv pre_push pre_receive index nodes)
 
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSMOKEHOOK_FUZZ=ON -DSMOKEHOOK_TESTS=OFF -DSMOKEHOOK_SANITIZE=ON >/dev/null
