@@ -169,18 +169,17 @@ std::vector<Found> discover(const FileSource& source) {
   return out;
 }
 
-// Why a compose file is not a project by itself ("" when it is): no service, or a service with neither
-// an image nor a build (a fragment merged onto something else). Invalid for another reason (a variable
-// nothing sets), it is still a project: written, and said to be invalid now, as a base is.
+// Why a compose file is not a project by itself ("" when it is): an error, no service, or a service
+// with neither an image nor a build (a fragment merged onto something else).
 std::string not_alone(const Project& p) {
+  // Invalid alone, it is a project (invalid now, the hint says what to give) only when nothing but
+  // variables are missing: any other error may be what its base or its deployment supplies (a
+  // stack.env a platform writes), and a guess that fails is worse than a file left out and said.
+  static const RE2 required("required variable [A-Za-z_][A-Za-z0-9_]* is missing a value");
+  for (const auto& e : p.errors)
+    if (!RE2::PartialMatch(e.message, required)) return e.to_string();
+  if (!p.valid()) return "";
   std::vector<std::string> names = p.service_names();
-  if (names.empty() && !p.valid()) {
-    // Not loaded: a project (invalid now) when only variables are missing, else not known to be one.
-    static const RE2 required("required variable [A-Za-z_][A-Za-z0-9_]* is missing a value");
-    for (const auto& e : p.errors)
-      if (!RE2::PartialMatch(e.message, required)) return e.to_string();
-    return "";
-  }
   if (names.empty()) return "no service";
   for (const auto& name : names)
     if (!p.service(name)->find("image") && !p.service(name)->find("build"))

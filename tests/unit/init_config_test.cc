@@ -190,6 +190,7 @@ TEST_CASE("init: a folder of compose.NAME.yml files and no base: each valid one 
        "services:\n  db: {image: postgres}\n  app:\n    image: app\n    depends_on: [db]\n"},
       {"variants/docker-compose.sqlite.yml", "services:\n  app: {image: app, profiles: [dev]}\n"},
       {"proxy/docker-compose.caddy.yml", "services:\n  caddy: {image: caddy}\n  app:\n    labels: [a=b]\n"},
+      {"variants/docker-compose.portainer.yml", "services:\n  app: {image: app, env_file: stack.env}\n"},
       {".devcontainer/compose.yaml", "services:\n  dev: {image: dev}\n"}});
   InitConfig out = init(src);
   INFO(out.text);
@@ -199,9 +200,13 @@ TEST_CASE("init: a folder of compose.NAME.yml files and no base: each valid one 
                                                      "variants.sqlite.compose.profile.dev"});
   CHECK(out.text.find("files: [variants/docker-compose.postgres.yml]") != std::string::npos);
   // Not valid alone (app has no image there): left out, and said, in the file and on stderr.
+  // Invalid alone for a file its platform writes (stack.env): left out too, not a check that fails now.
   CHECK(out.text.find("#   proxy/docker-compose.caddy.yml\n") != std::string::npos);
-  REQUIRE(out.notes.size() == 1);
+  CHECK(out.text.find("#   variants/docker-compose.portainer.yml\n") != std::string::npos);
+  REQUIRE(out.notes.size() == 2);
   CHECK(out.notes[0].find("proxy/docker-compose.caddy.yml is left out") == 0);
+  CHECK(out.notes[1].find("variants/docker-compose.portainer.yml is left out") == 0);
+  CHECK(out.notes[1].find("stack.env") != std::string::npos);
   CHECK(run_all(src, out.text).failed().empty());
   MemorySource broken = src;
   edit(broken, "variants/docker-compose.sqlite.yml", "profiles: [dev]", "profiles: [devel]");
