@@ -49,6 +49,21 @@ std::string slug(std::string_view s) {
   return out.empty() ? "-" : out;
 }
 
+// A folder as the start of check ids: "deploy/eu" -> "deploy.eu."; a hidden folder's dot is dropped
+// (".devcontainer" -> "devcontainer."), so that an id never starts with '.' nor holds "..".
+std::string folder_prefix(std::string_view dir) {
+  if (dir.empty()) return "";
+  std::string out;
+  for (size_t start = 0; start <= dir.size();) {
+    size_t end = std::min(dir.find('/', start), dir.size());
+    std::string_view part = dir.substr(start, end - start);
+    while (!part.empty() && part.front() == '.') part.remove_prefix(1);
+    if (!part.empty()) out += slug(part) + ".";
+    start = end + 1;
+  }
+  return out;
+}
+
 // A YAML scalar: plain when it reads back as the same string, else double-quoted.
 std::string q(std::string_view s) {
   static const std::set<std::string> words = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"};
@@ -102,6 +117,7 @@ struct Found {
   std::string base;                   // repository path
   std::vector<std::string> overlays;  // repository paths, sorted
   std::string prefix;                 // of its check ids: "" at the root, else "folder." (+ stem. for a second base)
+  bool standalone = false;            // a compose.NAME.yaml in a folder with no base: a project if valid alone
 };
 
 std::vector<Found> discover(const FileSource& source) {
@@ -112,17 +128,30 @@ std::vector<Found> discover(const FileSource& source) {
     else if (!overlay_name(name).empty()) overlays[dirname(path)].push_back(path);
   }
   std::vector<Found> out;
+  // A folder of compose.NAME.yaml files and no base (one file per variant, each run with -f): each is a
+  // project of its own when it is valid alone; make_init_config decides.
+  for (auto& [dir, files] : overlays) {
+    if (bases.count(dir)) continue;
+    for (const auto& o : files) {
+      Found f;
+      f.dir = dir;
+      f.base = o;
+      f.prefix = folder_prefix(dir) + slug(overlay_name(basename(o))) + ".";
+      f.standalone = true;
+      out.push_back(std::move(f));
+    }
+  }
   for (auto& [dir, files] : bases) {
     std::sort(files.begin(), files.end(),
               [](const std::string& a, const std::string& b) { return base_rank(basename(a)) < base_rank(basename(b)); });
-    std::string folder_prefix = dir.empty() ? "" : slug(dir) + ".";
+    std::string prefix = folder_prefix(dir);
     size_t first = out.size();
     for (size_t i = 0; i < files.size(); ++i) {
       Found f;
       f.dir = dir;
       f.base = files[i];
       // docker compose reads the first name; another base beside it is a project of its own.
-      f.prefix = folder_prefix + (i == 0 ? "" : slug(basename(files[i])) + ".");
+      f.prefix = prefix + (i == 0 ? "" : slug(basename(files[i])) + ".");
       out.push_back(std::move(f));
     }
     // An overlay goes with the base of its own stem (compose / docker-compose), else the first.
@@ -136,7 +165,26 @@ std::vector<Found> discover(const FileSource& source) {
       owner->overlays.push_back(o);
     }
   }
+  std::stable_sort(out.begin(), out.end(), [](const Found& a, const Found& b) { return a.dir < b.dir; });
   return out;
+}
+
+// Why a compose file is not a project by itself ("" when it is): an error, no service, or a service
+// with neither an image nor a build (a fragment merged onto something else).
+std::string not_alone(const Project& p) {
+  // Invalid alone, it is a project (invalid now, the hint says what to give) only when nothing but
+  // variables are missing: any other error may be what its base or its deployment supplies (a
+  // stack.env a platform writes), and a guess that fails is worse than a file left out and said.
+  static const RE2 required("required variable [A-Za-z_][A-Za-z0-9_]* is missing a value");
+  for (const auto& e : p.errors)
+    if (!RE2::PartialMatch(e.message, required)) return e.to_string();
+  if (!p.valid()) return "";
+  std::vector<std::string> names = p.service_names();
+  if (names.empty()) return "no service";
+  for (const auto& name : names)
+    if (!p.service(name)->find("image") && !p.service(name)->find("build"))
+      return "service " + name + " has neither an image nor a build";
+  return "";
 }
 
 // The profiles the services of a model declare, in order of first appearance.
@@ -224,6 +272,7 @@ class Writer {
 
   std::string out;
   std::vector<std::string> notes;
+  std::vector<std::string> left_out;  // compose.NAME.yaml files with no base beside them, invalid alone
   size_t checks = 0;
 
  private:
@@ -249,13 +298,24 @@ class Writer {
     }
   }
 
-  // A hint for checks whose files need variables nothing here sets (${VAR:?}).
-  void variables_hint(std::vector<std::string>* lines) const {
-    if (required_.empty()) return;
+  // A hint for a check whose projects need variables nothing here sets (${VAR:?}); only there: a check
+  // whose files interpolate without them needs no hint.
+  void variables_hint(const std::vector<ProjectSpec>& specs, std::vector<std::string>* lines) {
+    static const RE2 required("required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value");
+    std::vector<std::string> vars;
+    for (const auto& spec : specs)
+      for (const auto& e : load(spec).errors) {
+        std::string var;
+        if (RE2::PartialMatch(e.message, required, &var) && std::find(vars.begin(), vars.end(), var) == vars.end())
+          vars.push_back(var);
+      }
+    if (vars.empty()) return;
     std::string env;
-    for (const auto& v : required_) env += (env.empty() ? "" : ", ") + v + ": ...";
-    lines->push_back("# the compose files require " + words_list(required_) + ": set them here, or name files of");
-    lines->push_back("# KEY=VALUE lines (as docker compose --env-file) with env_file: [path/to/prod.env]");
+    for (const auto& v : vars) env += (env.empty() ? "" : ", ") + v + ": ...";
+    lines->push_back("# the compose files require " + words_list(vars) + ", which nothing here sets: the check fails");
+    lines->push_back("# until " + std::string(vars.size() == 1 ? "it is" : "they are") +
+                     " given here (environment), or in files of KEY=VALUE lines (as docker");
+    lines->push_back("# compose --env-file): env_file: [" + (example_env_.empty() ? "path/to/prod.env" : example_env_) + "]");
     lines->push_back("# environment: {" + env + "}");
   }
 
@@ -264,12 +324,6 @@ class Writer {
     notes.push_back("check " + id + ": " + describe_project(spec) + " is invalid now (" + p.errors.front().to_string() +
                     (p.errors.size() > 1 ? ", and " + std::to_string(p.errors.size() - 1) + " more" : "") +
                     "); the check is written and fails until that is fixed");
-    static const RE2 required("required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value");
-    for (const auto& e : p.errors) {
-      std::string var;
-      if (RE2::PartialMatch(e.message, required, &var) && std::find(required_.begin(), required_.end(), var) == required_.end())
-        required_.push_back(var);
-    }
   }
 
   void valid_check(const std::string& id, const std::string& title, const std::string& section, const ProjectSpec& spec,
@@ -279,7 +333,7 @@ class Writer {
     c.lines = {"id: " + id, "kind: compose-valid", "section: " + text_value(section), "title: " + text_value(title)};
     project_keys({spec}, &c.lines);
     if (!require_enabled.empty()) c.lines.push_back("require_enabled: " + flow(require_enabled));
-    variables_hint(&c.lines);
+    variables_hint({spec}, &c.lines);
     write(c, false);
   }
 
@@ -316,17 +370,23 @@ class Writer {
   ComposeCache cache_;
   std::map<std::string, Project> loaded_;
   std::set<std::string> ids_;
-  std::vector<std::string> required_;  // variables the current project's files require and nothing sets
+  std::string example_env_;  // the current project's .env.example (or .sample, .dist, .template) when it has no .env
 };
 
 void Writer::project(const Found& f, InitConfig* result) {
-  ++result->projects;
-  required_.clear();
   const std::string& P = f.prefix;
-  std::string section = "Compose project " + (f.dir.empty() ? f.base : f.dir + "/");
+  std::string section = "Compose project " + (f.dir.empty() || f.standalone ? f.base : f.dir + "/");
   ProjectSpec base_spec;
   base_spec.files = {f.base};
   const Project& base = load(base_spec);
+  if (std::string why = f.standalone ? not_alone(base) : ""; !why.empty()) {
+    // An overlay whose base cannot be known (none beside it): not guessed, said.
+    left_out.push_back(f.base);
+    notes.push_back(f.base + " is left out: it is not a project alone (" + why +
+                    ") and no compose.yaml or docker-compose.yml beside it says what it merges onto");
+    return;
+  }
+  ++result->projects;
   std::vector<std::string> profiles = declared_profiles(base);
 
   // Load everything first: variables the files require are hinted in every check of the project.
@@ -353,6 +413,17 @@ void Writer::project(const Found& f, InitConfig* result) {
   out += "  # " + std::string(f.overlays.empty() ? "no overlay" : "overlays: ");
   for (size_t i = 0; i < f.overlays.size(); ++i) out += (i ? ", " : "") + std::string(basename(f.overlays[i]));
   out += profiles.empty() ? "; no profile\n" : "; profiles: " + words_list(profiles) + "\n";
+  // No .env (git-ignored, a local file) but an example of one: the values a CI job would copy in.
+  example_env_.clear();
+  std::string dotenv = join_path(f.dir, ".env");
+  if (!ctx_.source->exists(dotenv) && !(ctx_.fallback && ctx_.fallback->exists(dotenv)))
+    for (const char* name : {".env.example", ".env.sample", ".env.dist", ".env.template"})
+      if (ctx_.source->exists(join_path(f.dir, name))) {
+        example_env_ = join_path(f.dir, name);
+        out += "  # no " + dotenv + " here, but " + example_env_ + ": to interpolate with its values (as after\n";
+        out += "  # `cp " + example_env_ + " " + dotenv + "`), add `env_file: [" + example_env_ + "]` beside `files` below\n";
+        break;
+      }
 
   valid_check(unique_id(P + "compose.base"), f.base + " valid", section, base_spec, {},
               "docker compose -f " + f.base + " config");
@@ -422,7 +493,7 @@ void Writer::project(const Found& f, InitConfig* result) {
       c.lines.push_back("services: " + flow(waiting));
       c.lines.push_back("depend_on: " + q(target));
       c.lines.push_back("condition: service_completed_successfully");
-      variables_hint(&c.lines);
+      variables_hint(specs, &c.lines);
       write(c, false);
     }
     // Suggested, not asserted: that the one-shot service stays, and what it runs.
@@ -539,10 +610,18 @@ InitConfig make_init_config(const FileSource& source, const FileSource* fallback
   Writer w(source, fallback, environment);
   for (const auto& f : found) w.project(f, &result);
   std::string text = kHeader;
-  if (found.empty()) {
+  std::string left_out;
+  if (!w.left_out.empty()) {
+    left_out = "#\n# Left out: compose files with no compose.yaml or docker-compose.yml beside them to merge onto, and not\n"
+               "# valid alone. To check one, name it after the file it merges onto (files: [base, overlay]):\n";
+    for (const auto& path : w.left_out) left_out += "#   " + path + "\n";
+  }
+  if (result.projects == 0) {
+    text += left_out;
     text +=
         "#\n"
-        "# No compose file was found (compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, in any\n"
+        "# No compose " + std::string(w.left_out.empty() ? "file" : "project") +
+        " was found (compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, in any\n"
         "# folder), so there is no check yet. To add some, replace `checks: []` with `checks:` and a list, e.g.\n"
         "# (kinds: compose-valid, compose-service, compose-depends, compose-volumes, forbid, require, http):\n"
         "#\n"
@@ -557,6 +636,7 @@ InitConfig make_init_config(const FileSource& source, const FileSource* fallback
         "#     except: [\"tests/\"]\n";
     text += "version: 1\nchecks: []\n";
   } else {
+    text += left_out;
     text += "version: 1\nchecks:";
     text += w.out;
     text += kGates;

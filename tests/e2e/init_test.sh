@@ -280,6 +280,59 @@ run "$SMOKEHOOK" --format json
 expect_rc 0
 expect_eq "$(status_of "$OUT" compose.base)" skip
 
+# ---- one compose file per variant, no base; a git-ignored .env and its example ---------------
+V=$WORK/variants
+mkdir -p "$V/docker/compose" "$V/proxy"
+cat >"$V/docker/compose/docker-compose.postgres.yml" <<'EOF'
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: ${PGUSER:?set PGUSER}
+  web:
+    image: app
+    depends_on: [db]
+EOF
+cat >"$V/docker/compose/docker-compose.sqlite.yml" <<'EOF'
+services:
+  web:
+    image: app
+EOF
+cat >"$V/proxy/docker-compose.caddy.yml" <<'EOF'
+services:
+  caddy: {image: caddy}
+  web:
+    labels: [proxied=yes]
+EOF
+printf 'PGUSER=root\n' >"$V/docker/compose/.env.example"
+echo ".env" >"$V/.gitignore"
+repo "$V"
+cd "$V"
+
+t "variant files with no base: each is a project, an overlay of nothing is left out and said"
+run "$SMOKEHOOK" init
+expect_rc 0
+expect_out "wrote $V/.smokehook.yml: 2 checks for 2 compose projects"
+expect_err "proxy/docker-compose.caddy.yml is left out"
+expect_eq "$(listed_ids)" "docker.compose.postgres.compose.base docker.compose.sqlite.compose.base"
+grep -qF 'add `env_file: [docker/compose/.env.example]` beside `files`' .smokehook.yml \
+  || fail "the example env file is named"
+expect_eq "$(failed_ids)" "docker.compose.postgres.compose.base"
+
+t "variant files: with the example env file as env_file it passes; the hook blocks a broken variant only"
+sed -i 's|^    files: \[docker/compose/docker-compose.postgres.yml\]$|&\n    env_file: [docker/compose/.env.example]|' .smokehook.yml
+expect_eq "$(failed_ids)" ""
+"$SMOKEHOOK" install >/dev/null
+sed -i '1i # the database variant' docker/compose/docker-compose.postgres.yml
+git add -A
+run git commit -q -m "comment only"
+expect_rc 0
+sed -i 's/depends_on: \[db\]/depends_on: [dbb]/' docker/compose/docker-compose.postgres.yml
+git add -A
+commit_refused "a dependency on nothing"
+expect_log "[docker.compose.postgres.compose.base]"
+git reset -q --hard
+
 # ---- no compose file ---------------------------------------------------------------------------
 N=$WORK/none
 mkdir -p "$N"

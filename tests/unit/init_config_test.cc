@@ -140,8 +140,12 @@ TEST_CASE("init: no compose file gives a valid configuration with no check, that
   CHECK(out.projects == 0);
   CHECK(out.checks == 0);
   CHECK(ids_of(out.text).empty());
-  CHECK(out.text.find("No compose file was found") != std::string::npos);
+  // compose.prod.yaml has no base beside it and no service of its own: left out, and listed.
+  CHECK(out.text.find("No compose project was found") != std::string::npos);
+  CHECK(out.text.find("#   compose.prod.yaml\n") != std::string::npos);
   CHECK(run_all(src, out.text).report.rows.empty());
+  src.remove("compose.prod.yaml");
+  CHECK(init(src).text.find("No compose file was found") != std::string::npos);
 }
 
 TEST_CASE("init: a project invalid now still gets its check, and a note says so", "[init]") {
@@ -155,6 +159,76 @@ TEST_CASE("init: a project invalid now still gets its check, and a note says so"
   CHECK(out.notes[0].find("DOMAIN") != std::string::npos);
   CHECK(out.text.find("# environment: {DOMAIN: ...}") != std::string::npos);
   CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"compose.base"});
+}
+
+TEST_CASE("init: the variables hint goes only where the check's files require the variable", "[init]") {
+  // As in a template whose production overlay needs ${DOMAIN:?} and whose base and dev overlay do not.
+  MemorySource src(std::map<std::string, std::string>{
+      {"compose.yml", "services:\n  web:\n    image: app\n"},
+      {"compose.override.yml", "services:\n  web:\n    ports: ['8000:8000']\n"},
+      {"compose.deploy.yml", "services:\n  web:\n    labels:\n      host: ${DOMAIN:?Variable not set}\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(ids_of(out.text) == std::vector<std::string>{"compose.base", "compose.deploy", "compose.override"});
+  size_t hint = out.text.find("# environment: {DOMAIN: ...}");
+  REQUIRE(hint != std::string::npos);
+  CHECK(out.text.find("# environment: {DOMAIN: ...}", hint + 1) == std::string::npos);
+  CHECK(out.text.rfind("- id: ", hint) == out.text.find("- id: compose.deploy"));
+  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"compose.deploy"});
+  // Uncommented as the hint says, it passes.
+  std::string given = out.text;
+  given.replace(hint, std::string("# environment: {DOMAIN: ...}").size(), "environment: {DOMAIN: example.com}");
+  CHECK(run_all(src, given).failed().empty());
+}
+
+TEST_CASE("init: a folder of compose.NAME.yml files and no base: each valid one is a project of its own", "[init]") {
+  // As a repository that ships one file per variant (docker compose -f docker-compose.postgres.yml up),
+  // and a proxy overlay in a folder of its own that merges onto the root's base.
+  MemorySource src(std::map<std::string, std::string>{
+      {"compose.yaml", "services:\n  app:\n    image: app\n"},
+      {"variants/docker-compose.postgres.yml",
+       "services:\n  db: {image: postgres}\n  app:\n    image: app\n    depends_on: [db]\n"},
+      {"variants/docker-compose.sqlite.yml", "services:\n  app: {image: app, profiles: [dev]}\n"},
+      {"proxy/docker-compose.caddy.yml", "services:\n  caddy: {image: caddy}\n  app:\n    labels: [a=b]\n"},
+      {"variants/docker-compose.portainer.yml", "services:\n  app: {image: app, env_file: stack.env}\n"},
+      {".devcontainer/compose.yaml", "services:\n  dev: {image: dev}\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(out.projects == 4);
+  CHECK(ids_of(out.text) == std::vector<std::string>{"compose.base", "devcontainer.compose.base",
+                                                     "variants.postgres.compose.base", "variants.sqlite.compose.base",
+                                                     "variants.sqlite.compose.profile.dev"});
+  CHECK(out.text.find("files: [variants/docker-compose.postgres.yml]") != std::string::npos);
+  // Not valid alone (app has no image there): left out, and said, in the file and on stderr.
+  // Invalid alone for a file its platform writes (stack.env): left out too, not a check that fails now.
+  CHECK(out.text.find("#   proxy/docker-compose.caddy.yml\n") != std::string::npos);
+  CHECK(out.text.find("#   variants/docker-compose.portainer.yml\n") != std::string::npos);
+  REQUIRE(out.notes.size() == 2);
+  CHECK(out.notes[0].find("proxy/docker-compose.caddy.yml is left out") == 0);
+  CHECK(out.notes[1].find("variants/docker-compose.portainer.yml is left out") == 0);
+  CHECK(out.notes[1].find("stack.env") != std::string::npos);
+  CHECK(run_all(src, out.text).failed().empty());
+  MemorySource broken = src;
+  edit(broken, "variants/docker-compose.sqlite.yml", "profiles: [dev]", "profiles: [devel]");
+  CHECK(run_all(broken, out.text).failed() == std::vector<std::string>{"variants.sqlite.compose.profile.dev"});
+}
+
+TEST_CASE("init: no .env but a .env.example: said, and named in the variables hint", "[init]") {
+  // As a starter kit whose .env is git-ignored and whose README says `cp .env.example .env`.
+  MemorySource src(std::map<std::string, std::string>{
+      {"docker-compose.yml", "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_USER: ${PGUSER:?}\n"},
+      {".env.example", "PGUSER=root\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(out.text.find("add `env_file: [.env.example]` beside `files`") != std::string::npos);
+  CHECK(out.text.find("env_file: [.env.example]\n    # environment: {PGUSER: ...}") != std::string::npos);
+  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"compose.base"});
+  std::string given = out.text;
+  given.replace(given.find("    files: [docker-compose.yml]\n"), 0, "    env_file: [.env.example]\n");
+  CHECK(run_all(src, given).failed().empty());
+  // With a .env, nothing is said about the example.
+  src.put(".env", "PGUSER=me\n");
+  CHECK(init(src).text.find(".env.example") == std::string::npos);
 }
 
 TEST_CASE("variables: ${VAR:?} passes with the check's environment or env_file, fails without", "[init][variables]") {
