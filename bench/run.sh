@@ -89,3 +89,15 @@ echo "# bench" >>"$r/README.md" && git -C "$r" add README.md
 (cd "$r" && /usr/bin/time -f "smokehook staged: %M KiB" "$smokehook" -q >/dev/null) 2>&1 | tail -1
 (cd "$r" && /usr/bin/time -f "git diff --cached --name-only: %M KiB" git diff --cached --name-only >/dev/null) 2>&1 | tail -1
 git -C "$r" reset -q --hard
+
+echo "## 6. --from-ref/--to-ref on a one-file change (a branch), 100k files, vs git diff --name-only A...B"
+r=$out/r100000
+git -C "$r" branch -f range-base HEAD
+git -C "$r" branch -D range-topic >/dev/null 2>&1 || true
+git -C "$r" worktree add -q --detach "$out/range-wt" range-base
+f=$(git -C "$r" ls-files '*.py' | sed -n 5000p)
+echo "# one" >>"$out/range-wt/$f" && git -C "$out/range-wt" commit -qam one && git -C "$out/range-wt" branch range-topic
+git -C "$r" worktree remove --force "$out/range-wt"
+(cd "$r" && hf --runs 40 --export-json "$out/range.json" \
+  "git diff --name-only range-base...range-topic" "$smokehook --from-ref range-base --to-ref range-topic -q")
+median "$out/range.json"

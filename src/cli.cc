@@ -32,6 +32,7 @@ const char kDescription[] =
     "  smokehook --all                every check on the working tree\n"
     "  smokehook --all --rev REV      every check on the tree of commit REV\n"
     "  smokehook --all --full         also the live checks (probes of running services)\n"
+    "  smokehook --from-ref A [--to-ref B]  the checks affected by A...B, on B's tree (CI)\n"
     "  smokehook --hook pre-push R U  what the pre-push hook runs (refs on stdin)\n\n"
     "Exit status: 0 every check passed, 1 a check failed, 2 smokehook could not do its job.";
 
@@ -65,6 +66,16 @@ bool parse_hook_line(int argc, char** argv, Options* o) {
   return true;
 }
 
+// --from-ref A [--to-ref B]: a mode of its own. Returns an exit status, or -1.
+int check_range_options(const Options& o) {
+  if (o.from_ref.empty() && o.to_ref.empty()) return -1;
+  if (o.from_ref.empty()) return usage_error("--to-ref needs --from-ref (the range is FROM...TO)");
+  if (o.all || !o.rev.empty())
+    return usage_error("--from-ref runs the checks its range affects; it does not combine with --all or --rev");
+  if (!o.hook.empty()) return usage_error("--from-ref does not combine with --hook");
+  return -1;
+}
+
 Parsed parse(int argc, char** argv) {
   Parsed p;
   if (Options fast; parse_hook_line(argc, argv, &fast)) {
@@ -80,6 +91,9 @@ Parsed parse(int argc, char** argv) {
   app.add_flag("--all", o.all, "run every check (on the working tree, or on --rev)");
   app.add_option("--rev", o.rev, "with --all: the commit whose tree to check")->type_name("REV");
   app.add_flag("--full", o.full, "with --all: also run the live checks");
+  app.add_option("--from-ref", o.from_ref, "the checks affected by FROM...TO, on TO's tree (CI ranges)")
+      ->type_name("A");
+  app.add_option("--to-ref", o.to_ref, "with --from-ref: the commit to check (default HEAD)")->type_name("B");
   app.add_option("--hook", o.hook, "run as git's hook: pre-commit, or pre-push REMOTE URL")
       ->expected(1, 3)
       ->type_name("NAME [ARGS]");
@@ -154,6 +168,10 @@ Parsed parse(int argc, char** argv) {
       p.exit = usage_error("--hook runs what git asks for; it does not combine with --all or --rev");
       return p;
     }
+  }
+  if (int rc = check_range_options(o); rc >= 0) {
+    p.exit = rc;
+    return p;
   }
   if (!o.hook_file.empty() && o.hook.empty()) {
     p.exit = usage_error("--hook-file is what an installed hook passes with --hook");

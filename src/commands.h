@@ -18,6 +18,8 @@ struct Options {
   std::string hook_file;          // --hook-file: the installed hook git ran (set by that hook)
   std::optional<std::string> push_input;  // pre-push: git's lines, when already read from stdin
   std::string subcommand;         // install, uninstall, init, list, compose; empty = run checks
+  std::string from_ref;           // --from-ref A: the checks affected by A...B (range mode)
+  std::string to_ref;             // --to-ref B (default HEAD)
   // common
   std::string config;
   Format format = Format::Human;

@@ -28,7 +28,9 @@ std::string plural(size_t n, const char* word) { return std::to_string(n) + " " 
 
 void report_human(const Report& report, const HumanStyle& style, std::ostream& out) {
   Palette c = palette(style.color);
-  if (report.mode == "staged")
+  if (report.mode == "range" && !report.note.empty())
+    out << "smokehook: " << report.note << "\n";
+  else if (report.mode == "staged" || report.mode == "range")
     out << "smokehook: " << plural(report.changed_files, "file") << " changed, " << report.affected << " of "
         << plural(report.rows.size(), "check") << " affected\n";
   std::string section, ref;

@@ -38,6 +38,7 @@ void report_json(const Report& report, std::ostream& out) {
   doc["version"] = SMOKEHOOK_VERSION;
   doc["mode"] = report.mode;
   doc["source"] = report.source;
+  if (!report.note.empty()) doc["message"] = report.note;
   doc["checks"] = std::move(checks);
   doc["summary"] = {{"passed", report.passed()}, {"failed", report.failed()}, {"skipped", report.skipped()}};
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
