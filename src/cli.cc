@@ -46,9 +46,16 @@ struct Parsed {
 //   smokehook                                              (the pre-commit framework, by hand)
 //   smokehook [--hook-file FILE] --hook pre-commit
 //   smokehook [--hook-file FILE] --hook pre-push [REMOTE [URL]]
+//   smokehook --framework [FILE...]                        (.pre-commit-hooks.yaml's entry)
 // Anything else goes through CLI11.
 bool parse_hook_line(int argc, char** argv, Options* o) {
   if (argc <= 1) return true;
+  // The pre-commit framework's entry: every later argument is a file it passes, whatever it looks like.
+  if (std::strcmp(argv[1], "--framework") == 0) {
+    o->framework = true;
+    o->framework_files.assign(argv + 2, argv + argc);
+    return true;
+  }
   int i = 1;
   if (argc - i >= 2 && std::strcmp(argv[i], "--hook-file") == 0 && argv[i + 1][0] != '-') {
     o->hook_file = argv[i + 1];

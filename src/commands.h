@@ -20,6 +20,8 @@ struct Options {
   std::string subcommand;         // install, uninstall, init, list, compose; empty = run checks
   std::string from_ref;           // --from-ref A: the checks affected by A...B (range mode)
   std::string to_ref;             // --to-ref B (default HEAD)
+  bool framework = false;         // --framework FILE...: the pre-commit framework's (or prek's) entry
+  std::vector<std::string> framework_files;  // the files the framework passed (one of its partitions)
   // common
   std::string config;
   Format format = Format::Human;

@@ -30,7 +30,7 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
   Palette c = palette(style.color);
   if (report.mode == "range" && !report.note.empty())
     out << "smokehook: " << report.note << "\n";
-  else if (report.mode == "staged" || report.mode == "range")
+  else if (report.mode == "staged" || report.mode == "range" || report.mode == "files")
     out << "smokehook: " << plural(report.changed_files, "file") << " changed, " << report.affected << " of "
         << plural(report.rows.size(), "check") << " affected\n";
   std::string section, ref;
