@@ -90,6 +90,14 @@ Parsed parse(int argc, char** argv) {
     return p;
   }
   Options& o = p.options;
+  // Options before --framework are options (`smokehook --format json --framework FILE...`); after it, files.
+  for (int k = 2; k < argc; ++k)
+    if (std::strcmp(argv[k], "--framework") == 0) {
+      o.framework = true;
+      o.framework_files.assign(argv + k + 1, argv + argc);
+      argc = k;
+      break;
+    }
   CLI::App app(kDescription, "smokehook");
   app.set_version_flag("--version", std::string("smokehook ") + SMOKEHOOK_VERSION);
   app.fallthrough();
@@ -175,6 +183,10 @@ Parsed parse(int argc, char** argv) {
       p.exit = usage_error("--hook runs what git asks for; it does not combine with --all or --rev");
       return p;
     }
+  }
+  if (o.framework && (o.all || !o.rev.empty() || !o.hook.empty() || !o.from_ref.empty() || !o.subcommand.empty())) {
+    p.exit = usage_error("--framework is the hook managers' entry; its mode comes from the framework, not from options");
+    return p;
   }
   if (int rc = check_range_options(o); rc >= 0) {
     p.exit = rc;
