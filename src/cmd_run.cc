@@ -268,8 +268,10 @@ bool first_of_framework_run(const std::string& mode) {
   struct stat st {};
   if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() || (st.st_mode & 077) != 0)
     return true;  // not ours alone: do not trust it
-  char key[17];  // refs may hold slashes: the mode enters the name hashed
-  std::snprintf(key, sizeof key, "%016zx", std::hash<std::string>{}(mode));
+  // The folder too: prek runs a workspace's projects, each in its own folder, from one process.
+  // Refs and folders hold slashes: they enter the name hashed.
+  char key[17];
+  std::snprintf(key, sizeof key, "%016zx", std::hash<std::string>{}(mode + '\0' + current_dir()));
   std::string name = std::to_string(::getppid()) + "-" + start + "-" + boot + "-" + key;
   // Markers of framework runs whose process is gone are removed on the way.
   if (DIR* d = ::opendir(dir.c_str())) {
@@ -336,7 +338,7 @@ int run_framework(const Options& o, const std::optional<Repository>& repo_opt) {
     return run_all(a, repo_opt);
   }
   if (index && *index) {
-    if (!first_of_framework_run("staged")) return 0;
+    if (!first_of_framework_run(std::string("staged-") + index)) return 0;
     return run_staged(o, repo);
   }
   return run_files(o, repo);
