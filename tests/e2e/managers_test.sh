@@ -41,10 +41,9 @@ REMOTE=$WORK/remote.git
 git init -q --bare "$REMOTE"
 R=$WORK/repo
 new_repo "$R"
-cd "$R"
+cd "$R" || exit 1
 git remote add origin "$REMOTE"
 git push -q origin main
-HEALTHY=$(git rev-parse HEAD)
 
 case $TOOL in
   pre-commit | prek)

@@ -8,7 +8,7 @@
 
 R=$WORK/repo
 new_repo "$R"
-cd "$R"
+cd "$R" || exit 1
 SEED=$(git rev-parse HEAD)
 
 # verdicts JSON: "id status finding-paths" per check, one line each (messages
@@ -147,7 +147,7 @@ t "a shallow CI clone holding A and B, with no merge base: every check, and it s
 git -C "$R" checkout -q broken
 git clone -q --depth 1 --branch broken "file://$R" "$WORK/shallow"
 git -C "$WORK/shallow" fetch -q --depth 1 origin main:refs/remotes/origin/main
-cd "$WORK/shallow"
+cd "$WORK/shallow" || exit 1
 run "$SMOKEHOOK" --from-ref origin/main --to-ref HEAD --format json
 expect_rc 1
 expect_eq "$(json_get "$OUT" "j['summary']['skipped']")" "0" "every check ran"
@@ -163,7 +163,7 @@ git fetch -q --deepen 5 origin
 run "$SMOKEHOOK" --from-ref origin/main --to-ref HEAD --format json
 expect_rc 1
 expect_eq "$(json_get "$OUT" "j['summary']['skipped']")" "5"
-cd "$R"
+cd "$R" || exit 1
 
 t "errors: unknown refs, and --from-ref with --all, --rev or --hook"
 run "$SMOKEHOOK" --from-ref nosuch
@@ -182,9 +182,9 @@ run "$SMOKEHOOK" --to-ref main
 expect_rc 2
 run "$SMOKEHOOK" --from-ref main --hook pre-commit
 expect_rc 2
-mkdir -p "$WORK/plain" && cd "$WORK/plain"
+mkdir -p "$WORK/plain" && cd "$WORK/plain" || exit 1
 run "$SMOKEHOOK" --from-ref main
 expect_rc 2
-cd "$R"
+cd "$R" || exit 1
 
 finish
