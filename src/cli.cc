@@ -76,7 +76,7 @@ bool parse_hook_line(int argc, char** argv, Options* o) {
 // --from-ref A [--to-ref B]: a mode of its own. Returns an exit status, or -1.
 int check_range_options(const Options& o) {
   if (o.from_ref.empty() && o.to_ref.empty()) return -1;
-  if (o.from_ref.empty()) return usage_error("--to-ref needs --from-ref (the range is FROM...TO)");
+  if (o.from_ref.empty()) return usage_error("--to-ref needs --from-ref (the range is A...B)");
   if (o.all || !o.rev.empty())
     return usage_error("--from-ref runs the checks its range affects; it does not combine with --all or --rev");
   if (!o.hook.empty()) return usage_error("--from-ref does not combine with --hook");
@@ -106,7 +106,7 @@ Parsed parse(int argc, char** argv) {
   app.add_flag("--all", o.all, "run every check (on the working tree, or on --rev)");
   app.add_option("--rev", o.rev, "with --all: the commit whose tree to check")->type_name("REV");
   app.add_flag("--full", o.full, "with --all: also run the live checks");
-  app.add_option("--from-ref", o.from_ref, "the checks affected by FROM...TO, on TO's tree (CI ranges)")
+  app.add_option("--from-ref", o.from_ref, "the checks affected by A...B, on B's tree (CI ranges)")
       ->type_name("A");
   app.add_option("--to-ref", o.to_ref, "with --from-ref: the commit to check (default HEAD)")->type_name("B");
   app.add_option("--hook", o.hook, "run as git's hook: pre-commit, or pre-push REMOTE URL")
