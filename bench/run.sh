@@ -125,3 +125,14 @@ env="GIT_OBJECT_DIRECTORY=$q GIT_ALTERNATE_OBJECT_DIRECTORIES=$srv/objects SMOKE
   -n "git grep -c -w of the new tip" --prepare "true" \
   "env GIT_OBJECT_DIRECTORY=$q GIT_ALTERNATE_OBJECT_DIRECTORIES=$srv/objects git grep -c -w BAILEYS_BASE_URL $new -- '*.py' '*.js' '*.ts'")
 median "$out/receive.json"
+echo "## 7. --from-ref/--to-ref on a one-file change (a branch), 100k files, vs git diff --name-only A...B"
+r=$out/r100000
+git -C "$r" branch -f range-base HEAD
+git -C "$r" branch -D range-topic >/dev/null 2>&1 || true
+git -C "$r" worktree add -q --detach "$out/range-wt" range-base
+f=$(git -C "$r" ls-files '*.py' | sed -n 5000p)
+echo "# one" >>"$out/range-wt/$f" && git -C "$out/range-wt" commit -qam one && git -C "$out/range-wt" branch range-topic
+git -C "$r" worktree remove --force "$out/range-wt"
+(cd "$r" && hf --runs 40 --export-json "$out/range.json" \
+  "git diff --name-only range-base...range-topic" "$smokehook --from-ref range-base --to-ref range-topic -q")
+median "$out/range.json"

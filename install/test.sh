@@ -12,8 +12,18 @@ case $build in /*) ;; *) build=$PWD/$build ;; esac
 libgit2=""
 sh install/libgit2.sh "$build/_deps/libgit2" && libgit2="-DSMOKEHOOK_LIBGIT2_DIR=$build/_deps/libgit2" ||
   echo "smokehook: building against Debian's shared libgit2 instead"
+# The hook managers the end-to-end tests drive, pinned, into the build (never globally). prek and
+# lefthook come as platform binaries inside npm packages; --ignore-scripts: lefthook's postinstall
+# would run `lefthook install` in the folder npm was started from. When npm cannot reach its
+# registry, their tests are skipped and say why (ctest shows them as skipped).
+npm_dir=$build/npm
+mkdir -p "$npm_dir"
+[ -f "$npm_dir/package.json" ] || echo '{ "private": true }' >"$npm_dir/package.json"
+(cd "$npm_dir" && npm install --save-exact --ignore-scripts --no-audit --no-fund --silent \
+  @j178/prek@0.5.3 lefthook@2.2.2 husky@9.1.7) ||
+  echo "smokehook: could not install prek, lefthook and husky from npm; their tests will be skipped"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMOKEHOOK_WERROR=ON \
-  ${SMOKEHOOK_SANITIZE:+-DSMOKEHOOK_SANITIZE=ON} $libgit2 >/dev/null
+  ${SMOKEHOOK_SANITIZE:+-DSMOKEHOOK_SANITIZE=ON} $libgit2 -DSMOKEHOOK_NPM_DIR="$npm_dir" >/dev/null
 cmake --build "$build" -j "$(nproc)"
 cd "$build"
 exec ctest --output-on-failure -j "$(nproc)"

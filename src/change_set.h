@@ -1,6 +1,11 @@
-// What a commit changes: the paths that differ between HEAD's tree and the
-// index (added, modified, deleted, renamed, type-changed). A plain value.
+// What a change touches: the paths that differ between two states of the
+// repository (added, modified, deleted, renamed, type-changed). A plain value
+// with two producers: staged mode's (HEAD's tree against the index) and range
+// mode's (a merge base's tree against a commit's); the runner selects the
+// affected checks from it the same way for both.
 #pragma once
+
+#include <git2.h>
 
 #include <string>
 #include <vector>
@@ -19,5 +24,12 @@ struct ChangeSet {
 
 // Diffs HEAD's tree (an empty tree when HEAD is unborn) against `index`.
 bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet* out, std::string* err);
+
+// `git diff FROM...TO`: the merge base of `from` and `to` against `to`'s tree;
+// `present` is then what exists in `to`'s tree. With no merge base reachable
+// (unrelated histories, or a shallow clone cut above it) `out` stays empty and
+// `no_base` says why. Returns false with `err` set on any other failure.
+bool range_changes(const Repository& repo, const git_oid& from, const git_oid& to, ChangeSet* out,
+                   std::string* no_base, std::string* err);
 
 }  // namespace smokehook

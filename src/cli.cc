@@ -33,6 +33,7 @@ const char kDescription[] =
     "  smokehook --all                every check on the working tree\n"
     "  smokehook --all --rev REV      every check on the tree of commit REV\n"
     "  smokehook --all --full         also the live checks (probes of running services)\n"
+    "  smokehook --from-ref A [--to-ref B]  the checks affected by A...B, on B's tree (CI)\n"
     "  smokehook --hook pre-push R U  what the pre-push hook runs (refs on stdin)\n"
     "  smokehook --hook pre-receive   what a server's pre-receive hook runs (refs on stdin)\n\n"
     "Exit status: 0 every check passed, 1 a check failed, 2 smokehook could not do its job.";
@@ -48,9 +49,16 @@ struct Parsed {
 //   smokehook [--hook-file FILE] --hook pre-commit
 //   smokehook [--hook-file FILE] --hook pre-push [REMOTE [URL]]
 //   smokehook [--hook-file FILE] [--config FILE] --hook pre-receive
+//   smokehook --framework [FILE...]                        (.pre-commit-hooks.yaml's entry)
 // Anything else goes through CLI11.
 bool parse_hook_line(int argc, char** argv, Options* o) {
   if (argc <= 1) return true;
+  // The pre-commit framework's entry: every later argument is a file it passes, whatever it looks like.
+  if (std::strcmp(argv[1], "--framework") == 0) {
+    o->framework = true;
+    o->framework_files.assign(argv + 2, argv + argc);
+    return true;
+  }
   int i = 1;
   if (argc - i >= 2 && std::strcmp(argv[i], "--hook-file") == 0 && argv[i + 1][0] != '-') {
     o->hook_file = argv[i + 1];
@@ -74,6 +82,16 @@ bool parse_hook_line(int argc, char** argv, Options* o) {
   return true;
 }
 
+// --from-ref A [--to-ref B]: a mode of its own. Returns an exit status, or -1.
+int check_range_options(const Options& o) {
+  if (o.from_ref.empty() && o.to_ref.empty()) return -1;
+  if (o.from_ref.empty()) return usage_error("--to-ref needs --from-ref (the range is A...B)");
+  if (o.all || !o.rev.empty())
+    return usage_error("--from-ref runs the checks its range affects; it does not combine with --all or --rev");
+  if (!o.hook.empty()) return usage_error("--from-ref does not combine with --hook");
+  return -1;
+}
+
 Parsed parse(int argc, char** argv) {
   Parsed p;
   if (Options fast; parse_hook_line(argc, argv, &fast)) {
@@ -81,6 +99,14 @@ Parsed parse(int argc, char** argv) {
     return p;
   }
   Options& o = p.options;
+  // Options before --framework are options (`smokehook --format json --framework FILE...`); after it, files.
+  for (int k = 2; k < argc; ++k)
+    if (std::strcmp(argv[k], "--framework") == 0) {
+      o.framework = true;
+      o.framework_files.assign(argv + k + 1, argv + argc);
+      argc = k;
+      break;
+    }
   CLI::App app(kDescription, "smokehook");
   app.set_version_flag("--version", std::string("smokehook ") + SMOKEHOOK_VERSION);
   app.fallthrough();
@@ -89,6 +115,9 @@ Parsed parse(int argc, char** argv) {
   app.add_flag("--all", o.all, "run every check (on the working tree, or on --rev)");
   app.add_option("--rev", o.rev, "with --all: the commit whose tree to check")->type_name("REV");
   app.add_flag("--full", o.full, "with --all: also run the live checks");
+  app.add_option("--from-ref", o.from_ref, "the checks affected by A...B, on B's tree (CI ranges)")
+      ->type_name("A");
+  app.add_option("--to-ref", o.to_ref, "with --from-ref: the commit to check (default HEAD)")->type_name("B");
   app.add_option("--hook", o.hook, "run as git's hook: pre-commit, pre-push REMOTE URL, or pre-receive")
       ->expected(1, 3)
       ->type_name("NAME [ARGS]");
@@ -166,6 +195,14 @@ Parsed parse(int argc, char** argv) {
       p.exit = usage_error("--hook runs what git asks for; it does not combine with --all or --rev");
       return p;
     }
+  }
+  if (o.framework && (o.all || !o.rev.empty() || !o.hook.empty() || !o.from_ref.empty() || !o.subcommand.empty())) {
+    p.exit = usage_error("--framework is the hook managers' entry; its mode comes from the framework, not from options");
+    return p;
+  }
+  if (int rc = check_range_options(o); rc >= 0) {
+    p.exit = rc;
+    return p;
   }
   if (!o.hook_file.empty() && o.hook.empty()) {
     p.exit = usage_error("--hook-file is what an installed hook passes with --hook");

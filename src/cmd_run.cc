@@ -1,14 +1,20 @@
-// Running the checks: staged (pre-commit), --all (working tree or --rev) and
-// pre-push (each pushed tip's tree).
+// Running the checks: staged (pre-commit), --all (working tree or --rev),
+// range (--from-ref, CI) and pre-push (each pushed tip's tree).
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include "change_set.h"
 #include "commands.h"
@@ -169,6 +175,198 @@ int run_all(const Options& o, const std::optional<Repository>& repo) {
   exit_now(finish(o, report));
 }
 
+// --from-ref A [--to-ref B]: the checks `git diff A...B` affects, on B's tree
+// from the object database (CI: no working tree needed). Selection is staged
+// mode's: the same ChangeSet, made by the range producer, and the same runner.
+int run_range(const Options& o, const Repository& repo) {
+  std::string err;
+  std::optional<git_oid> from = repo.resolve_commit(o.from_ref, &err);
+  if (!from) return usage_error("--from-ref: " + err);
+  const std::string to_ref = o.to_ref.empty() ? "HEAD" : o.to_ref;
+  std::optional<git_oid> to = repo.resolve_commit(to_ref, &err);
+  if (!to) return usage_error("--to-ref: " + err);
+  ChangeSet changes;
+  std::string no_base;
+  if (!range_changes(repo, *from, *to, &changes, &no_base, &err)) return usage_error(err);
+  TreePtr tree = repo.commit_tree(*to, &err);
+  if (!tree) return usage_error(err);
+  TreeSource source(repo, std::move(tree), oid_hex(*to));
+  std::unique_ptr<DiskSource> worktree;
+  if (!repo.bare()) worktree = std::make_unique<DiskSource>(repo.workdir(), &repo);
+  if (worktree) source.allow_worktree_reuse(*worktree);
+  Config config;
+  if (!load_config(o, source, &config) || !validate_only(o, config)) return 2;
+  RunContext ctx(source, worktree.get(), process_environment());
+  Report report;
+  report.mode = "range";
+  report.source = source.name();
+  if (no_base.empty()) {
+    ctx.changes = &changes;
+    ctx.full_scan = false;
+  } else {
+    report.note = "no merge base of " + o.from_ref + "..." + to_ref + " is reachable, so every check ran on " +
+                  to_ref + " (" + no_base + ")";
+    if (o.format != Format::Human) report.warnings.push_back("warning: " + report.note);
+  }
+  Selection sel = selection(o);
+  run_checks(config, ctx, sel, "", "", &report);
+  exit_now(finish(o, report));
+}
+
+// --- The pre-commit framework's entry (.pre-commit-hooks.yaml; prek reads the same file) ---
+//
+// `smokehook --framework FILE...`, with `pass_filenames: true` and
+// `require_serial: true`. The framework tells a hook little about why it runs,
+// and may split a long file list over several invocations, so:
+//   PRE_COMMIT_FROM_REF/TO_REF set (`run --from-ref A --to-ref B`)  -> range mode on A...B
+//   the framework's own command line has --all-files (or -a)        -> every check, working tree
+//   GIT_INDEX_FILE set (git runs the framework's pre-commit hook)   -> staged mode
+//   otherwise (`run --files F...`, `run` by hand)                   -> the checks the passed files
+//                                                                      affect, on the working tree
+// The first three ignore the files and run once per framework run: the later
+// invocations of the same run (same parent process) find its marker and stop.
+// The last needs no marker: each invocation runs what its own files affect
+// and a gate scans only those files, so a split list costs one pass in total.
+
+std::string read_file_or_empty(const std::string& path) {
+  std::string text;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+    std::fclose(f);
+  }
+  return text;
+}
+
+// The framework's process (our parent): its arguments, and its start time,
+// which together with its id names one framework run. Linux's /proc; empty elsewhere.
+std::vector<std::string> parent_arguments() {
+  std::string raw = read_file_or_empty("/proc/" + std::to_string(::getppid()) + "/cmdline");
+  std::vector<std::string> args;
+  for (size_t at = 0; at < raw.size();) {
+    size_t end = raw.find('\0', at);
+    if (end == std::string::npos) end = raw.size();
+    args.emplace_back(raw, at, end - at);
+    at = end + 1;
+  }
+  return args;
+}
+
+// A process's start time (clock ticks since boot, field 22 of /proc/PID/stat); empty when it is gone.
+std::string start_time_of(const std::string& pid) {
+  std::string stat = read_file_or_empty("/proc/" + pid + "/stat");
+  size_t close = stat.rfind(')');  // the name may hold spaces and parentheses
+  if (close == std::string::npos || close + 2 > stat.size()) return "";
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  for (int k = 3; k <= 22 && rest >> field; ++k)
+    if (k == 22) return field;
+  return "";
+}
+
+// `pre-commit run --all-files`, `prek run -a`, `pre-commit try-repo R --all-files`...
+bool framework_runs_all_files(const std::vector<std::string>& args) {
+  for (size_t k = 1; k < args.size(); ++k) {
+    const std::string& a = args[k];
+    if (a == "--") break;
+    if (a.size() >= 5 && std::string("--all-files").compare(0, a.size(), a) == 0) return true;  // argparse abbreviations
+    if (a.size() >= 2 && a[0] == '-' && a[1] != '-' &&
+        a.find_first_not_of("abcdefghijklmnopqrstuvwxyz", 1) == std::string::npos && a.find('a') != std::string::npos)
+      return true;  // -a, -av
+  }
+  return false;
+}
+
+// True for the first invocation of this framework run in `mode`; false for the later
+// ones. When no marker can be made, every invocation runs (never a skipped check).
+bool first_of_framework_run(const std::string& mode) {
+  std::string start = start_time_of(std::to_string(::getppid()));
+  if (start.empty()) return true;
+  std::string boot = read_file_or_empty("/proc/sys/kernel/random/boot_id");
+  boot.erase(std::remove(boot.begin(), boot.end(), '\n'), boot.end());
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  std::string dir = (runtime && *runtime == '/' ? std::string(runtime) : std::string("/tmp")) + "/smokehook-framework-" +
+                    std::to_string(::getuid());
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return true;
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() || (st.st_mode & 077) != 0)
+    return true;  // not ours alone: do not trust it
+  // The folder too: prek runs a workspace's projects, each in its own folder, from one process.
+  // Refs and folders hold slashes: they enter the name hashed.
+  char key[17];
+  std::snprintf(key, sizeof key, "%016zx", std::hash<std::string>{}(mode + '\0' + current_dir()));
+  std::string name = std::to_string(::getppid()) + "-" + start + "-" + boot + "-" + key;
+  // Markers of framework runs whose process is gone are removed on the way.
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string entry = e->d_name;
+      size_t dash = entry.find('-');
+      if (entry[0] == '.' || dash == std::string::npos) continue;
+      std::string started = start_time_of(entry.substr(0, dash));
+      bool alive = !started.empty() && entry.compare(dash + 1, started.size() + 1, started + "-") == 0 &&
+                   entry.find(boot) != std::string::npos;
+      if (!alive) ::unlinkat(::dirfd(d), e->d_name, 0);
+    }
+    ::closedir(d);
+  }
+  int fd = ::open((dir + "/" + name).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return true;
+  }
+  return errno != EEXIST;
+}
+
+// `run --files F...`: the passed files are the change, read from the working tree.
+int run_files(const Options& o, const Repository& repo) {
+  if (repo.bare()) return usage_error("--framework: a bare repository has no working tree");
+  DiskSource source(repo.workdir(), &repo);
+  ChangeSet changes;
+  for (std::string f : o.framework_files) {
+    while (f.compare(0, 2, "./") == 0) f.erase(0, 2);
+    if (!f.empty()) changes.changed.push_back(std::move(f));
+  }
+  std::sort(changes.changed.begin(), changes.changed.end());
+  changes.changed.erase(std::unique(changes.changed.begin(), changes.changed.end()), changes.changed.end());
+  for (const auto& f : changes.changed)
+    if (source.exists(f)) changes.present.push_back(f);
+  Config config;
+  if (!load_config(o, source, &config) || !validate_only(o, config)) return 2;
+  RunContext ctx(source, &source, process_environment());
+  ctx.changes = &changes;
+  ctx.full_scan = false;
+  Report report;
+  report.mode = "files";
+  report.source = "worktree";
+  run_checks(config, ctx, selection(o), "", "", &report);
+  exit_now(finish(o, report));
+}
+
+int run_framework(const Options& o, const std::optional<Repository>& repo_opt) {
+  const Repository& repo = *repo_opt;
+  const char* from = std::getenv("PRE_COMMIT_FROM_REF");
+  const char* to = std::getenv("PRE_COMMIT_TO_REF");
+  const char* index = std::getenv("GIT_INDEX_FILE");
+  if (from && *from && to && *to) {
+    if (!first_of_framework_run(std::string("range-") + from + "..." + to)) return 0;
+    Options r = o;
+    r.from_ref = from;
+    r.to_ref = to;
+    return run_range(r, repo);
+  }
+  if (framework_runs_all_files(parent_arguments())) {
+    if (!first_of_framework_run("all")) return 0;
+    Options a = o;
+    a.all = true;
+    return run_all(a, repo_opt);
+  }
+  if (index && *index) {
+    if (!first_of_framework_run(std::string("staged-") + index)) return 0;
+    return run_staged(o, repo);
+  }
+  return run_files(o, repo);
+}
+
 int run_pre_push(const Options& o, const Repository& repo) {
   std::vector<PushedRef> refs;
   std::string err;
@@ -231,6 +429,14 @@ int cmd_run(const Options& o) {
   if ((staged || push || !o.rev.empty()) && !repo)
     return usage_error("not a git repository (or any parent up to /): " + current_dir() +
                        (staged ? "\n(outside a repository, 'smokehook --all' checks the folder)" : ""));
+  if (o.framework) {
+    if (!repo) return usage_error("--framework needs a git repository; not one: " + current_dir());
+    return run_framework(o, repo);
+  }
+  if (!o.from_ref.empty()) {
+    if (!repo) return usage_error("--from-ref needs a git repository; not one: " + current_dir());
+    return run_range(o, *repo);
+  }
   if (push) return run_pre_push(o, *repo);
   if (staged) return run_staged(o, *repo);
   return run_all(o, repo);

@@ -19,6 +19,10 @@ struct Options {
   std::string hook_file;          // --hook-file: the installed hook git ran (set by that hook)
   std::optional<std::string> push_input;  // pre-push, pre-receive: git's lines, when already read from stdin
   std::string subcommand;         // install, uninstall, init, list, compose; empty = run checks
+  std::string from_ref;           // --from-ref A: the checks affected by A...B (range mode)
+  std::string to_ref;             // --to-ref B (default HEAD)
+  bool framework = false;         // --framework FILE...: the pre-commit framework's (or prek's) entry
+  std::vector<std::string> framework_files;  // the files the framework passed (one of its partitions)
   // common
   std::string config;
   Format format = Format::Human;

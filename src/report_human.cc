@@ -34,7 +34,9 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
     out << c.yellow << "smokehook: no .smokehook.yml here: running the built-in production smoke suite (of the "
         << "application smokehook was made for); `smokehook init` writes a configuration for this repository"
         << c.reset << "\n";
-  if (report.mode == "staged")
+  if (report.mode == "range" && !report.note.empty())
+    out << "smokehook: " << report.note << "\n";
+  else if (report.mode == "staged" || report.mode == "range" || report.mode == "files")
     out << "smokehook: " << plural(report.changed_files, "file") << " changed, " << report.affected << " of "
         << plural(report.rows.size(), "check") << " affected\n";
   std::string section, ref;

@@ -69,7 +69,7 @@ void run_checks(const Config& config, RunContext& ctx, const Selection& sel, con
       row.result.message = "skipped by SMOKEHOOK_SKIP";
     } else if (ctx.changes && !ctx.full_scan && !affected(*c, ctx)) {
       row.result.status = CheckStatus::Skip;
-      row.result.message = "not affected by the staged changes";
+      row.result.message = report->mode == "staged" ? "not affected by the staged changes" : "not affected by the changes";
       row.not_affected = true;
     } else {
       for (const auto& spec : c->validates()) ctx.validity_check_ids.emplace(project_key(spec), c->id);

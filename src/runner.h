@@ -19,13 +19,14 @@ struct ResultRow {
 };
 
 struct Report {
-  std::string mode;    // "staged", "all", "push"
+  std::string mode;    // "staged", "all", "push", "range"
   std::string source;  // "index", "worktree", a commit id, "push"
   std::string config;  // "built-in" (no .smokehook.yml), else the configuration's path
   std::vector<ResultRow> rows;
   std::vector<std::string> warnings;
   size_t changed_files = 0;  // staged mode
   size_t affected = 0;       // staged mode: checks that ran
+  std::string note;          // range mode with no merge base: why every check ran (human first line, JSON "message")
   int passed() const;
   int failed() const;
   int skipped() const;

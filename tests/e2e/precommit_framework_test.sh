@@ -51,4 +51,67 @@ run pre-commit try-repo "$HOOKS" smokehook-push --hook-stage push --from-ref HEA
 expect_rc 0
 expect_log "ALL 14 CHECKS PASSED"
 
+# `smokehook --framework FILE...` directly, with what the framework would set
+# (tests/e2e/managers_test.sh drives the real frameworks through every mode).
+git reset -q --hard HEAD~1   # the healthy commit
+GOOD=$(git rev-parse HEAD)
+git checkout -q -b broken-branch
+break_compose "$R"
+git commit -qam broken --no-verify
+
+t "--framework: PRE_COMMIT_FROM_REF/TO_REF run range mode on A...B"
+run env PRE_COMMIT_FROM_REF="$GOOD" PRE_COMMIT_TO_REF=HEAD "$SMOKEHOOK" --format json --framework docker-compose.yml
+expect_rc 1
+expect_eq "$(json_get "$OUT" "j['mode']")" "range"
+run env PRE_COMMIT_FROM_REF="$GOOD" PRE_COMMIT_TO_REF="$GOOD" "$SMOKEHOOK" --framework
+expect_rc 0
+
+t "--framework: files passed are the change, on the working tree"
+run "$SMOKEHOOK" --format json --framework README.md
+expect_rc 0
+expect_eq "$(json_get "$OUT" "j['mode']")" "files"
+expect_eq "$(ids_with "$OUT" pass)" "" "README.md affects no check"
+run "$SMOKEHOOK" --format json --framework ./docker-compose.yml README.md
+expect_rc 1
+expect_eq "$(status_of "$OUT" compose.base)" "fail"
+expect_eq "$(status_of "$OUT" wiring.metrics)" "skip"
+
+t "--framework: GIT_INDEX_FILE set (a git commit) runs staged mode, deletions included"
+git rm -q --cached server/db_migrate.py
+run env GIT_INDEX_FILE=.git/index "$SMOKEHOOK" --format json --framework
+expect_rc 1
+expect_eq "$(json_get "$OUT" "j['mode']")" "staged"
+expect_eq "$(status_of "$OUT" migrations.whatsapp-shard)" "fail"
+git reset -q
+
+# A parent process standing for the framework: its arguments and its invocations.
+as_framework() {  # as_framework FRAMEWORK-ARGS... -- SMOKEHOOK-ARGS: two invocations, outputs joined
+  python3 - "$@" <<'PY'
+import subprocess, sys
+cut = sys.argv.index("--")
+for _ in range(2):
+    r = subprocess.run(sys.argv[cut + 1:], capture_output=True, text=True)
+    print("rc=%d" % r.returncode)
+    print(r.stdout, end="")
+PY
+}
+
+t "--framework under a framework run with --all-files: every check, once per framework run"
+run as_framework run --all-files -- "$SMOKEHOOK" --framework README.md
+expect_out "rc=1"
+expect_out "rc=0"
+expect_eq "$(grep -c "FAIL: Base docker-compose.yml valid" <<<"$OUT")" "1" "the second invocation of the same run is silent"
+run as_framework run -a -- "$SMOKEHOOK" --framework README.md
+expect_out "rc=1"
+run as_framework run --files README.md -- "$SMOKEHOOK" --framework README.md
+expect_eq "$(grep -c "^rc=0" <<<"$OUT")" "2" "--files README.md: nothing affected, in both invocations"
+
+t "--framework: every argument after it is a file; options before it; no mixing with other modes"
+run "$SMOKEHOOK" --framework --all
+expect_rc 0   # a file named --all affects nothing
+run "$SMOKEHOOK" --all --framework README.md
+expect_rc 2
+run "$SMOKEHOOK" --from-ref HEAD --framework README.md
+expect_rc 2
+
 finish
