@@ -56,8 +56,9 @@ std::optional<git_oid> default_branch(const Repository& repo, std::string* name,
 }
 
 // Loads the server's rules into `config`. Returns false after printing why;
-// sets `rules` to Pushed when each pushed commit's own configuration applies.
-bool server_config(const Options& o, const Repository& repo, Config* config, Rules* rules) {
+// sets `rules` to Pushed when each pushed commit's own configuration applies,
+// and `config_id` to the blob id of the default branch's .smokehook.yml, if any.
+bool server_config(const Options& o, const Repository& repo, Config* config, Rules* rules, std::string* config_id) {
   *rules = Rules::Server;
   if (!o.config.empty()) {
     MemorySource none;  // --config is read from the server's disk
@@ -84,6 +85,7 @@ bool server_config(const Options& o, const Repository& repo, Config* config, Rul
   }
   TreeSource source(repo, std::move(tree), oid_hex(*id));
   if (!load_config(o, source, config)) return false;
+  *config_id = source.blob_id(".smokehook.yml");
   std::cerr << "smokehook: the rules of " << name << " (" << oid_hex(*id).substr(0, 12) << "), as before this push: "
             << (source.exists(".smokehook.yml") ? ".smokehook.yml" : "the built-in suite") << "\n";
   return true;
@@ -114,6 +116,17 @@ std::optional<git_oid> pushed_commit(const Repository& repo, const ReceivedRef& 
     return std::nullopt;
   }
   return *git_object_id(object.get());
+}
+
+// Whether the pushed tree's .smokehook.yml, when it has one that differs from
+// the rules in force (`server_id`, its blob id), loads: the rules of a later
+// push once it reaches the default branch. Prints the error when it does not.
+// Nothing of it applies to this push.
+bool pushed_config_loads(const Options& o, const FileSource& pushed, const std::string& server_id) {
+  std::string id = pushed.blob_id(".smokehook.yml");
+  if (id.empty() || id == server_id) return true;
+  Config ignored;
+  return load_config(o, pushed, &ignored);
 }
 
 }  // namespace
@@ -153,6 +166,7 @@ int cmd_receive(const Options& given) {
   VerdictCache verdicts(ParsedConfigCache::default_dir());
   std::deque<Config> configs(1);  // rows point at their checks: keep every configuration alive
   Rules rules = Rules::Server;
+  std::string server_config_id;
   bool loaded = false;
   for (const ReceivedRef& ref : refs) {
     if (ref.deletion()) continue;  // deleting a ref brings no content
@@ -161,7 +175,7 @@ int cmd_receive(const Options& given) {
       continue;
     }
     if (!loaded) {
-      if (!server_config(o, *repo, &configs.front(), &rules)) return 2;
+      if (!server_config(o, *repo, &configs.front(), &rules, &server_config_id)) return 2;
       if (rules == Rules::Server && !validate_only(o, configs.front())) return 2;
       loaded = true;
     }
@@ -177,6 +191,12 @@ int cmd_receive(const Options& given) {
     std::string hex = oid_hex(*commit);
     TreeSource source(*repo, std::move(tree), hex);
     const Config* config = &configs.front();
+    if (rules == Rules::Server && o.config.empty() && !pushed_config_loads(o, source, server_config_id)) {
+      std::cerr << o.failure_prefix << "smokehook: push rejected: " << ref.ref
+                << " brings a .smokehook.yml that does not load (above); on the default branch it would refuse "
+                   "every later push\n";
+      exit_now(1);
+    }
     if (rules == Rules::Pushed) {
       configs.emplace_back();
       if (!load_config(o, source, &configs.back()) || !validate_only(o, configs.back())) return 2;
