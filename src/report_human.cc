@@ -90,10 +90,11 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
     out << "  " << c.green << c.bold << "ALL " << report.passed() << (report.passed() == 1 ? " CHECK" : " CHECKS")
         << " PASSED ✅" << c.reset << "\n";
   else
-    out << "  " << c.red << c.bold << failed << " OF " << (report.rows.size() - report.skipped()) << " CHECKS FAILED ❌"
+    out << "  " << c.red << c.bold << failed << " OF " << (report.rows.size() - report.skipped())
+        << (report.rows.size() - report.skipped() == 1 ? " CHECK" : " CHECKS") << " FAILED ❌"
         << c.reset << "\n";
   out << bar << "\n";
-  out << "smokehook: " << report.passed() << " checks passed, " << failed << " failed, " << report.skipped()
+  out << "smokehook: " << report.passed() << (report.passed() == 1 ? " check" : " checks") << " passed, " << failed << " failed, " << report.skipped()
       << " skipped\n";
   if (failed && style.server)  // no client option skips a server's hook
     out << style.failure_prefix << "the push was rejected: fix the commits named above and push again\n";

@@ -213,6 +213,16 @@ git add -A && git commit -qm "use it"
 run git push origin main
 expect_rc 0
 
+t "a pushed .smokehook.yml that does not load is refused: it would refuse every later push"
+git checkout -q -b broken-rules main
+printf 'version: 1\nchecks:\n  - id: x\n    kind: forbidd\n' >.smokehook.yml
+git commit -qam "a typo in the rules"
+push_refused origin broken-rules
+remote_has ".smokehook.yml:4:11: unknown check kind 'forbidd'"
+remote_has "does not load"
+expect_eq "$(server_ref refs/heads/broken-rules)" none
+git checkout -q main
+
 t "install --config FILE: the server's file decides, read on every push"
 cat >"$WORK/rules.yml" <<'EOF'
 version: 1
@@ -278,7 +288,7 @@ git add -A && git commit -qm "no compose files: the built-in suite would fail"
 run git push "$E" main
 expect_rc 0
 expect_log "does not exist yet"
-expect_log "1 checks passed"
+expect_log "1 check passed,"
 echo "OWN_WORD" >>app/main.py && git commit -qam "own word"
 push_refused "$E" main:other
 remote_has "own-rule"
