@@ -104,6 +104,7 @@ Parsed parse(int argc, char** argv) {
     if (std::strcmp(argv[k], "--framework") == 0) {
       o.framework = true;
       o.framework_files.assign(argv + k + 1, argv + argc);
+      for (int j = 1; j < k; ++j) o.framework_options.append(argv[j]).push_back('\0');
       argc = k;
       break;
     }

@@ -279,7 +279,10 @@ bool framework_runs_all_files(const std::vector<std::string>& args) {
 
 // True for the first invocation of this framework run in `mode`; false for the later
 // ones. When no marker can be made, every invocation runs (never a skipped check).
-bool first_of_framework_run(const std::string& mode) {
+// `mode` names what the invocation runs, its options included: two entries of one
+// framework run that differ in options (--config, --only) are two runs of their own.
+bool first_of_framework_run(const Options& o, const std::string& what) {
+  const std::string mode = what + '\0' + o.framework_options;
   std::string start = start_time_of(std::to_string(::getppid()));
   if (start.empty()) return true;
   std::string boot = read_file_or_empty("/proc/sys/kernel/random/boot_id");
@@ -348,20 +351,20 @@ int run_framework(const Options& o, const std::optional<Repository>& repo_opt) {
   const char* to = std::getenv("PRE_COMMIT_TO_REF");
   const char* index = std::getenv("GIT_INDEX_FILE");
   if (from && *from && to && *to) {
-    if (!first_of_framework_run(std::string("range-") + from + "..." + to)) return 0;
+    if (!first_of_framework_run(o, std::string("range-") + from + "..." + to)) return 0;
     Options r = o;
     r.from_ref = from;
     r.to_ref = to;
     return run_range(r, repo);
   }
   if (framework_runs_all_files(parent_arguments())) {
-    if (!first_of_framework_run("all")) return 0;
+    if (!first_of_framework_run(o, "all")) return 0;
     Options a = o;
     a.all = true;
     return run_all(a, repo_opt);
   }
   if (index && *index) {
-    if (!first_of_framework_run(std::string("staged-") + index)) return 0;
+    if (!first_of_framework_run(o, std::string("staged-") + index)) return 0;
     return run_staged(o, repo);
   }
   return run_files(o, repo);

@@ -23,6 +23,7 @@ struct Options {
   std::string to_ref;             // --to-ref B (default HEAD)
   bool framework = false;         // --framework FILE...: the pre-commit framework's (or prek's) entry
   std::vector<std::string> framework_files;  // the files the framework passed (one of its partitions)
+  std::string framework_options;  // the arguments before --framework, as given: part of what names one entry's run
   // common
   std::string config;
   Format format = Format::Human;

@@ -106,6 +106,21 @@ expect_out "rc=1"
 run as_framework run --files README.md -- "$SMOKEHOOK" --framework README.md
 expect_eq "$(grep -c "^rc=0" <<<"$OUT")" "2" "--files README.md: nothing affected, in both invocations"
 
+t "--framework: two entries of one framework run that differ in options each run"
+# One parent, as a configuration listing the hook twice with other options (args before --framework
+# are the entry's own): the second entry is not the first one's later invocation.
+cat >"$WORK/two_entries.py" <<'PY'
+import subprocess, sys
+exe = sys.argv[1]
+for only in ("compose.base", "wiring.metrics"):
+    r = subprocess.run([exe, "--only", only, "--framework", "README.md"], capture_output=True, text=True)
+    print("rc=%d" % r.returncode)
+    print(r.stdout, end="")
+PY
+run python3 "$WORK/two_entries.py" "$SMOKEHOOK" run --all-files
+expect_eq "$(grep -c "FAIL: Base docker-compose.yml valid" <<<"$OUT")" "1" "the first entry runs its check"
+expect_out "register_metrics_endpoint called in app_factory"   # the second entry ran too
+
 t "--framework: every argument after it is a file; options before it; no mixing with other modes"
 run "$SMOKEHOOK" --framework --all
 expect_rc 0   # a file named --all affects nothing
