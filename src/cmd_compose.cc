@@ -37,7 +37,8 @@ void emit_yaml(YAML::Emitter& e, const nlohmann::ordered_json& j) {
 }
 
 // docker compose's default project name: the folder's name, lower-cased, [a-z0-9_-] only.
-std::string project_name(const Project& p, const std::string& first_file) {
+std::string project_name(const Project& p, const std::string& first_file, const Options& o) {
+  if (!o.compose_project_name.empty()) return o.compose_project_name;
   if (const Node* name = p.model.find("name"); name && name->is_scalar()) return name->text;
   std::string dir = dirname(first_file);
   if (dir.empty() || dir == ".") dir = current_dir();
@@ -105,7 +106,21 @@ int cmd_compose(const Options& o) {
   std::string first = spec.files.front();
   std::string folder = first.rfind('/') == std::string::npos ? "" : first.substr(0, first.rfind('/'));
   std::string directory = first[0] == '/' ? folder : join_path(current_dir(), folder);
-  nlohmann::ordered_json model = project_json(p, project_name(p, first), directory);
+  // The project's variables, as its build args read them: the environment, then the project's .env.
+  EnvVars dotenv;
+  {
+    std::string text, err;
+    Finding bad;
+    if (source.read(join_path(folder, ".env"), &text, &err) == ReadStatus::Ok)
+      parse_dotenv(text, ".env", process_environment(), &dotenv, &bad);
+  }
+  VariableLookup lookup = [&dotenv](std::string_view name) -> std::optional<std::string> {
+    if (const char* v = std::getenv(std::string(name).c_str())) return std::string(v);
+    for (auto it = dotenv.rbegin(); it != dotenv.rend(); ++it)
+      if (it->first == name) return it->second;
+    return std::nullopt;
+  };
+  nlohmann::ordered_json model = project_json(p, project_name(p, first, o), directory, lookup);
   if (o.compose_format == "json") {
     std::cout << model.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
