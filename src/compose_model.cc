@@ -867,13 +867,7 @@ json file_refs_json(const Node& v, bool secrets) {
   for (const Node& r : v.items) {
     json j = r.is_map() ? plain_json(r) : json{{"source", scalar_string(r)}};
     std::string source = j.contains("source") ? text_of(j["source"]) : "";
-    if (secrets) {
-      if (!j.contains("target")) j["target"] = "/run/secrets/" + source;
-      else if (j["target"].is_string() && j["target"].get<std::string>().rfind('/', 0) != 0)
-        j["target"] = "/run/secrets/" + j["target"].get<std::string>();
-    } else if (!j.contains("target")) {
-      j["target"] = "/" + source;
-    }
+    if (secrets && !j.contains("target")) j["target"] = "/run/secrets/" + source;  // configs keep none
     refs.push_back(j);
   }
   return refs;
@@ -1011,8 +1005,9 @@ void escape_dollars(json& j) {
   }
 }
 
-json project_json(const Project& project, const std::string& name, const std::string& directory,
-                  const VariableLookup& lookup) {
+json project_json(const Project& project, const std::string& name, const ModelOptions& options) {
+  const std::string& directory = options.directory;
+  const VariableLookup& lookup = options.lookup;
   std::map<std::string, json> top;  // printed in key order, as Go prints a map
   top["name"] = name;
   json services = json::object();
@@ -1028,7 +1023,7 @@ json project_json(const Project& project, const std::string& name, const std::st
             (nets->is_seq() && nets->items.empty()))
           uses_default = true;
       }
-      if (project.enabled(e.value)) sorted.push_back(&e);
+      if (project.enabled(e.value) && (!options.only || options.only->count(e.key))) sorted.push_back(&e);
     }
     std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->key < b->key; });
     for (const Entry* e : sorted) members.emplace_back(e->key, service_json(e->value, directory, lookup));

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,12 @@ std::vector<std::string> command_words(const Node& service, const char* key = "c
 // a map of strings; only enabled services.
 // `directory`: the project's folder, absolute; relative paths of the model (build contexts, bind
 // mounts) are printed against it, as docker compose prints them. Empty: left as written.
-// `lookup`: the variables of the project's environment, for build args written without a value.
-nlohmann::ordered_json project_json(const Project& project, const std::string& name, const std::string& directory = "",
-                                    const VariableLookup& lookup = {});
+struct ModelOptions {
+  std::string directory;                    // see above
+  VariableLookup lookup;                    // the project's variables, for build args written without a value
+  const std::set<std::string>* only = nullptr;  // SERVICE...: these services only (their dependencies included)
+};
+nlohmann::ordered_json project_json(const Project& project, const std::string& name, const ModelOptions& options = {});
 
 // Durations as compose reads them (Go's units, and d, w) and as Go prints them: 90s -> "1m30s".
 std::optional<long long> parse_go_duration(const std::string& text);  // nanoseconds

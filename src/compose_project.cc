@@ -312,6 +312,7 @@ class Loader {
           size_t colon = item.text.find(':');
           Node source = Node::scalar(item.text.substr(0, colon));
           rebase(source);
+          if (!starts_with(source.text, ".") && !starts_with(source.text, "/")) source.text = "./" + source.text;  // still a path
           item.text = source.text + (colon == std::string::npos ? "" : item.text.substr(colon));
         } else if (Node* source = item.is_map() ? item.find("source") : nullptr) {
           const Node* type = item.find("type");
