@@ -276,6 +276,13 @@ int cmd_compose(const Options& o) {
                        " needs a registry and a Docker engine to read image digests; smokehook reads files only");
   if (!o.compose_hash.empty())
     return usage_error("compose: --hash is not supported (the hash is docker compose's own encoding of a service)");
+  for (auto [set, flag] : {std::pair{o.compose_no_interpolate, "--no-interpolate"},
+                           std::pair{o.compose_no_normalize, "--no-normalize"},
+                           std::pair{o.compose_no_consistency, "--no-consistency"},
+                           std::pair{o.compose_no_env_resolution, "--no-env-resolution"}})
+    if (set)
+      return usage_error(std::string("compose: ") + flag +
+                         " is not supported yet: smokehook prints the model interpolated, normalized and checked");
   const std::string cwd = current_dir();
   DiskSource disk(cwd, nullptr);
   std::string project_dir = o.compose_project_directory.empty() ? "" : absolute(cwd, o.compose_project_directory);
@@ -313,6 +320,8 @@ int cmd_compose(const Options& o) {
   }
   if (project_dir.empty()) project_dir = dirname(spec.files.front());
   if (project_dir.empty()) project_dir = "/";
+  for (auto& f : spec.files)  // messages name the files below this folder as relative paths
+    if (starts_with(f, cwd + "/")) f = f.substr(cwd.size() + 1);
   spec.profiles = o.compose_profiles;
   if (spec.profiles.empty())
     if (auto v = vars.get("COMPOSE_PROFILES"))

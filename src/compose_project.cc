@@ -629,6 +629,13 @@ void Loader::check_consistency() {
     const Node* image = svc.find("image");
     if ((!image || (image->is_scalar() && image->text.empty())) && !svc.find("build") && !svc.find("provider"))
       p_->errors.push_back(e.at(*services, "service '" + name + "' has neither an image nor a build context specified"));
+    if (const Node* platform = svc.find("platform"); platform && platform->is_scalar() && !platform->text.empty())
+      if (const Node* build = svc.find("build"); build && build->is_map())
+        if (const Node* platforms = build->find("platforms"); platforms && platforms->is_seq() && !platforms->items.empty() &&
+            std::none_of(platforms->items.begin(), platforms->items.end(),
+                         [&](const Node& b) { return b.text == platform->text; }))
+          p_->errors.push_back(platform->at("service '" + name + "': build.platforms must include its platform \"" +
+                                            platform->text + "\""));
     const Node* scale = svc.find("scale");
     const Node* deploy = svc.find("deploy");
     const Node* replicas = deploy && deploy->is_map() ? deploy->find("replicas") : nullptr;
