@@ -970,6 +970,8 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
     if (!nets || (nets->is_map() && nets->entries.empty()) || (nets->is_seq() && nets->items.empty()))
       out["networks"] = {{"default", nullptr}};
   }
+  // scale is the number of replicas deploy reads.
+  if (out.contains("scale") && out.contains("deploy") && out["deploy"].is_object()) out["deploy"]["replicas"] = out["scale"];
   // Device requests without a count or ids take them all.
   auto all_devices = [](json& list) {
     if (!list.is_array()) return;
