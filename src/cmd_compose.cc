@@ -371,6 +371,7 @@ int cmd_compose(const Options& o) {
     std::cerr << err << "\n";
     return 1;
   }
+  if (o.compose_quiet) return 0;  // valid: nothing to print
   ModelOptions mo;
   mo.directory = o.compose_no_path_resolution ? "" : project_dir;
   mo.lookup = vars.lookup();
@@ -453,7 +454,6 @@ int cmd_compose(const Options& o) {
     emit_yaml(e, model);
     out = std::string(e.c_str()) + "\n";
   }
-  if (o.compose_quiet) return 0;
   if (!o.compose_output.empty() && listing.empty()) {
     std::ofstream file(o.compose_output, std::ios::binary | std::ios::trunc);
     if (!(file << out)) {
