@@ -149,6 +149,27 @@ Parsed parse(int argc, char** argv) {
   compose->add_option("--format", o.compose_format, "json | yaml (default)")
       ->check(CLI::IsMember({"json", "yaml"}))
       ->type_name("FMT");
+  compose->add_option("-p,--project-name", o.compose_project_name, "project name")->type_name("NAME");
+  compose->add_option("--env-file", o.compose_env_files, "variables file, in place of the project's .env (repeatable)")
+      ->type_name("FILE");
+  compose->add_option("--project-directory", o.compose_project_directory,
+                      "the project's folder (default: the first compose file's)")
+      ->type_name("DIR");
+  compose->add_flag("-q,--quiet", o.compose_quiet, "only validate: print nothing");
+  compose->add_option("-o,--output", o.compose_output, "write to FILE instead of stdout")->type_name("FILE");
+  for (const char* listing : {"services", "volumes", "networks", "profiles", "images", "models", "variables", "environment"})
+    compose->add_flag_callback(std::string("--") + listing, [&o, listing] { o.compose_listing = listing; },
+                               std::string("print the ") + listing + ", one per line");
+  compose->add_option("--hash", o.compose_hash, "print each service's configuration hash")->type_name("SERVICES");
+  compose->add_flag("--no-interpolate", o.compose_no_interpolate, "do not interpolate variables");
+  compose->add_flag("--no-normalize", o.compose_no_normalize, "do not normalize the model");
+  compose->add_flag("--no-path-resolution", o.compose_no_path_resolution, "do not make paths absolute");
+  compose->add_flag("--no-consistency", o.compose_no_consistency, "do not check references between services");
+  compose->add_flag("--no-env-resolution", o.compose_no_env_resolution, "do not read services' env files");
+  for (const char* engine : {"--resolve-image-digests", "--lock-image-digests"})
+    compose->add_flag_callback(engine, [&o, engine] { o.compose_needs_engine = engine; },
+                               "needs a registry or an engine: refused (exit 2)");
+  compose->add_option("SERVICE", o.compose_services, "only these services (and what they depend on)");
 
   try {
     app.parse(argc, argv);

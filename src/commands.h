@@ -40,6 +40,18 @@ struct Options {
   std::vector<std::string> compose_files;
   std::vector<std::string> compose_profiles;
   std::string compose_format;  // json | yaml
+  // compose: the rest of `docker compose [OPTIONS] config [OPTIONS] [SERVICE...]`
+  std::string compose_project_name;       // -p
+  std::vector<std::string> compose_env_files;  // --env-file: in place of the project's .env
+  std::string compose_project_directory;  // --project-directory
+  std::string compose_output;             // -o: a file instead of stdout
+  std::string compose_listing;            // services, volumes, networks, profiles, images, models, variables, environment
+  std::string compose_hash;               // --hash SERVICES ("*": all)
+  std::vector<std::string> compose_services;  // SERVICE...
+  bool compose_quiet = false;
+  bool compose_no_interpolate = false, compose_no_normalize = false, compose_no_path_resolution = false;
+  bool compose_no_consistency = false, compose_no_env_resolution = false;
+  std::string compose_needs_engine;  // --resolve-image-digests, --lock-image-digests: refused
 };
 
 struct Report;

@@ -4,9 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "interpolate.h"
 #include "yaml_tree.h"
 
 namespace smokehook {
@@ -44,6 +47,17 @@ std::vector<std::string> command_words(const Node& service, const char* key = "c
 // a map of strings; only enabled services.
 // `directory`: the project's folder, absolute; relative paths of the model (build contexts, bind
 // mounts) are printed against it, as docker compose prints them. Empty: left as written.
-nlohmann::ordered_json project_json(const Project& project, const std::string& name, const std::string& directory = "");
+struct ModelOptions {
+  std::string directory;                    // see above
+  VariableLookup lookup;                    // the project's variables, for build args written without a value
+  const std::set<std::string>* only = nullptr;  // SERVICE...: these services only (their dependencies included)
+};
+nlohmann::ordered_json project_json(const Project& project, const std::string& name, const ModelOptions& options = {});
+
+// Durations as compose reads them (Go's units, and d, w) and as Go prints them: 90s -> "1m30s".
+std::optional<long long> parse_go_duration(const std::string& text);  // nanoseconds
+std::string format_go_duration(long long nanoseconds);
+// A byte size as docker reads it: "1.5G" -> 1610612736 (powers of 1024).
+std::optional<long long> parse_byte_size(const std::string& text);
 
 }  // namespace smokehook

@@ -382,6 +382,7 @@ class Loader {
           size_t colon = item.text.find(':');
           Node source = Node::scalar(item.text.substr(0, colon));
           rebase(source);
+          if (!starts_with(source.text, ".") && !starts_with(source.text, "/")) source.text = "./" + source.text;  // still a path
           item.text = source.text + (colon == std::string::npos ? "" : item.text.substr(colon));
         } else if (Node* source = item.is_map() ? item.find("source") : nullptr) {
           const Node* type = item.find("type");
@@ -530,6 +531,37 @@ class Loader {
   }
 
   void check_consistency();
+
+  // A service-level limit and its deploy.resources counterpart, both set, must agree (as compose
+  // compares them: a limits or reservations block without the value holds 0).
+  void check_resource_limits(const Node& svc, const std::string& name) {
+    const Node* deploy = svc.find("deploy");
+    const Node* resources = deploy && deploy->is_map() ? deploy->find("resources") : nullptr;
+    if (!resources || !resources->is_map()) return;
+    struct Pair {
+      const char* key;
+      const char* block;
+      const char* field;
+      int kind;  // 0 float, 1 bytes, 2 integer
+    };
+    for (const Pair& pr : {Pair{"cpus", "limits", "cpus", 0}, Pair{"mem_limit", "limits", "memory", 1},
+                           Pair{"mem_reservation", "reservations", "memory", 1}, Pair{"pids_limit", "limits", "pids", 2}}) {
+      const Node* own = svc.find(pr.key);
+      const Node* block = resources->find(pr.block);
+      if (!own || !own->is_scalar() || !block || !block->is_map()) continue;
+      const Node* other = block->find(pr.field);
+      auto value = [&](const Node* n) -> double {
+        if (!n || !n->is_scalar()) return 0;
+        std::string t = scalar_string(*n);
+        if (pr.kind == 1) return static_cast<double>(parse_byte_size(t).value_or(0));
+        return pr.kind == 0 ? static_cast<float>(std::strtod(t.c_str(), nullptr)) : std::strtod(t.c_str(), nullptr);
+      };
+      double mine = value(own);
+      if (mine != 0 && mine != value(other))
+        p_->errors.push_back(own->at("service '" + name + "' can't set distinct values on '" + pr.key +
+                                     "' and 'deploy.resources." + pr.block + "." + pr.field + "'"));
+    }
+  }
 
   // links, volumes_from and network_mode/ipc/pid/uts "service:X" make a service
   // depend on another, as compose records them in depends_on.
@@ -700,11 +732,19 @@ void Loader::check_consistency() {
     const Node* image = svc.find("image");
     if ((!image || (image->is_scalar() && image->text.empty())) && !svc.find("build") && !svc.find("provider"))
       p_->errors.push_back(e.at(*services, "service '" + name + "' has neither an image nor a build context specified"));
+    if (const Node* platform = svc.find("platform"); platform && platform->is_scalar() && !platform->text.empty())
+      if (const Node* build = svc.find("build"); build && build->is_map())
+        if (const Node* platforms = build->find("platforms"); platforms && platforms->is_seq() && !platforms->items.empty() &&
+            std::none_of(platforms->items.begin(), platforms->items.end(),
+                         [&](const Node& b) { return b.text == platform->text; }))
+          p_->errors.push_back(platform->at("service '" + name + "': build.platforms must include its platform \"" +
+                                            platform->text + "\""));
     const Node* scale = svc.find("scale");
     const Node* deploy = svc.find("deploy");
     const Node* replicas = deploy && deploy->is_map() ? deploy->find("replicas") : nullptr;
     if (scale && replicas && scale_int_differs(*scale, *replicas))
       p_->errors.push_back(scale->at("service '" + name + "' can't set distinct values on 'scale' and 'deploy.replicas'"));
+    check_resource_limits(svc, name);
     for (const Dependency& d : dependencies(svc)) {
       const Node* target = services->find(d.service);
       if (!target) {

@@ -1,27 +1,52 @@
 #!/usr/bin/env bash
 # One small project per compose rule (tests/conformance/cases/*): smokehook's
-# verdict and merged model against what docker compose 2.40.3 said for the same
-# folder (recorded in verdicts.tsv and each valid case's reference.json by
-# tests/conformance/record.sh). Both tools read compose.yaml, compose.override.yaml
-# and .env by themselves.
+# verdict, whole merged model and listings against what docker compose 2.40.3
+# said for the same folder (recorded in verdicts.tsv, each valid case's
+# reference.json and listings.txt by tests/conformance/record.sh, which also
+# describes a case's optional `args` and `cwd` files). Both tools read
+# compose.yaml, compose.override.yaml and .env by themselves.
 set -uo pipefail
 : "${SMOKEHOOK:?}"
 here=$(cd "$(dirname "$0")" && pwd)
+# --variables: the names only (a variable written twice shows either default, as a Go map's order falls).
+names() { if [ "$1" = --variables ]; then awk '{print $1}'; else cat; fi; }
+listings="--services --volumes --networks --profiles --images --models --variables --environment"
 fails=0 total=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 while IFS=$'\t' read -r name want; do
   [ "$name" = case ] && continue
   total=$((total + 1))
   dir=$here/cases/$name
-  (cd "$dir" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose --format json >/tmp/smokehook-case.json 2>/tmp/smokehook-case.err)
+  args="-p x"
+  [ -f "$dir/args" ] && args=$(cat "$dir/args")
+  run=$dir
+  [ -f "$dir/cwd" ] && run=$dir/$(cat "$dir/cwd")
+  # shellcheck disable=SC2086 # args is a list of options
+  (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args --format json >"$tmp/model.json" 2>"$tmp/err")
   got=$?
   [ "$got" = 0 ] || got=1
   if [ "$got" != "$want" ]; then
-    echo "FAIL $name: docker compose exit $want, smokehook $got: $(head -1 /tmp/smokehook-case.err)"
+    echo "FAIL $name: docker compose exit $want, smokehook $got: $(head -1 "$tmp/err")"
     fails=$((fails + 1))
-  elif [ "$got" = 0 ] && ! diffs=$(python3 "$here/compare_models.py" "$dir/reference.json" /tmp/smokehook-case.json); then
+    continue
+  fi
+  [ "$got" = 0 ] || continue
+  if ! diffs=$(python3 "$here/compare_models.py" "$dir/reference.json" "$tmp/model.json"); then
     echo "FAIL $name: merged model differs:"
     echo "$diffs"
     fails=$((fails + 1))
+  fi
+  if [ -f "$dir/listings.txt" ]; then
+    for opt in $listings; do
+      echo "== $opt"
+      (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args "$opt" 2>/dev/null | names "$opt" | LC_ALL=C sort)
+    done >"$tmp/listings.txt"
+    if ! python3 "$here/compare_models.py" --text "$dir/listings.txt" "$tmp/listings.txt" >"$tmp/diff"; then
+      echo "FAIL $name: listings differ:"
+      cat "$tmp/diff"
+      fails=$((fails + 1))
+    fi
   fi
 done <"$here/cases/verdicts.tsv"
 echo "$((total - fails)) passed, $fails failed"

@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Compares two merged compose models (docker compose config --format json,
-smokehook compose --format json): the enabled services, and every key of every
-service as docker compose prints it, except `deploy`, of which only the labels
-are compared (docker compose also converts resource units and adds empty
-defaults). Absolute paths inside tests/conformance/cases are compared from
-there on, so recorded references hold wherever the repository is. Prints the
-differences; exit 1 if any."""
+smokehook compose --format json) whole: every key at every level, as `jq -S`
+would show them. Absolute paths inside tests/conformance/cases are compared
+from there on, so recorded references hold wherever the repository is.
+Prints the differences (path: reference, smokehook); exit 1 if any.
+
+With --text, compares two text files (listings) the same way, line by line."""
 import json
 import re
 import sys
 
-CASES = re.compile(r"^/.*?/tests/conformance/cases/")
+CASES = re.compile(r"/[^\s\"']*?/tests/conformance/cases/")
 
 
 def relocatable(value):
@@ -23,27 +23,34 @@ def relocatable(value):
     return value
 
 
-def view(model):
-    out = {}
-    for name, svc in model.get("services", {}).items():
-        svc = dict(relocatable(svc))
-        deploy = svc.pop("deploy", None) or {}
-        if deploy.get("labels"):
-            svc["deploy.labels"] = deploy["labels"]
-        out[name] = svc
-    return out
+def differences(a, b, path, out):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            sub = f"{path}.{k}" if path else k
+            if k not in a:
+                out.append(f"{sub}: reference has none, smokehook {b[k]!r}")
+            elif k not in b:
+                out.append(f"{sub}: reference {a[k]!r}, smokehook has none")
+            else:
+                differences(a[k], b[k], sub, out)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            differences(x, y, f"{path}[{i}]", out)
+    elif a != b or type(a) is not type(b):
+        out.append(f"{path}: reference {a!r}, smokehook {b!r}")
 
 
 def main():
-    ref, ours = (view(json.load(open(p))) for p in sys.argv[1:3])
-    diffs = []
-    if sorted(ref) != sorted(ours):
-        diffs.append(f"services: reference {sorted(ref)}, smokehook {sorted(ours)}")
-    for name in sorted(set(ref) & set(ours)):
-        for field in sorted(set(ref[name]) | set(ours[name])):
-            a, b = ref[name].get(field), ours[name].get(field)
-            if a != b:
-                diffs.append(f"{name}.{field}: reference {a!r}, smokehook {b!r}")
+    if sys.argv[1] == "--text":
+        ref, ours = (relocatable(open(p).read()).splitlines() for p in sys.argv[2:4])
+        diffs = [f"line {i + 1}: reference {a!r}, smokehook {b!r}"
+                 for i, (a, b) in enumerate(zip(ref, ours)) if a != b]
+        if len(ref) != len(ours):
+            diffs.append(f"reference has {len(ref)} lines, smokehook {len(ours)}")
+    else:
+        ref, ours = (relocatable(json.load(open(p))) for p in sys.argv[1:3])
+        diffs = []
+        differences(ref, ours, "", diffs)
     for d in diffs:
         print("  " + d)
     return 1 if diffs else 0

@@ -1,16 +1,36 @@
 #!/usr/bin/env bash
-# Records docker compose's verdict (and merged model, when valid) for each
-# case in tests/conformance/cases, with the reference binary that run.sh
-# fetches. Run it after adding a case; review and commit the result.
+# Records docker compose's verdict, merged model and listings for each case in
+# tests/conformance/cases, with the reference binary that run.sh fetches. Run it
+# after adding a case; review and commit the result.
+#
+# A case is a folder that docker compose reads by itself (compose.yaml, its
+# override, .env). Optional files in it:
+#   args  the global options to use instead of "-p x" (one line; may be empty)
+#   cwd   a subfolder to run from (docker compose then searches the parents)
+# Recorded: verdicts.tsv (exit status), and for a valid case reference.json
+# (`config --format json`) and listings.txt (each listing option's lines, sorted:
+# docker compose prints most of them in a Go map's random order).
 set -euo pipefail
 cases=$(cd "$(dirname "$0")/cases" && pwd)
 compose=${DOCKER_COMPOSE:-$HOME/.cache/smokehook-reference/usr/libexec/docker/cli-plugins/docker-compose}
+# --variables: the names only (a variable written twice shows either default, as a Go map's order falls).
+names() { if [ "$1" = --variables ]; then awk '{print $1}'; else cat; fi; }
+listings="--services --volumes --networks --profiles --images --models --variables --environment"
 printf 'case\tdocker_compose_2.40.3_exit\n' >"$cases/verdicts.tsv"
 for dir in "$cases"/*/; do
   name=$(basename "$dir")
-  rm -f "$dir/reference.json"
-  if (cd "$dir" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" -p x config --format json >reference.json 2>/dev/null); then
+  args="-p x"
+  [ -f "$dir/args" ] && args=$(cat "$dir/args")
+  run=$dir
+  [ -f "$dir/cwd" ] && run=$dir/$(cat "$dir/cwd")
+  rm -f "$dir/reference.json" "$dir/listings.txt"
+  # shellcheck disable=SC2086 # args is a list of options
+  if (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config --format json >"$dir/reference.json" 2>/dev/null); then
     printf '%s\t0\n' "$name" >>"$cases/verdicts.tsv"
+    for opt in $listings; do
+      echo "== $opt"
+      (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config "$opt" 2>/dev/null | names "$opt" | LC_ALL=C sort)
+    done >"$dir/listings.txt"
   else
     rm -f "$dir/reference.json"
     printf '%s\t1\n' "$name" >>"$cases/verdicts.tsv"

@@ -35,7 +35,7 @@ if [ -z "$verdicts" ]; then
   echo "reference: $("$compose" version 2>/dev/null | head -1)"
 fi
 
-agree=0 total=0 models=0 models_equal=0
+agree=0 total=0 models=0 models_equal=0 listings=0 listings_equal=0
 while IFS= read -r -d '' file; do
   rel=${file#"$dir"/}
   if [ -n "$verdicts" ]; then
@@ -52,23 +52,33 @@ while IFS= read -r -d '' file; do
   total=$((total + 1))
   if [ "$got" = "$want" ]; then
     agree=$((agree + 1))
-    if [ -z "$verdicts" ] && [ "$got" = 0 ]; then  # both valid: compare the merged models
+    if [ -z "$verdicts" ] && [ "$got" = 0 ]; then  # both valid: the whole models, then each listing
       models=$((models + 1))
-      (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" -p x -f "$(basename "$file")" config \
-        --format json >/tmp/smokehook-ref.json 2>/dev/null)
-      (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$smokehook" compose -f "$(basename "$file")" \
-        --format json >/tmp/smokehook-ours.json 2>/dev/null)
-      if diffs=$(python3 "$(dirname "$0")/compare_models.py" /tmp/smokehook-ref.json /tmp/smokehook-ours.json); then
+      ref_run() { (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" -p x -f "$(basename "$file")" config "$@" 2>/dev/null); }
+      our_run() { (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$smokehook" compose -p x -f "$(basename "$file")" "$@" 2>/dev/null); }
+      ref_run --format json | jq -S . >/tmp/smokehook-ref.json
+      our_run --format json | jq -S . >/tmp/smokehook-ours.json
+      if diff -q /tmp/smokehook-ref.json /tmp/smokehook-ours.json >/dev/null; then
         models_equal=$((models_equal + 1))
       else
         echo "MODEL $rel:"
-        echo "$diffs" | head -5
+        diff /tmp/smokehook-ref.json /tmp/smokehook-ours.json | head -8
       fi
+      for opt in --services --volumes --networks --profiles --images --models --variables --environment; do
+        listings=$((listings + 1))
+        # Sorted: docker compose prints these in a Go map's order. --variables: names (see cases_test.sh).
+        a=$(ref_run "$opt" | { [ "$opt" = --variables ] && awk '{print $1}' || cat; } | LC_ALL=C sort)
+        b=$(our_run "$opt" | { [ "$opt" = --variables ] && awk '{print $1}' || cat; } | LC_ALL=C sort)
+        if [ "$a" = "$b" ]; then listings_equal=$((listings_equal + 1)); else echo "LISTING $rel $opt differs"; fi
+      done
     fi
   else
     echo "DISAGREE $rel: docker compose $want, smokehook $got: $(head -1 /tmp/smokehook-conformance.err)"
   fi
 done < <(find "$dir" -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 | sort -z)
 echo "agreement: $agree of $total files"
-[ -n "$verdicts" ] || echo "merged models equal (every service key as docker compose prints it; of deploy, the labels): $models_equal of $models valid files"
+if [ -z "$verdicts" ]; then
+  echo "whole models equal (jq -S): $models_equal of $models valid files"
+  echo "listings equal (--services ... --environment, sorted): $listings_equal of $listings"
+fi
 [ "$agree" = "$total" ]

@@ -655,3 +655,47 @@ TEST_CASE("schema: free-form objects (ipam.config, develop) accept any keys", "[
   INFO(errors(p));
   CHECK(p.valid());
 }
+
+TEST_CASE("durations and byte sizes: read as compose reads them, printed as Go prints them", "[compose][model]") {
+  CHECK(format_go_duration(*parse_go_duration("90s")) == "1m30s");
+  CHECK(format_go_duration(*parse_go_duration("1h2m")) == "1h2m0s");
+  CHECK(format_go_duration(*parse_go_duration("1500ms")) == "1.5s");
+  CHECK(format_go_duration(*parse_go_duration("500ms")) == "500ms");
+  CHECK(format_go_duration(*parse_go_duration("1d")) == "24h0m0s");
+  CHECK(format_go_duration(*parse_go_duration("0")) == "0s");
+  CHECK(format_go_duration(2500) == "2.5\xC2\xB5s");
+  CHECK_FALSE(parse_go_duration("10 parsecs"));
+  CHECK(*parse_byte_size("1.5G") == 1610612736LL);
+  CHECK(*parse_byte_size("64m") == 67108864LL);
+  CHECK(*parse_byte_size("1gb") == 1073741824LL);
+  CHECK(*parse_byte_size("512") == 512);
+  CHECK_FALSE(parse_byte_size("lots"));
+}
+
+TEST_CASE("the model is typed as compose-go types it", "[compose][model]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"c.yml",
+       "services:\n  s:\n    image: a\n    platform: ''\n    x-private: 1\n"
+       "    healthcheck: {test: curl x, interval: 90s, retries: '3'}\n"
+       "    deploy: {resources: {limits: {memory: 1.5G, cpus: '0.5'}}}\n"
+       "  off: {image: b, profiles: [p], volumes: ['unused:/u']}\n"
+       "volumes: {unused: {}}\nx-top: {a: 1}\n"}});
+  Project p = load(src, {"c.yml"});
+  REQUIRE(p.valid());
+  auto m = project_json(p, "proj");
+  const auto& s = m["services"]["s"];
+  CHECK(s["command"].is_null());
+  CHECK(s["entrypoint"].is_null());
+  CHECK_FALSE(s.contains("platform"));
+  CHECK_FALSE(s.contains("x-private"));
+  CHECK(s["healthcheck"]["test"] == nlohmann::ordered_json({"CMD-SHELL", "curl x"}));
+  CHECK(s["healthcheck"]["interval"] == "1m30s");
+  CHECK(s["healthcheck"]["retries"] == 3);
+  CHECK(s["deploy"]["resources"]["limits"]["memory"] == "1610612736");
+  CHECK(s["deploy"]["resources"]["limits"]["cpus"] == 0.5);
+  CHECK(s["deploy"]["placement"] == nlohmann::ordered_json::object());
+  CHECK(s["networks"] == nlohmann::ordered_json({{"default", nullptr}}));
+  CHECK(m["networks"]["default"]["name"] == "proj_default");
+  CHECK_FALSE(m.contains("volumes"));  // only a disabled service uses it
+  CHECK(m["x-top"]["a"] == 1);
+}
