@@ -278,8 +278,7 @@ int cmd_compose(const Options& o) {
     return usage_error("compose: --hash is not supported (the hash is docker compose's own encoding of a service)");
   for (auto [set, flag] : {std::pair{o.compose_no_interpolate, "--no-interpolate"},
                            std::pair{o.compose_no_normalize, "--no-normalize"},
-                           std::pair{o.compose_no_consistency, "--no-consistency"},
-                           std::pair{o.compose_no_env_resolution, "--no-env-resolution"}})
+                          })
     if (set)
       return usage_error(std::string("compose: ") + flag +
                          " is not supported yet: smokehook prints the model interpolated, normalized and checked");
@@ -322,6 +321,7 @@ int cmd_compose(const Options& o) {
   if (project_dir.empty()) project_dir = "/";
   for (auto& f : spec.files)  // messages name the files below this folder as relative paths
     if (starts_with(f, cwd + "/")) f = f.substr(cwd.size() + 1);
+  for (const auto& f : o.compose_env_files) spec.env_files.push_back(absolute(cwd, f));  // in place of .env
   spec.profiles = o.compose_profiles;
   if (spec.profiles.empty())
     if (auto v = vars.get("COMPOSE_PROFILES"))
@@ -347,6 +347,8 @@ int cmd_compose(const Options& o) {
   ComposeContext ctx;
   ctx.source = &disk;
   ctx.fallback = nullptr;
+  if (!o.compose_project_directory.empty()) ctx.project_dir = project_dir;
+  ctx.no_consistency = o.compose_no_consistency;
   ctx.environment = vars.lookup();
   vars.name_asked = false;
   Project p = load_project(spec, ctx);

@@ -98,7 +98,7 @@ class Loader {
   // interpolated, validated and merged, and the dependencies links and volumes_from imply.
   void load(const ProjectSpec& spec) {
     const std::vector<std::string>& files = spec.files;
-    project_dir_ = dirname(files[0]);
+    project_dir_ = ctx_.project_dir.empty() ? dirname(files[0]) : ctx_.project_dir;
     if (spec.env_files.empty()) load_env(project_dir_);
     for (const auto& path : spec.env_files) load_env_file(path, nullptr, true);
     state_->default_name = ctx_.project_name.empty() ? project_name(files) : ctx_.project_name;
@@ -121,7 +121,7 @@ class Loader {
   // The rest, for the profiles of one project: which services are enabled
   // decides which references must resolve and whose environment is read.
   void apply_profiles(const ProjectSpec& spec) {
-    project_dir_ = dirname(spec.files[0]);
+    project_dir_ = ctx_.project_dir.empty() ? dirname(spec.files[0]) : ctx_.project_dir;
     auto lookup = lookup_fn();
     p_->active_profiles = spec.profiles;
     if (auto name = explicit_variable("COMPOSE_PROJECT_NAME")) p_->project_name_variable = *name;
@@ -725,70 +725,78 @@ void Loader::check_consistency() {
     const Node* s = model.find(section);
     return s && s->find(name);
   };
+  std::map<std::string, std::string> container_names;  // container_name -> the enabled service that has it
   for (const auto& e : services->entries) {
     const Node& svc = e.value;
     if (!p_->enabled(svc)) continue;
     const std::string& name = e.key;
-    const Node* image = svc.find("image");
-    if ((!image || (image->is_scalar() && image->text.empty())) && !svc.find("build") && !svc.find("provider"))
-      p_->errors.push_back(e.at(*services, "service '" + name + "' has neither an image nor a build context specified"));
-    if (const Node* platform = svc.find("platform"); platform && platform->is_scalar() && !platform->text.empty())
-      if (const Node* build = svc.find("build"); build && build->is_map())
-        if (const Node* platforms = build->find("platforms"); platforms && platforms->is_seq() && !platforms->items.empty() &&
-            std::none_of(platforms->items.begin(), platforms->items.end(),
-                         [&](const Node& b) { return b.text == platform->text; }))
-          p_->errors.push_back(platform->at("service '" + name + "': build.platforms must include its platform \"" +
-                                            platform->text + "\""));
-    const Node* scale = svc.find("scale");
-    const Node* deploy = svc.find("deploy");
-    const Node* replicas = deploy && deploy->is_map() ? deploy->find("replicas") : nullptr;
-    if (scale && replicas && scale_int_differs(*scale, *replicas))
-      p_->errors.push_back(scale->at("service '" + name + "' can't set distinct values on 'scale' and 'deploy.replicas'"));
-    check_resource_limits(svc, name);
-    for (const Dependency& d : dependencies(svc)) {
-      const Node* target = services->find(d.service);
-      if (!target) {
-        p_->errors.push_back(d.at("service '" + name + "' depends on undefined service '" + d.service + "'"));
-      } else if (!p_->enabled(*target) && d.required) {
-        p_->errors.push_back(d.at("service '" + name + "' depends on service '" + d.service +
-                                        "', which is not enabled (its profiles are not active; set required: false "
-                                        "to make the dependency optional)"));
+    // References and limits (docker compose --no-consistency skips them); files are read below anyway.
+    if (!ctx_.no_consistency) {
+      if (const Node* cn = svc.find("container_name"); cn && cn->is_scalar() && !cn->text.empty())
+        if (auto [it, fresh] = container_names.emplace(cn->text, name); !fresh)
+          p_->errors.push_back(cn->at("service '" + name + "': container name \"" + cn->text +
+                                      "\" is already in use by service '" + it->second + "'"));
+      const Node* image = svc.find("image");
+      if ((!image || (image->is_scalar() && image->text.empty())) && !svc.find("build") && !svc.find("provider"))
+        p_->errors.push_back(e.at(*services, "service '" + name + "' has neither an image nor a build context specified"));
+      if (const Node* platform = svc.find("platform"); platform && platform->is_scalar() && !platform->text.empty())
+        if (const Node* build = svc.find("build"); build && build->is_map())
+          if (const Node* platforms = build->find("platforms"); platforms && platforms->is_seq() && !platforms->items.empty() &&
+              std::none_of(platforms->items.begin(), platforms->items.end(),
+                           [&](const Node& b) { return b.text == platform->text; }))
+            p_->errors.push_back(platform->at("service '" + name + "': build.platforms must include its platform \"" +
+                                              platform->text + "\""));
+      const Node* scale = svc.find("scale");
+      const Node* deploy = svc.find("deploy");
+      const Node* replicas = deploy && deploy->is_map() ? deploy->find("replicas") : nullptr;
+      if (scale && replicas && scale_int_differs(*scale, *replicas))
+        p_->errors.push_back(scale->at("service '" + name + "' can't set distinct values on 'scale' and 'deploy.replicas'"));
+      check_resource_limits(svc, name);
+      for (const Dependency& d : dependencies(svc)) {
+        const Node* target = services->find(d.service);
+        if (!target) {
+          p_->errors.push_back(d.at("service '" + name + "' depends on undefined service '" + d.service + "'"));
+        } else if (!p_->enabled(*target) && d.required) {
+          p_->errors.push_back(d.at("service '" + name + "' depends on service '" + d.service +
+                                          "', which is not enabled (its profiles are not active; set required: false "
+                                          "to make the dependency optional)"));
+        }
       }
-    }
-    for (const Mount& m : mounts(svc)) {
-      if (m.type == "volume" && !m.source.empty() && !declared("volumes", m.source))
-        p_->errors.push_back(m.node->at("service '" + name + "' refers to undefined volume '" + m.source + "'"));
-    }
-    if (const Node* nets = svc.find("networks"); nets && nets->is_map())
-      for (const auto& n : nets->entries)
-        if (n.key != "default" && !declared("networks", n.key))
-          p_->errors.push_back(n.at(*nets, "service '" + name + "' refers to undefined network '" + n.key + "'"));
-    for (const char* section : {"secrets", "configs"}) {
-      const Node* refs = svc.find(section);
-      if (!refs || !refs->is_seq()) continue;
-      for (const Node& r : refs->items) {
-        std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
-        if (!declared(section, src))
-          p_->errors.push_back(r.at("service '" + name + "' refers to undefined " +
-                                    std::string(section).substr(0, std::string(section).size() - 1) + " '" + src + "'"));
+      for (const Mount& m : mounts(svc)) {
+        if (m.type == "volume" && !m.source.empty() && !declared("volumes", m.source))
+          p_->errors.push_back(m.node->at("service '" + name + "' refers to undefined volume '" + m.source + "'"));
       }
-    }
-    if (const Node* build = svc.find("build"); build && build->is_map())
-      if (const Node* refs = build->find("secrets"); refs && refs->is_seq())
+      if (const Node* nets = svc.find("networks"); nets && nets->is_map())
+        for (const auto& n : nets->entries)
+          if (n.key != "default" && !declared("networks", n.key))
+            p_->errors.push_back(n.at(*nets, "service '" + name + "' refers to undefined network '" + n.key + "'"));
+      for (const char* section : {"secrets", "configs"}) {
+        const Node* refs = svc.find(section);
+        if (!refs || !refs->is_seq()) continue;
         for (const Node& r : refs->items) {
           std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
-          if (!declared("secrets", src))
-            p_->errors.push_back(r.at("service '" + name + "' refers to undefined build secret '" + src + "'"));
+          if (!declared(section, src))
+            p_->errors.push_back(r.at("service '" + name + "' refers to undefined " +
+                                      std::string(section).substr(0, std::string(section).size() - 1) + " '" + src + "'"));
         }
-    if (const Node* models = svc.find("models")) {  // a list of names, or a mapping keyed by them
-      auto check = [&](const std::string& wanted, const Node& at) {
-        if (!declared("models", wanted))
-          p_->errors.push_back(at.at("service '" + name + "' refers to undefined model '" + wanted + "'"));
-      };
-      if (models->is_seq())
-        for (const Node& m : models->items) check(m.text, m);
-      if (models->is_map())
-        for (const Entry& m : models->entries) check(m.key, m.value);
+      }
+      if (const Node* build = svc.find("build"); build && build->is_map())
+        if (const Node* refs = build->find("secrets"); refs && refs->is_seq())
+          for (const Node& r : refs->items) {
+            std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
+            if (!declared("secrets", src))
+              p_->errors.push_back(r.at("service '" + name + "' refers to undefined build secret '" + src + "'"));
+          }
+      if (const Node* models = svc.find("models")) {  // a list of names, or a mapping keyed by them
+        auto check = [&](const std::string& wanted, const Node& at) {
+          if (!declared("models", wanted))
+            p_->errors.push_back(at.at("service '" + name + "' refers to undefined model '" + wanted + "'"));
+        };
+        if (models->is_seq())
+          for (const Node& m : models->items) check(m.text, m);
+        if (models->is_map())
+          for (const Entry& m : models->entries) check(m.key, m.value);
+      }
     }
     if (const Node* env_files = svc.find("env_file"); env_files && env_files->is_seq()) {
       for (const Node& f : env_files->items) {

@@ -46,6 +46,12 @@ struct ComposeContext {
   // `docker compose -p NAME`: the project's name, over COMPOSE_PROJECT_NAME (which is then neither
   // read nor checked); ${COMPOSE_PROJECT_NAME} interpolates to it. Empty: none given.
   std::string project_name;
+  // `docker compose --project-directory DIR`: where the project's .env and relative env_file paths
+  // are read. Empty: the first file's folder.
+  std::string project_dir;
+  // `docker compose config --no-consistency`: references between services and resources, and
+  // limits, are not checked.
+  bool no_consistency = false;
 };
 
 struct Project {

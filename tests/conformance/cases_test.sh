@@ -3,7 +3,7 @@
 # verdict, whole merged model and listings against what docker compose 2.40.3
 # said for the same folder (recorded in verdicts.tsv, each valid case's
 # reference.json and listings.txt by tests/conformance/record.sh, which also
-# describes a case's optional `args` and `cwd` files). Both tools read
+# describes a case's optional `args`, `cwd` and `options` files). Both tools read
 # compose.yaml, compose.override.yaml and .env by themselves.
 set -uo pipefail
 : "${SMOKEHOOK:?}"
@@ -22,8 +22,10 @@ while IFS=$'\t' read -r name want; do
   [ -f "$dir/args" ] && args=$(cat "$dir/args")
   run=$dir
   [ -f "$dir/cwd" ] && run=$dir/$(cat "$dir/cwd")
+  options=""
+  [ -f "$dir/options" ] && options=$(cat "$dir/options")
   # shellcheck disable=SC2086 # args is a list of options
-  (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args --format json >"$tmp/model.json" 2>"$tmp/err")
+  (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args $options --format json >"$tmp/model.json" 2>"$tmp/err")
   got=$?
   [ "$got" = 0 ] || got=1
   if [ "$got" != "$want" ]; then
@@ -37,7 +39,7 @@ while IFS=$'\t' read -r name want; do
     echo "$diffs"
     fails=$((fails + 1))
   fi
-  if [ -f "$dir/listings.txt" ]; then
+  if [ -z "$options" ] && [ -f "$dir/listings.txt" ]; then
     for opt in $listings; do
       echo "== $opt"
       (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args "$opt" 2>/dev/null | names "$opt" | LC_ALL=C sort)
