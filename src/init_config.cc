@@ -262,6 +262,25 @@ class Writer {
     return it->second;
   }
 
+  // What `v` stands for in checks that want every service of a project: `v` itself (its files with
+  // every profile) when that project is valid, or when its files are not valid even without
+  // profiles; else profiles that cannot be active together (two services with one container_name,
+  // say): the files without profiles, and with each profile that is valid alone, one at a time.
+  std::vector<Variant> valid_profile_sets(const Variant& v) {
+    if (v.spec.profiles.size() < 2 || v.project->valid()) return {v};
+    ProjectSpec none = v.spec;
+    none.profiles.clear();
+    if (!load(none).valid()) return {v};
+    std::vector<Variant> sets = {Variant{none, &load(none), v.name}};
+    for (const auto& p : v.spec.profiles) {
+      ProjectSpec one = none;
+      one.profiles = {p};
+      if (const Project& alone = load(one); alone.valid())
+        sets.push_back(Variant{one, &alone, v.name.empty() ? p : v.name + "." + p});
+    }
+    return sets;
+  }
+
   std::string unique_id(const std::string& wanted) {
     std::string id = wanted;
     for (int n = 2; !ids_.insert(id).second; ++n) id = wanted + "-" + std::to_string(n);
@@ -458,6 +477,11 @@ void Writer::project(const Found& f, InitConfig* result) {
   for (size_t i = 1; i < variants.size(); ++i) {
     const Variant& v = variants[i];
     if (v.spec.profiles.empty()) continue;
+    if (valid_profile_sets(v).size() > 1) {  // profiles not meant to be on together: no such check
+      notes.push_back(f.base + " + " + std::string(basename(v.spec.files[1])) + ": profiles " +
+                      words_list(v.spec.profiles) + " are not valid together; no check with all of them");
+      continue;
+    }
     valid_check(unique_id(P + "compose." + slug(v.name) + ".profiles"),
                 f.base + " + " + std::string(basename(v.spec.files[1])) + " with profile" +
                     (v.spec.profiles.size() == 1 ? " " : "s ") + words_list(v.spec.profiles) + " valid",
@@ -466,14 +490,18 @@ void Writer::project(const Found& f, InitConfig* result) {
   }
 
   // The migration pattern: services that wait for a one-shot service to complete, per target.
-  std::vector<std::string> targets;
+  // Each variant with every profile on, or with one profile at a time where they conflict.
+  std::vector<Variant> waits;
   for (const auto& v : variants)
+    for (auto& w : valid_profile_sets(v)) waits.push_back(std::move(w));
+  std::vector<std::string> targets;
+  for (const auto& v : waits)
     for (const auto& t : one_shot_targets(*v.project))
       if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
   for (const auto& target : targets) {
     // Variants that agree on who waits share one check; an overlay that changes the list gets its own.
     std::vector<std::pair<std::vector<std::string>, std::vector<const Variant*>>> groups;
-    for (const auto& v : variants) {
+    for (const auto& v : waits) {
       std::vector<std::string> waiting = waiting_for(*v.project, target);
       if (waiting.empty()) continue;
       auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == waiting; });

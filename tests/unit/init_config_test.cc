@@ -424,3 +424,32 @@ TEST_CASE("init: COMPOSE_FILE in a project's .env is the files docker compose re
   src.put("ops/.env", "COMPOSE_FILE=compose.yaml\n");  // the base alone: nothing more to check
   CHECK(ids_of(init(src).text) == std::vector<std::string>{"ops.compose.base"});
 }
+
+TEST_CASE("init: profiles that cannot be active together are checked one at a time", "[init]") {
+  // Two variants of one service, each under its own profile, with one container_name: docker compose
+  // refuses both profiles at once, so no check may turn them on together.
+  const char kVariants[] =
+      "services:\n"
+      "  init:\n    image: app\n    command: ./pull.sh\n"
+      "  gpu:\n    image: ollama\n    container_name: ollama\n    profiles: [gpu]\n    depends_on:\n"
+      "      init: {condition: service_completed_successfully}\n"
+      "  cpu:\n    image: ollama\n    container_name: ollama\n    profiles: [cpu]\n    depends_on:\n"
+      "      init: {condition: service_completed_successfully}\n";
+  MemorySource src(std::map<std::string, std::string>{{"compose.yaml", kVariants}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(out.text.find("profiles: [gpu, cpu]") == std::string::npos);
+  CHECK(out.text.find("profiles: [cpu, gpu]") == std::string::npos);
+  // Both waiting services are still checked, each under its own profile.
+  CHECK(out.text.find("profiles: [gpu]") != std::string::npos);
+  CHECK(out.text.find("profiles: [cpu]") != std::string::npos);
+  CHECK(has(ids_of(out.text), "init.ordering"));
+  CHECK(run_all(src, out.text).failed().empty());
+
+  MemorySource broken = src;
+  edit(broken, "compose.yaml", "profiles: [cpu]\n    depends_on:\n      init: {condition: service_completed_successfully}",
+       "profiles: [cpu]\n    depends_on:\n      init: {condition: service_started}");
+  std::vector<std::string> failed = run_all(broken, out.text).failed();
+  CHECK(failed.size() == 1);
+  CHECK(failed.front().rfind("init.ordering", 0) == 0);
+}
