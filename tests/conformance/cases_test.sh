@@ -8,9 +8,7 @@
 set -uo pipefail
 : "${SMOKEHOOK:?}"
 here=$(cd "$(dirname "$0")" && pwd)
-# --variables: the names only (a variable written twice shows either default, as a Go map's order falls).
-names() { if [ "$1" = --variables ]; then awk '{print $1}'; else cat; fi; }
-listings="--services --volumes --networks --profiles --images --models --variables --environment"
+. "$here/case.sh"
 fails=0 total=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -18,12 +16,7 @@ while IFS=$'\t' read -r name want; do
   [ "$name" = case ] && continue
   total=$((total + 1))
   dir=$here/cases/$name
-  args="-p x"
-  [ -f "$dir/args" ] && args=$(cat "$dir/args")
-  run=$dir
-  [ -f "$dir/cwd" ] && run=$dir/$(cat "$dir/cwd")
-  options=""
-  [ -f "$dir/options" ] && options=$(cat "$dir/options")
+  read_case "$dir"
   # shellcheck disable=SC2086 # args is a list of options
   (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args $options --format json >"$tmp/model.json" 2>"$tmp/err")
   got=$?

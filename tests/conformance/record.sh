@@ -15,18 +15,11 @@
 set -euo pipefail
 cases=$(cd "$(dirname "$0")/cases" && pwd)
 compose=${DOCKER_COMPOSE:-$HOME/.cache/smokehook-reference/usr/libexec/docker/cli-plugins/docker-compose}
-# --variables: the names only (a variable written twice shows either default, as a Go map's order falls).
-names() { if [ "$1" = --variables ]; then awk '{print $1}'; else cat; fi; }
-listings="--services --volumes --networks --profiles --images --models --variables --environment"
+. "$(dirname "$0")/case.sh"
 printf 'case\tdocker_compose_2.40.3_exit\n' >"$cases/verdicts.tsv"
 for dir in "$cases"/*/; do
   name=$(basename "$dir")
-  args="-p x"
-  [ -f "$dir/args" ] && args=$(cat "$dir/args")
-  run=$dir
-  [ -f "$dir/cwd" ] && run=$dir/$(cat "$dir/cwd")
-  options=""
-  [ -f "$dir/options" ] && options=$(cat "$dir/options")
+  read_case "$dir"
   rm -f "$dir/reference.json" "$dir/listings.txt"
   # shellcheck disable=SC2086 # args is a list of options
   if (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config $options --format json >"$dir/reference.json" 2>/dev/null); then
