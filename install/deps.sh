@@ -7,7 +7,7 @@ packages="build-essential cmake pkg-config git ca-certificates dpkg-dev xz-utils
   libgit2-dev libhttp-parser-dev zlib1g-dev libyaml-cpp-dev libre2-dev libcurl4-openssl-dev nlohmann-json3-dev
   libcli11-dev"
 if [ "${1:-}" = "--tests" ]; then
-  packages="$packages catch2 python3 pre-commit libxml2-utils"
+  packages="$packages catch2 python3 python3-yaml pre-commit libxml2-utils"
   command -v npm >/dev/null 2>&1 || packages="$packages npm"
 fi
 

@@ -1,4 +1,5 @@
 // `smokehook compose`: the merged, interpolated model, like `docker compose config`, with its options.
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -24,11 +25,22 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// A key written plain only when every YAML reader takes it for a string: YAML 1.1 readers take
+// `yes`, `on`, `n`, `~` for booleans and null, and a leading digit or sign may make a number.
+bool plain_key(const std::string& k) {
+  static const RE2 kPlain("[A-Za-z_][A-Za-z0-9_./-]*");
+  static const RE2 kSpecial("(?i)y|n|yes|no|true|false|on|off|null");
+  return RE2::FullMatch(k, kPlain) && !RE2::FullMatch(k, kSpecial);
+}
+
 void emit_yaml(YAML::Emitter& e, const json& j) {
   if (j.is_object()) {
     e << YAML::BeginMap;
     for (auto it = j.begin(); it != j.end(); ++it) {
-      e << YAML::Key << it.key() << YAML::Value;
+      e << YAML::Key;
+      if (plain_key(it.key())) e << it.key();
+      else e << YAML::DoubleQuoted << it.key();
+      e << YAML::Value;
       emit_yaml(e, it.value());
     }
     e << YAML::EndMap;
@@ -378,6 +390,7 @@ int cmd_compose(const Options& o) {
   mo.directory = o.compose_no_path_resolution ? "" : project_dir;
   mo.lookup = vars.lookup();
   mo.only = only.empty() ? nullptr : &only;
+  mo.yaml = o.compose_listing.empty() && o.compose_format != "json";
   json model = project_json(p, vars.project_name, mo);
 
   std::string out;
@@ -401,9 +414,10 @@ int cmd_compose(const Options& o) {
         if (auto m = svc.find("models"); m != svc.end())
           for (auto it = m->begin(); it != m->end(); ++it) used.insert(it.key());
       }
-      if (const Node* models = p.model.find("models"))
+      if (const Node* models = p.model.find("models"))  // docker compose prints each one's `model`
         for (const auto& e : models->entries)
-          if (used.count(e.key)) out += e.key + "\n";
+          if (const Node* m = e.value.find("model"); m && used.count(e.key) && !scalar_string(*m).empty())
+            out += scalar_string(*m) + "\n";
     } else {
       lines(keys_of(listing.c_str()));
     }

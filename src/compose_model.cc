@@ -492,9 +492,11 @@ const Field kVolume[] = {{"name", K::Str},     {"driver", K::Str},     {"driver_
 const Field kFileObject[] = {{"name", K::Str},     {"file", K::Str},           {"environment", K::Str},
                              {"content", K::Str},  {"external", K::Bool},      {"labels", K::Mapping},
                              {"driver", K::Str},   {"driver_opts", K::Options}, {"template_driver", K::Str}, END};
+const Field kModel[] = {{"name", K::Str}, {"model", K::Str}, {"context_size", K::Int}, {"runtime_flags", K::StrList},
+                        END};
 #undef END
 
-json typed_struct(const json& in, const Field* fields);
+json typed_struct(const json& in, const Field* fields, bool yaml);
 
 std::vector<std::string> sorted_keys(const json& o) {
   std::vector<std::string> keys;
@@ -524,12 +526,13 @@ json key_values(const json& v, const json& bare, bool null_is_empty) {
   return out;
 }
 
-// The value of one field, or nothing when Go's encoding/json leaves it out.
-std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
+// The value of one field, or nothing when Go's encoding/json leaves it out. `yaml`: go-yaml's rules
+// instead, which leave out a nil command and a struct value whose fields are all empty.
+std::optional<json> typed_value(const json* present, K kind, const Field* sub, bool yaml) {
   if (!present) {
     switch (kind) {
-      case K::Cmd: return json(nullptr);
-      case K::Val: return typed_struct(json::object(), sub);
+      case K::Cmd: return yaml ? std::nullopt : std::optional<json>(nullptr);
+      case K::Val: return yaml ? std::nullopt : std::optional<json>(typed_struct(json::object(), sub, yaml));
       case K::StrKeep: return json("");
       case K::BoolKeep: return json(false);
       case K::IntKeep: return json(0);
@@ -625,7 +628,7 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
       return out;
     }
     case K::Cmd: {
-      if (v.is_null()) return json(nullptr);
+      if (v.is_null()) return yaml ? std::nullopt : std::optional<json>(nullptr);
       json out = json::array();
       if (v.is_string()) {
         for (auto& w : shell_split(v.get<std::string>())) out.push_back(w);
@@ -658,9 +661,12 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
     }
     case K::Ptr:
       if (!v.is_object()) return std::nullopt;
-      return typed_struct(v, sub);
-    case K::Val:
-      return typed_struct(v.is_object() ? v : json::object(), sub);
+      return typed_struct(v, sub, yaml);
+    case K::Val: {
+      json out = typed_struct(v.is_object() ? v : json::object(), sub, yaml);
+      if (yaml && out.empty()) return std::nullopt;
+      return out;
+    }
     case K::MapPtr:
     case K::MapVal:
     case K::Ulimit: {
@@ -670,14 +676,16 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
         const json& x = v[k];
         if (kind == K::Ulimit && !x.is_object()) out[k] = int_of(x) ? json(*int_of(x)) : x;
         else if (kind == K::MapPtr && x.is_null()) out[k] = nullptr;
-        else out[k] = typed_struct(x.is_object() ? x : json::object(), sub);
+        else out[k] = typed_struct(x.is_object() ? x : json::object(), sub, yaml);
+        if (kind == K::Ulimit && yaml && out[k].is_object())  // go-yaml prints both, even when 0
+          out[k] = {{"soft", out[k].value("soft", json(0))}, {"hard", out[k].value("hard", json(0))}};
       }
       return out;
     }
     case K::List: {
       if (!v.is_array() || v.empty()) return std::nullopt;
       json out = json::array();
-      for (const json& item : v) out.push_back(typed_struct(item.is_object() ? item : json::object(), sub));
+      for (const json& item : v) out.push_back(typed_struct(item.is_object() ? item : json::object(), sub, yaml));
       return out;
     }
     case K::Hosts: {
@@ -725,14 +733,19 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
   return std::nullopt;
 }
 
-json typed_struct(const json& in, const Field* fields) {
+json typed_struct(const json& in, const Field* fields, bool yaml) {
   json out = json::object();
   if (fields == kUlimit && !in.is_object()) return in;
   for (const Field* f = fields; f->key; ++f) {
     auto it = in.find(f->key);
-    auto value = typed_value(it == in.end() ? nullptr : &*it, f->kind, f->sub);
+    auto value = typed_value(it == in.end() ? nullptr : &*it, f->kind, f->sub, yaml);
     if (value) out[f->key] = std::move(*value);
   }
+  // Extensions are `json:"-"` in compose-go but inline in its YAML (not on an IPAM pool, whose
+  // extensions the loader does not keep).
+  if (yaml && fields != kIpamPool)
+    for (auto it = in.begin(); it != in.end(); ++it)
+      if (it.key().rfind("x-", 0) == 0) out[it.key()] = it.value();
   return out;
 }
 
@@ -896,18 +909,23 @@ json resolved_args(const json& args, const VariableLookup& lookup) {
   return out;
 }
 
-json service_json(const Node& svc, const std::string& dir, const VariableLookup& lookup) {
+json service_json(const Node& svc, const std::string& dir, const VariableLookup& lookup, bool yaml) {
   json out = json::object();
   for (const auto& e : svc.entries) {
     const Node& v = e.value;
-    if (e.key == "env_file" || e.key == "label_file" || e.key == "extends" || e.key.rfind("x-", 0) == 0) {
+    if (e.key == "env_file" || e.key == "label_file" || e.key == "extends" ||
+        (!yaml && e.key.rfind("x-", 0) == 0)) {
       continue;  // folded into environment and labels by the loader; extensions are not printed in JSON
     } else if (e.key == "depends_on") {
       json deps = json::object();
       for (const Dependency& d : dependencies(svc)) {
         json dep = {{"condition", d.condition}, {"required", d.required}};
-        if (d.entry && d.entry->value.is_map())
+        if (d.entry && d.entry->value.is_map()) {
           if (const Node* restart = d.entry->value.find("restart")) dep["restart"] = plain_json(*restart);
+          if (yaml)
+            for (const auto& x : d.entry->value.entries)
+              if (x.key.rfind("x-", 0) == 0) dep[x.key] = plain_json(x.value);
+        }
         deps[d.service] = dep;
       }
       out[e.key] = deps;
@@ -958,6 +976,10 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
       out[e.key] = build;
     } else if (e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
       out[e.key] = "missing";
+    } else if (e.key == "models" && v.is_seq()) {  // a list of names: each with no options
+      json models = json::object();
+      for (const Node& m : v.items) models[scalar_string(m)] = nullptr;
+      out[e.key] = models;
     } else if (e.key == "gpus" && v.is_scalar()) {
       out[e.key] = json::array({{{"count", v.text}}});
     } else {
@@ -990,7 +1012,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
     for (json& t : out["develop"]["watch"])
       if (t.is_object() && t.contains("path") && t["path"].is_string())
         t["path"] = absolute_in(dir, t["path"].get<std::string>());
-  return typed_struct(out, kService);
+  return typed_struct(out, kService, yaml);
 }
 
 }  // namespace
@@ -1028,7 +1050,7 @@ json project_json(const Project& project, const std::string& name, const ModelOp
       if (project.enabled(e.value) && (!options.only || options.only->count(e.key))) sorted.push_back(&e);
     }
     std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->key < b->key; });
-    for (const Entry* e : sorted) members.emplace_back(e->key, service_json(e->value, directory, lookup));
+    for (const Entry* e : sorted) members.emplace_back(e->key, service_json(e->value, directory, lookup, options.yaml));
   }
   top["services"] = services;
   // What the enabled services use: docker compose prints no other network, volume, secret or config.
@@ -1046,13 +1068,16 @@ json project_json(const Project& project, const std::string& name, const ModelOp
     if (auto b = svc.find("build"); b != svc.end())
       if (auto r = b->find("secrets"); r != b->end())
         for (const json& ref : *r) used["secrets"].insert(ref.value("source", ""));
+    if (auto m = svc.find("models"); m != svc.end())
+      for (auto it = m->begin(); it != m->end(); ++it) used["models"].insert(it.key());
   }
   struct Section {
     const char* key;
     const Field* fields;
   };
   for (const Section& sec : {Section{"networks", kNetwork}, Section{"volumes", kVolume}, Section{"secrets", kFileObject},
-                             Section{"configs", kFileObject}}) {
+                             Section{"configs", kFileObject}, Section{"models", kModel}}) {
+    if (sec.fields == kModel && !options.yaml) continue;  // docker compose's JSON has no models
     json in = json::object();
     if (const Node* n = project.model.find(sec.key); n && n->is_map()) in = plain_json(*n);
     if (std::string_view(sec.key) == "networks" && uses_default && !in.contains("default")) in["default"] = nullptr;
@@ -1066,7 +1091,7 @@ json project_json(const Project& project, const std::string& name, const ModelOp
         r["external"] = true;
         if (ext.contains("name") && !r.contains("name")) r["name"] = ext["name"];
       }
-      if (!r.contains("name") || r["name"].is_null())
+      if (sec.fields != kModel && (!r.contains("name") || r["name"].is_null()))
         r["name"] = bool_of(r.value("external", json(false))).value_or(false) ? key : name + "_" + key;
       std::string_view section = sec.key;
       if ((section == "secrets" || section == "configs") && r.contains("file") && r["file"].is_string())
@@ -1077,7 +1102,7 @@ json project_json(const Project& project, const std::string& name, const ModelOp
           r["driver_opts"].is_object() && r["driver_opts"].value("o", json("")) == "bind" &&
           r["driver_opts"].contains("device") && r["driver_opts"]["device"].is_string())
         r["driver_opts"]["device"] = absolute_in(directory, r["driver_opts"]["device"].get<std::string>());
-      out[key] = typed_struct(r, sec.fields);
+      out[key] = typed_struct(r, sec.fields, options.yaml);
     }
     if (!out.empty()) top[sec.key] = out;
   }

@@ -51,6 +51,7 @@ struct ModelOptions {
   std::string directory;                    // see above
   VariableLookup lookup;                    // the project's variables, for build args written without a value
   const std::set<std::string>* only = nullptr;  // SERVICE...: these services only (their dependencies included)
+  bool yaml = false;  // the value of docker compose's YAML: empty fields left out, extensions and models kept
 };
 nlohmann::ordered_json project_json(const Project& project, const std::string& name, const ModelOptions& options = {});
 

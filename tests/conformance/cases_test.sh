@@ -32,6 +32,14 @@ while IFS=$'\t' read -r name want; do
     echo "$diffs"
     fails=$((fails + 1))
   fi
+  if [ -f "$dir/reference.yaml" ]; then
+    (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args $options >"$tmp/model.yaml" 2>/dev/null)
+    if ! diffs=$(python3 "$here/compare_models.py" --yaml "$dir/reference.yaml" "$tmp/model.yaml"); then
+      echo "FAIL $name: YAML model differs:"
+      echo "$diffs"
+      fails=$((fails + 1))
+    fi
+  fi
   if [ -z "$options" ] && [ -f "$dir/listings.txt" ]; then
     for opt in $listings; do
       echo "== $opt"

@@ -5,7 +5,8 @@ would show them. Absolute paths inside tests/conformance/cases are compared
 from there on, so recorded references hold wherever the repository is.
 Prints the differences (path: reference, smokehook); exit 1 if any.
 
-With --text, compares two text files (listings) the same way, line by line."""
+With --text, compares two text files (listings) the same way, line by line; with
+--yaml, two YAML documents (config --format yaml) by the value they parse to."""
 import json
 import re
 import sys
@@ -25,7 +26,7 @@ def relocatable(value):
 
 def differences(a, b, path, out):
     if isinstance(a, dict) and isinstance(b, dict):
-        for k in sorted(set(a) | set(b)):
+        for k in sorted(set(a) | set(b), key=repr):  # YAML keys may be booleans (on, yes)
             sub = f"{path}.{k}" if path else k
             if k not in a:
                 out.append(f"{sub}: reference has none, smokehook {b[k]!r}")
@@ -47,6 +48,11 @@ def main():
                  for i, (a, b) in enumerate(zip(ref, ours)) if a != b]
         if len(ref) != len(ours):
             diffs.append(f"reference has {len(ref)} lines, smokehook {len(ours)}")
+    elif sys.argv[1] == "--yaml":
+        import yaml  # python3-yaml: only this mode needs it
+        ref, ours = (relocatable(yaml.safe_load(open(p))) for p in sys.argv[2:4])
+        diffs = []
+        differences(ref, ours, "", diffs)
     else:
         ref, ours = (relocatable(json.load(open(p))) for p in sys.argv[1:3])
         diffs = []

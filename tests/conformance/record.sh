@@ -10,7 +10,8 @@
 #   options  `config` options (one line, e.g. --no-interpolate); such a case records
 #         no listings
 # Recorded: verdicts.tsv (exit status), and for a valid case reference.json
-# (`config --format json`) and listings.txt (each listing option's lines, sorted:
+# (`config --format json`), reference.yaml (`config`, YAML: not the same value as
+# the JSON, see docs/compose-config.md) and listings.txt (each listing option's lines, sorted:
 # docker compose prints most of them in a Go map's random order).
 set -euo pipefail
 cases=$(cd "$(dirname "$0")/cases" && pwd)
@@ -20,10 +21,11 @@ printf 'case\tdocker_compose_2.40.3_exit\n' >"$cases/verdicts.tsv"
 for dir in "$cases"/*/; do
   name=$(basename "$dir")
   read_case "$dir"
-  rm -f "$dir/reference.json" "$dir/listings.txt"
+  rm -f "$dir/reference.json" "$dir/reference.yaml" "$dir/listings.txt"
   # shellcheck disable=SC2086 # args is a list of options
   if (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config $options --format json >"$dir/reference.json" 2>/dev/null); then
     printf '%s\t0\n' "$name" >>"$cases/verdicts.tsv"
+    (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config $options >"$dir/reference.yaml" 2>/dev/null)
     [ -n "$options" ] && continue
     for opt in $listings; do
       echo "== $opt"
