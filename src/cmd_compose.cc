@@ -14,6 +14,7 @@
 #include "compose_model.h"
 #include "compose_project.h"
 #include "dotenv.h"
+#include "json_text.h"
 #include "text.h"
 #include "workspace.h"
 
@@ -450,7 +451,8 @@ int cmd_compose(const Options& o) {
       rows.push_back({name, v.required ? "true" : "false", v.default_value, v.presence_value});
     out = table(rows);
   } else if (o.compose_format == "json") {
-    out = model.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    append_json(&out, model, 2);  // what model.dump(2) writes, without its per-byte UTF-8 decoding
+    out += "\n";
   } else {
     YAML::Emitter e;
     emit_yaml(e, model);
