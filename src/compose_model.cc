@@ -127,6 +127,8 @@ json plain_json(const Node& n) {
     }
     case NodeKind::Mapping: {
       json o = json::object();
+      auto& members = o.get_ref<json::object_t&>();
+      members.reserve(n.entries.size());  // growing would copy every value (see typed_struct)
       for (const auto& e : n.entries) o[e.key] = plain_json(e.value);
       return o;
     }
@@ -726,13 +728,19 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
 }
 
 json typed_struct(const json& in, const Field* fields) {
-  json out = json::object();
   if (fields == kUlimit && !in.is_object()) return in;
+  // Gathered first, then moved into a mapping of the right size: an ordered_json mapping is a vector
+  // of pair<const string, json>, which copies (does not move) every value each time it grows.
+  std::vector<std::pair<const char*, json>> values;
   for (const Field* f = fields; f->key; ++f) {
     auto it = in.find(f->key);
     auto value = typed_value(it == in.end() ? nullptr : &*it, f->kind, f->sub);
-    if (value) out[f->key] = std::move(*value);
+    if (value) values.emplace_back(f->key, std::move(*value));
   }
+  json out = json::object();
+  auto& members = out.get_ref<json::object_t&>();
+  members.reserve(values.size());
+  for (auto& [key, value] : values) members.emplace_back(key, std::move(value));  // the table's keys are unique
   return out;
 }
 
@@ -817,7 +825,7 @@ json ports_json(const Node& v) {
       if (p.contains("target")) {  // a uint32 in compose: larger numbers wrap
         if (auto t = int_of(p["target"])) p["target"] = static_cast<long long>(static_cast<uint32_t>(*t));
       }
-      out.push_back(p);
+      out.push_back(std::move(p));
     } else {
       short_ports(scalar_string(item), &out);
     }
@@ -857,7 +865,7 @@ json volumes_json(const Node& svc, const std::string& dir) {
     if (j.contains("target") && j["target"].is_string()) j["target"] = clean_path(j["target"].get<std::string>());
     if (j["type"] == "bind" && j.contains("source") && j["source"].is_string())
       j["source"] = absolute_in(dir, j["source"].get<std::string>());
-    vols.push_back(j);
+    vols.push_back(std::move(j));
   }
   return vols;
 }
@@ -868,7 +876,7 @@ json file_refs_json(const Node& v, bool secrets) {
     json j = r.is_map() ? plain_json(r) : json{{"source", scalar_string(r)}};
     std::string source = j.contains("source") ? text_of(j["source"]) : "";
     if (secrets && !j.contains("target")) j["target"] = "/run/secrets/" + source;  // configs keep none
-    refs.push_back(j);
+    refs.push_back(std::move(j));
   }
   return refs;
 }
@@ -898,6 +906,7 @@ json resolved_args(const json& args, const VariableLookup& lookup) {
 
 json service_json(const Node& svc, const std::string& dir, const VariableLookup& lookup) {
   json out = json::object();
+  out.get_ref<json::object_t&>().reserve(svc.entries.size() + 1);  // growing would copy every value
   for (const auto& e : svc.entries) {
     const Node& v = e.value;
     if (e.key == "env_file" || e.key == "label_file" || e.key == "extends" || e.key.rfind("x-", 0) == 0) {
@@ -908,9 +917,9 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
         json dep = {{"condition", d.condition}, {"required", d.required}};
         if (d.entry && d.entry->value.is_map())
           if (const Node* restart = d.entry->value.find("restart")) dep["restart"] = plain_json(*restart);
-        deps[d.service] = dep;
+        deps[d.service] = std::move(dep);
       }
-      out[e.key] = deps;
+      out[e.key] = std::move(deps);
     } else if ((e.key == "secrets" || e.key == "configs") && v.is_seq()) {
       out[e.key] = file_refs_json(v, e.key == "secrets");
     } else if (e.key == "devices" && v.is_seq()) {
@@ -927,7 +936,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
                            {"target", target.empty() ? source : target},
                            {"permissions", parts.size() > 2 ? parts[2] : "rwm"}});
       }
-      out[e.key] = devices;
+      out[e.key] = std::move(devices);
     } else if (e.key == "ports" && v.is_seq()) {
       out[e.key] = ports_json(v);
     } else if (e.key == "volumes" && v.is_seq()) {
@@ -955,7 +964,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
           for (const Node& r : s->items) refs.push_back(r.is_map() ? plain_json(r) : json{{"source", scalar_string(r)}});
           build["secrets"] = refs;
         }
-      out[e.key] = build;
+      out[e.key] = std::move(build);
     } else if (e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
       out[e.key] = "missing";
     } else if (e.key == "gpus" && v.is_scalar()) {
@@ -998,8 +1007,9 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
 // docker compose config prints a literal '$' as "$$", so that its output loads again as it was.
 void escape_dollars(json& j) {
   if (j.is_string()) {
-    std::string s = j.get<std::string>(), out;
+    const std::string& s = j.get_ref<const std::string&>();
     if (s.find('$') == std::string::npos) return;
+    std::string out;
     for (char c : s) out += c == '$' ? std::string("$$") : std::string(1, c);
     j = out;
   } else if (j.is_structured()) {
@@ -1028,12 +1038,13 @@ json project_json(const Project& project, const std::string& name, const ModelOp
       if (project.enabled(e.value) && (!options.only || options.only->count(e.key))) sorted.push_back(&e);
     }
     std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->key < b->key; });
+    members.reserve(sorted.size());  // growing would copy every service
     for (const Entry* e : sorted) members.emplace_back(e->key, service_json(e->value, directory, lookup));
   }
-  top["services"] = services;
+  top["services"] = std::move(services);
   // What the enabled services use: docker compose prints no other network, volume, secret or config.
   std::map<std::string, std::set<std::string>> used;
-  for (const auto& [svc_name, svc] : members) {
+  for (const auto& [svc_name, svc] : top["services"].get_ref<const json::object_t&>()) {
     (void)svc_name;
     if (auto n = svc.find("networks"); n != svc.end())
       for (auto it = n->begin(); it != n->end(); ++it) used["networks"].insert(it.key());
@@ -1084,6 +1095,7 @@ json project_json(const Project& project, const std::string& name, const ModelOp
   for (const auto& e : project.model.entries)
     if (e.key.rfind("x-", 0) == 0) top[e.key] = plain_json(e.value);
   json out = json::object();
+  out.get_ref<json::object_t&>().reserve(top.size());  // growing would copy every value
   for (auto& [k, v] : top) out[k] = std::move(v);
   escape_dollars(out);
   return out;
