@@ -262,7 +262,12 @@ class Loader {
       p_->errors.push_back(pf.parse_error);
       return false;
     }
-    *docs = pf.docs;  // a copy: interpolation and merging change it
+    if (auto own = uncached_.find(file); !ctx_.cache && own != uncached_.end()) {
+      *docs = std::move(own->second.docs);  // no one else reads it: taken, not copied (a file read again is parsed again)
+      uncached_.erase(own);
+    } else {
+      *docs = pf.docs;  // a copy: interpolation and merging change it
+    }
     // No document at all is an empty file; a document that is there but null ("---" alone, "~") is
     // not a mapping, as in compose.
     if (docs->empty()) {
