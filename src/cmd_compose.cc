@@ -451,6 +451,11 @@ int cmd_compose(const Options& o) {
       rows.push_back({name, v.required ? "true" : "false", v.default_value, v.presence_value});
     out = table(rows);
   } else if (o.compose_format == "json") {
+    if (o.compose_output.empty() && listing.empty()) {  // written as it is made: see write_json
+      write_json(std::cout, model, 2);
+      std::cout << "\n";
+      return 0;
+    }
     append_json(&out, model, 2);  // what model.dump(2) writes, without its per-byte UTF-8 decoding
     out += "\n";
   } else {

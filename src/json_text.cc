@@ -23,13 +23,22 @@ void append_string(std::string* out, const std::string& s) {
   out->push_back('"');
 }
 
+// Where the text goes: a string, handed to `os` whenever it holds kPiece bytes (when there is an `os`).
+constexpr size_t kPiece = 32 * 1024;
+
+void flush_piece(std::string* out, std::ostream* os) {
+  if (!os || out->size() < kPiece) return;
+  os->write(out->data(), static_cast<std::streamsize>(out->size()));
+  out->clear();
+}
+
 void newline(std::string* out, int indent, int level) {
   if (indent < 0) return;
   out->push_back('\n');
   out->append(static_cast<size_t>(indent) * static_cast<size_t>(level), ' ');
 }
 
-void append_value(std::string* out, const json& j, int indent, int level) {
+void append_value(std::string* out, const json& j, int indent, int level, std::ostream* os) {
   switch (j.type()) {
     case json::value_t::object: {
       if (j.empty()) {
@@ -44,7 +53,8 @@ void append_value(std::string* out, const json& j, int indent, int level) {
         newline(out, indent, level + 1);
         append_string(out, it.key());
         out->append(indent < 0 ? ":" : ": ");
-        append_value(out, it.value(), indent, level + 1);
+        append_value(out, it.value(), indent, level + 1, os);
+        flush_piece(out, os);
       }
       newline(out, indent, level);
       out->push_back('}');
@@ -61,7 +71,8 @@ void append_value(std::string* out, const json& j, int indent, int level) {
         if (!first) out->push_back(',');
         first = false;
         newline(out, indent, level + 1);
-        append_value(out, item, indent, level + 1);
+        append_value(out, item, indent, level + 1, os);
+        flush_piece(out, os);
       }
       newline(out, indent, level);
       out->push_back(']');
@@ -90,6 +101,14 @@ void append_value(std::string* out, const json& j, int indent, int level) {
 
 }  // namespace
 
-void append_json(std::string* out, const json& j, int indent) { append_value(out, j, indent, 0); }
+void append_json(std::string* out, const json& j, int indent) { append_value(out, j, indent, 0, nullptr); }
+
+bool write_json(std::ostream& os, const json& j, int indent) {
+  std::string piece;
+  piece.reserve(kPiece + 4096);
+  append_value(&piece, j, indent, 0, &os);
+  os.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+  return static_cast<bool>(os);
+}
 
 }  // namespace smokehook
