@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "compose_project.h"
 #include "compose_schema.h"
@@ -727,15 +729,35 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
   return std::nullopt;
 }
 
+// A table's fields by key, built once: typed_struct looks each key of its input up once, rather than
+// each of the table's fields (up to ~90) in the input, a linear search of string compares each.
+struct FieldIndex {
+  std::unordered_map<std::string_view, size_t> position;
+  size_t size = 0;
+};
+const FieldIndex& field_index(const Field* fields) {
+  static std::mutex mu;
+  static std::map<const Field*, FieldIndex> indexes;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, inserted] = indexes.try_emplace(fields);
+  if (inserted)
+    for (; fields[it->second.size].key; ++it->second.size) it->second.position.emplace(fields[it->second.size].key, it->second.size);
+  return it->second;
+}
+
 json typed_struct(const json& in, const Field* fields) {
   if (fields == kUlimit && !in.is_object()) return in;
+  const FieldIndex& index = field_index(fields);
+  std::vector<const json*> present(index.size, nullptr);  // each field's value in `in`, if there
+  if (in.is_object())
+    for (auto it = in.begin(); it != in.end(); ++it)
+      if (auto at = index.position.find(it.key()); at != index.position.end()) present[at->second] = &it.value();
   // Gathered first, then moved into a mapping of the right size: an ordered_json mapping is a vector
   // of pair<const string, json>, which copies (does not move) every value each time it grows.
   std::vector<std::pair<const char*, json>> values;
-  for (const Field* f = fields; f->key; ++f) {
-    auto it = in.find(f->key);
-    auto value = typed_value(it == in.end() ? nullptr : &*it, f->kind, f->sub);
-    if (value) values.emplace_back(f->key, std::move(*value));
+  for (size_t i = 0; i < index.size; ++i) {
+    auto value = typed_value(present[i], fields[i].kind, fields[i].sub);
+    if (value) values.emplace_back(fields[i].key, std::move(*value));
   }
   json out = json::object();
   auto& members = out.get_ref<json::object_t&>();
