@@ -15,6 +15,7 @@
 #include "compose_model.h"
 #include "compose_project.h"
 #include "dotenv.h"
+#include "json_text.h"
 #include "text.h"
 #include "workspace.h"
 
@@ -464,7 +465,13 @@ int cmd_compose(const Options& o) {
       rows.push_back({name, v.required ? "true" : "false", v.default_value, v.presence_value});
     out = table(rows);
   } else if (o.compose_format == "json") {
-    out = model.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    if (o.compose_output.empty() && listing.empty()) {  // written as it is made: see write_json
+      write_json(std::cout, model, 2);
+      std::cout << "\n";
+      return 0;
+    }
+    append_json(&out, model, 2);  // what model.dump(2) writes, without its per-byte UTF-8 decoding
+    out += "\n";
   } else {
     YAML::Emitter e;
     emit_yaml(e, model);

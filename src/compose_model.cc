@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "compose_project.h"
 #include "compose_schema.h"
@@ -127,6 +129,8 @@ json plain_json(const Node& n) {
     }
     case NodeKind::Mapping: {
       json o = json::object();
+      auto& members = o.get_ref<json::object_t&>();
+      members.reserve(n.entries.size());  // growing would copy every value (see typed_struct)
       for (const auto& e : n.entries) o[e.key] = plain_json(e.value);
       return o;
     }
@@ -733,19 +737,45 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
   return std::nullopt;
 }
 
+// A table's fields by key, built once: typed_struct looks each key of its input up once, rather than
+// each of the table's fields (up to ~90) in the input, a linear search of string compares each.
+struct FieldIndex {
+  std::unordered_map<std::string_view, size_t> position;
+  size_t size = 0;
+};
+const FieldIndex& field_index(const Field* fields) {
+  static std::mutex mu;
+  static std::map<const Field*, FieldIndex> indexes;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, inserted] = indexes.try_emplace(fields);
+  if (inserted)
+    for (; fields[it->second.size].key; ++it->second.size) it->second.position.emplace(fields[it->second.size].key, it->second.size);
+  return it->second;
+}
+
 json typed_struct(const json& in, const Field* fields, bool yaml) {
-  json out = json::object();
   if (fields == kUlimit && !in.is_object()) return in;
-  for (const Field* f = fields; f->key; ++f) {
-    auto it = in.find(f->key);
-    auto value = typed_value(it == in.end() ? nullptr : &*it, f->kind, f->sub, yaml);
-    if (value) out[f->key] = std::move(*value);
+  const FieldIndex& index = field_index(fields);
+  std::vector<const json*> present(index.size, nullptr);  // each field's value in `in`, if there
+  if (in.is_object())
+    for (auto it = in.begin(); it != in.end(); ++it)
+      if (auto at = index.position.find(it.key()); at != index.position.end()) present[at->second] = &it.value();
+  // Gathered first, then moved into a mapping of the right size: an ordered_json mapping is a vector
+  // of pair<const string, json>, which copies (does not move) every value each time it grows.
+  std::vector<std::pair<const char*, json>> values;
+  for (size_t i = 0; i < index.size; ++i) {
+    auto value = typed_value(present[i], fields[i].kind, fields[i].sub, yaml);
+    if (value) values.emplace_back(fields[i].key, std::move(*value));
   }
+  json out = json::object();
+  auto& members = out.get_ref<json::object_t&>();
+  members.reserve(values.size());
+  for (auto& [key, value] : values) members.emplace_back(key, std::move(value));  // the table's keys are unique
   // Extensions are `json:"-"` in compose-go but inline in its YAML (not on an IPAM pool, whose
   // extensions the loader does not keep).
   if (yaml && fields != kIpamPool)
     for (auto it = in.begin(); it != in.end(); ++it)
-      if (it.key().rfind("x-", 0) == 0) out[it.key()] = it.value();
+      if (it.key().rfind("x-", 0) == 0) members.emplace_back(it.key(), it.value());
   return out;
 }
 
@@ -830,7 +860,7 @@ json ports_json(const Node& v) {
       if (p.contains("target")) {  // a uint32 in compose: larger numbers wrap
         if (auto t = int_of(p["target"])) p["target"] = static_cast<long long>(static_cast<uint32_t>(*t));
       }
-      out.push_back(p);
+      out.push_back(std::move(p));
     } else {
       short_ports(scalar_string(item), &out);
     }
@@ -870,7 +900,7 @@ json volumes_json(const Node& svc, const std::string& dir) {
     if (j.contains("target") && j["target"].is_string()) j["target"] = clean_path(j["target"].get<std::string>());
     if (j["type"] == "bind" && j.contains("source") && j["source"].is_string())
       j["source"] = absolute_in(dir, j["source"].get<std::string>());
-    vols.push_back(j);
+    vols.push_back(std::move(j));
   }
   return vols;
 }
@@ -881,7 +911,7 @@ json file_refs_json(const Node& v, bool secrets) {
     json j = r.is_map() ? plain_json(r) : json{{"source", scalar_string(r)}};
     std::string source = j.contains("source") ? text_of(j["source"]) : "";
     if (secrets && !j.contains("target")) j["target"] = "/run/secrets/" + source;  // configs keep none
-    refs.push_back(j);
+    refs.push_back(std::move(j));
   }
   return refs;
 }
@@ -911,6 +941,7 @@ json resolved_args(const json& args, const VariableLookup& lookup) {
 
 json service_json(const Node& svc, const std::string& dir, const VariableLookup& lookup, bool yaml) {
   json out = json::object();
+  out.get_ref<json::object_t&>().reserve(svc.entries.size() + 1);  // growing would copy every value
   for (const auto& e : svc.entries) {
     const Node& v = e.value;
     if (e.key == "env_file" || e.key == "label_file" || e.key == "extends" ||
@@ -926,9 +957,9 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
             for (const auto& x : d.entry->value.entries)
               if (x.key.rfind("x-", 0) == 0) dep[x.key] = plain_json(x.value);
         }
-        deps[d.service] = dep;
+        deps[d.service] = std::move(dep);
       }
-      out[e.key] = deps;
+      out[e.key] = std::move(deps);
     } else if ((e.key == "secrets" || e.key == "configs") && v.is_seq()) {
       out[e.key] = file_refs_json(v, e.key == "secrets");
     } else if (e.key == "devices" && v.is_seq()) {
@@ -945,7 +976,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
                            {"target", target.empty() ? source : target},
                            {"permissions", parts.size() > 2 ? parts[2] : "rwm"}});
       }
-      out[e.key] = devices;
+      out[e.key] = std::move(devices);
     } else if (e.key == "ports" && v.is_seq()) {
       out[e.key] = ports_json(v);
     } else if (e.key == "volumes" && v.is_seq()) {
@@ -973,7 +1004,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
           for (const Node& r : s->items) refs.push_back(r.is_map() ? plain_json(r) : json{{"source", scalar_string(r)}});
           build["secrets"] = refs;
         }
-      out[e.key] = build;
+      out[e.key] = std::move(build);
     } else if (e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
       out[e.key] = "missing";
     } else if (e.key == "models" && v.is_seq()) {  // a list of names: each with no options
@@ -1020,8 +1051,9 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
 // docker compose config prints a literal '$' as "$$", so that its output loads again as it was.
 void escape_dollars(json& j) {
   if (j.is_string()) {
-    std::string s = j.get<std::string>(), out;
+    const std::string& s = j.get_ref<const std::string&>();
     if (s.find('$') == std::string::npos) return;
+    std::string out;
     for (char c : s) out += c == '$' ? std::string("$$") : std::string(1, c);
     j = out;
   } else if (j.is_structured()) {
@@ -1050,12 +1082,13 @@ json project_json(const Project& project, const std::string& name, const ModelOp
       if (project.enabled(e.value) && (!options.only || options.only->count(e.key))) sorted.push_back(&e);
     }
     std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->key < b->key; });
+    members.reserve(sorted.size());  // growing would copy every service
     for (const Entry* e : sorted) members.emplace_back(e->key, service_json(e->value, directory, lookup, options.yaml));
   }
-  top["services"] = services;
+  top["services"] = std::move(services);
   // What the enabled services use: docker compose prints no other network, volume, secret or config.
   std::map<std::string, std::set<std::string>> used;
-  for (const auto& [svc_name, svc] : members) {
+  for (const auto& [svc_name, svc] : top["services"].get_ref<const json::object_t&>()) {
     (void)svc_name;
     if (auto n = svc.find("networks"); n != svc.end())
       for (auto it = n->begin(); it != n->end(); ++it) used["networks"].insert(it.key());
@@ -1109,6 +1142,7 @@ json project_json(const Project& project, const std::string& name, const ModelOp
   for (const auto& e : project.model.entries)
     if (e.key.rfind("x-", 0) == 0) top[e.key] = plain_json(e.value);
   json out = json::object();
+  out.get_ref<json::object_t&>().reserve(top.size());  // growing would copy every value
   for (auto& [k, v] : top) out[k] = std::move(v);
   escape_dollars(out);
   return out;

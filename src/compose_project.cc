@@ -236,13 +236,16 @@ class Loader {
         add_input(file);
         return *hit;
       }
+    if (auto hit = uncached_.find(file); hit != uncached_.end()) {  // read once per load, even with no cache
+      add_input(file);
+      return hit->second;
+    }
     ComposeCache::File f;
     std::string text;
     f.status = read_local(file, &text, &f.read_error);
     if (f.status == ReadStatus::Ok) f.parsed = parse_yaml(text, file, &f.docs, &f.parse_error);
     if (ctx_.cache) return ctx_.cache->put(file, std::move(f));
-    uncached_ = std::move(f);
-    return uncached_;
+    return uncached_[file] = std::move(f);
   }
 
   // One file's documents, interpolated and validated; false (with errors) when it has none usable.
@@ -259,7 +262,12 @@ class Loader {
       p_->errors.push_back(pf.parse_error);
       return false;
     }
-    *docs = pf.docs;  // a copy: interpolation and merging change it
+    if (auto own = uncached_.find(file); !ctx_.cache && own != uncached_.end()) {
+      *docs = std::move(own->second.docs);  // no one else reads it: taken, not copied (a file read again is parsed again)
+      uncached_.erase(own);
+    } else {
+      *docs = pf.docs;  // a copy: interpolation and merging change it
+    }
     // No document at all is an empty file; a document that is there but null ("---" alone, "~") is
     // not a mapping, as in compose.
     if (docs->empty()) {
@@ -706,7 +714,7 @@ class Loader {
   LoadedFiles* state_;
   Project* p_;
   VariableLookup environment_;  // the process environment, then the check's `environment`
-  ComposeCache::File uncached_;
+  std::map<std::string, ComposeCache::File> uncached_;  // the files parsed when there is no cache
   std::string project_dir_;  // relative paths resolve here (the first file's folder)
   std::vector<std::string> include_stack_;
 };

@@ -10,7 +10,8 @@
 #include <cmath>
 #include <deque>
 #include <mutex>
-#include <sstream>
+#include <istream>
+#include <streambuf>
 #include <unordered_map>
 
 #include "text.h"
@@ -163,8 +164,22 @@ class TreeBuilder : public YAML::EventHandler {
     Entry key;
     bool key_is_merge = false;
     std::vector<Node> merge_sources;
-    std::unordered_map<std::string, int> seen;  // key -> line of first occurrence
+    std::unordered_map<std::string, size_t> index;  // key -> position in node.entries, once there are many
   };
+
+  // The entry already holding `key` in the mapping being built. A linear search while the mapping is
+  // small (most are: no allocation per key), a hash index, brought up to date here, once it is large.
+  static const Entry* find_key(Frame& f, std::string_view key) {
+    std::vector<Entry>& entries = f.node.entries;
+    if (entries.size() <= 16) {
+      for (const Entry& e : entries)
+        if (e.key == key) return &e;
+      return nullptr;
+    }
+    for (size_t i = f.index.size(); i < entries.size(); ++i) f.index.emplace(entries[i].key, i);
+    auto it = f.index.find(std::string(key));
+    return it == f.index.end() ? nullptr : &entries[it->second];
+  }
 
   Node located(const YAML::Mark& mark) const {
     Node n;
@@ -180,6 +195,10 @@ class TreeBuilder : public YAML::EventHandler {
 
   // Counts a node about to be created (an alias copies a whole subtree).
   void count(const Node& n, const YAML::Mark& mark) {
+    if (n.items.empty() && n.entries.empty() && count_ < limits_.max_nodes) {  // a leaf: no walk
+      ++count_;
+      return;
+    }
     size_t nodes = 1;
     std::vector<const Node*> todo{&n};
     while (!todo.empty()) {
@@ -212,8 +231,7 @@ class TreeBuilder : public YAML::EventHandler {
     // Merge keys: explicit keys win; among several sources the first wins (shallow).
     for (Node& src : f.merge_sources) {
       for (auto& e : src.entries) {
-        if (f.seen.count(e.key)) continue;
-        f.seen.emplace(e.key, e.line);
+        if (find_key(f, e.key)) continue;
         f.node.entries.push_back(std::move(e));
       }
     }
@@ -250,11 +268,9 @@ class TreeBuilder : public YAML::EventHandler {
       top.key.line = n.line;
       top.key.column = n.column;
       top.key_is_merge = n.kind == NodeKind::Scalar && n.plain && n.text == "<<";
-      if (!top.key_is_merge) {
-        auto [pos, inserted] = top.seen.emplace(top.key.key, n.line);
-        if (!inserted)
-          fail(mark, "duplicate key '" + top.key.key + "' (first defined at line " + std::to_string(pos->second) + ")");
-      }
+      if (!top.key_is_merge)
+        if (const Entry* first = find_key(top, top.key.key))
+          fail(mark, "duplicate key '" + top.key.key + "' (first defined at line " + std::to_string(first->line) + ")");
       top.have_key = true;
       return;
     }
@@ -331,6 +347,15 @@ bool find_unclosed_flow(std::string_view text, int err_line, int* line, int* col
   return true;
 }
 
+// A read-only stream buffer over text held elsewhere.
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // never written: no put area, putback only of the same byte
+    setg(begin, begin, begin + text.size());
+  }
+};
+
 // yaml-cpp says "yaml-cpp: error at line N, column M: msg"; keep only msg.
 std::string yaml_cpp_message(const YAML::Exception& e) {
   std::string msg = e.msg;
@@ -367,7 +392,8 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
     return false;
   }
   docs->clear();
-  std::istringstream in{std::string(text)};
+  ViewBuffer buffer(text);  // yaml-cpp reads a stream: this one reads `text` where it is, with no copy
+  std::istream in(&buffer);
   TreeBuilder builder(name, limits);
   try {
     YAML::Parser parser(in);

@@ -39,6 +39,27 @@ TEST_CASE("yaml: duplicate keys are errors at the second key", "[yaml]") {
   CHECK(err.message.find("duplicate key 'a'") != std::string::npos);
 }
 
+TEST_CASE("yaml: duplicate and merged keys in large mappings (searched through an index)", "[yaml]") {
+  std::string big;
+  for (int i = 0; i < 40; ++i) big += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  Finding err = parse_error(big + "k3: again\n");
+  CHECK(err.line == 41);
+  CHECK(err.message.find("duplicate key 'k3' (first defined at line 4)") != std::string::npos);
+  err = parse_error(big + "k39: again\n");
+  CHECK(err.message.find("duplicate key 'k39' (first defined at line 40)") != std::string::npos);
+  // A merge into a mapping of 40 keys: explicit keys win, the rest are added once, in order.
+  std::string indented;
+  for (int i = 0; i < 40; ++i) indented += "  k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  Node root = parse_one("base: &b {k5: merged, k20: merged, extra: e, k39: merged}\nm:\n  <<: *b\n" + indented);
+  const Node* m = root.find("m");
+  REQUIRE(m);
+  CHECK(m->entries.size() == 41);
+  CHECK(m->find("k5")->text == "5");
+  CHECK(m->find("k39")->text == "39");
+  CHECK(m->find("extra")->text == "e");
+  CHECK(m->entries.back().key == "extra");
+}
+
 TEST_CASE("yaml: syntax errors carry the file and a position", "[yaml]") {
   Finding err = parse_error("a: [1, 2\nb: 3\n");
   CHECK(err.path == "t.yml");
