@@ -628,7 +628,9 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
       if (v.is_null()) return json(nullptr);
       json out = json::array();
       if (v.is_string()) {
-        for (auto& w : shell_split(v.get<std::string>())) out.push_back(w);
+        std::vector<std::string> words;
+        compose_words(v.get<std::string>(), &words);  // the schema refused what compose can't split
+        for (auto& w : words) out.push_back(w);
       } else if (v.is_array()) {
         for (const json& item : v) out.push_back(text_of(item));
       }
