@@ -635,7 +635,9 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
       if (v.is_null()) return yaml ? std::nullopt : std::optional<json>(nullptr);
       json out = json::array();
       if (v.is_string()) {
-        for (auto& w : shell_split(v.get<std::string>())) out.push_back(w);
+        std::vector<std::string> words;
+        compose_words(v.get<std::string>(), &words);  // the schema refused what compose can't split
+        for (auto& w : words) out.push_back(w);
       } else if (v.is_array()) {
         for (const json& item : v) out.push_back(text_of(item));
       }
@@ -880,8 +882,9 @@ json volumes_json(const Node& svc, const std::string& dir) {
       if (!m.source.empty()) j["source"] = m.source;
       j["target"] = m.target;
       if (m.read_only) j["read_only"] = true;
-      // As compose reads the short syntax: a bind creates its host path and takes the propagation and
-      // SELinux options; nocopy is a volume option; a spec of two characters or fewer gets nothing more.
+      // As compose reads the short syntax: a bind creates its host path; the propagation and SELinux
+      // options make a bind block whatever the type (a named volume's ":Z" too); nocopy is a volume
+      // option; a spec of two characters or fewer gets nothing more.
       json bind = json::object(), volume = json::object();
       for (const auto& opt : split(m.options, ',')) {
         if (opt == "z" || opt == "Z") bind["selinux"] = opt;
@@ -890,10 +893,8 @@ json volumes_json(const Node& svc, const std::string& dir) {
           bind["propagation"] = opt;
         if (opt == "nocopy") volume["nocopy"] = true;
       }
-      if (m.type == "bind") {
-        bind["create_host_path"] = true;
-        j["bind"] = bind;
-      }
+      if (m.type == "bind") bind["create_host_path"] = true;
+      if (m.type == "bind" || !bind.empty()) j["bind"] = bind;
       bool bare = m.source.empty() && m.target.size() <= 2;
       if ((m.type == "volume" && !bare) || !volume.empty()) j["volume"] = volume;
     }

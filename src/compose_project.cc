@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -315,8 +316,9 @@ class Loader {
     return true;
   }
 
+  // `in_file`: svc comes from a file named by an extends (its relative paths are being rebased).
   bool extend_service(Node& svc, const std::string& name, const std::string& file, const Node& doc,
-                      const VariableLookup& lookup, std::vector<std::string>* chain) {
+                      const VariableLookup& lookup, std::vector<std::string>* chain, bool in_file = false) {
     const Node* ext = svc.is_map() ? svc.find("extends") : nullptr;
     if (!ext) return true;
     std::string id = file + ":" + name;
@@ -350,8 +352,11 @@ class Loader {
       return false;
     }
     base = *found;
-    if (!extend_service(base, base_name, base_file, *base_doc, lookup, chain)) return false;
-    if (base_file != file) rebase_paths(base, dirname(base_file), project_dir_);
+    // compose rebases the paths of a service read through `extends.file` (even this same file), and
+    // of the services that one extends in turn, before merging its own bases in.
+    bool rebase = in_file || (ext->is_map() && ext->find("file"));
+    if (rebase) rebase_paths(base, dirname(base_file), project_dir_, false);
+    if (!extend_service(base, base_name, base_file, *base_doc, lookup, chain, rebase)) return false;
     Node overlay = svc;
     overlay.erase("extends");
     Node wrapped_base = Node::mapping(), wrapped_over = Node::mapping();
@@ -365,58 +370,138 @@ class Loader {
     return true;
   }
 
-  // Relative paths of an extended service are relative to its own file.
-  void rebase_paths(Node& svc, const std::string& from, const std::string& to) {
-    if (from == to || !svc.is_map()) return;
+  // Relative paths of an extended or included service are relative to its own file: compose joins
+  // them to that file's folder taken relative to the project's, cleaned ("./data" of sub/x.yaml is
+  // "sub/data", of a file beside the project's "data"), where its path resolver goes: build context
+  // and additional contexts, bind sources, env_file, label_file, develop.watch paths. A short bind
+  // spec is written in the long syntax, as compose reads it, so that "sub/data" stays a path. An
+  // included service's missing build context is its own folder; an extended one's is the project's
+  // (compose reads an extended file without defaults).
+  void rebase_paths(Node& svc, const std::string& from, const std::string& to, bool default_context = true) {
+    if (!svc.is_map()) return;
     auto rebase = [&](Node& n) {
-      if (!n.is_scalar() || n.text.empty() || n.text[0] == '/' || n.text.find("://") != std::string::npos) return;
+      if (!n.is_scalar() || n.text.empty() || n.text[0] == '/' || n.text[0] == '~' ||
+          n.text.find("://") != std::string::npos)
+        return;
       n.text = relative_to(join_path(from, n.text), to);
+    };
+    auto rebase_context = [&](Node& n) {
+      for (const char* remote : {"service:", "github.com/", "git@"})
+        if (starts_with(n.text, remote)) return;
+      rebase(n);
     };
     if (Node* b = svc.find("build")) {
       if (b->is_scalar()) {
-        rebase(*b);
+        rebase_context(*b);
       } else if (Node* c = b->find("context")) {
-        rebase(*c);
-      } else if (b->is_map()) {  // the default context is the service's own folder: write it down
+        rebase_context(*c);
+      } else if (b->is_map() && default_context) {  // the default context is the service's own folder
         Node context = Node::scalar(".");
         located_at(context, *b);
         rebase(context);
         b->set("context", std::move(context));
       }
+      if (Node* extra = b->is_map() ? b->find("additional_contexts") : nullptr)
+        for (auto& e : extra->entries) rebase_context(e.value);
     }
     if (Node* volumes = svc.find("volumes")) {  // bind mounts from a relative path: "./src:/dst", {source: ./src}
       for (Node& item : volumes->items) {
-        if (item.is_scalar() && starts_with(item.text, ".")) {
-          size_t colon = item.text.find(':');
-          Node source = Node::scalar(item.text.substr(0, colon));
+        VolumeSpec v;
+        std::string err;
+        if (item.is_scalar() && starts_with(item.text, ".") && parse_volume(item.text, &v, &err) && v.type == "bind") {
+          Node source = Node::scalar(v.source);
           rebase(source);
-          if (!starts_with(source.text, ".") && !starts_with(source.text, "/")) source.text = "./" + source.text;  // still a path
-          item.text = source.text + (colon == std::string::npos ? "" : item.text.substr(colon));
+          item = long_bind(item, v, source.text);
         } else if (Node* source = item.is_map() ? item.find("source") : nullptr) {
           const Node* type = item.find("type");
           if (starts_with(source->text, ".") || (type && type->text == "bind")) rebase(*source);
         }
       }
     }
-    if (Node* envf = svc.find("env_file")) {
-      if (envf->is_scalar()) rebase(*envf);
-      for (Node& item : envf->items) {
+    for (const char* key : {"env_file", "label_file"}) {
+      Node* files = svc.find(key);
+      if (!files) continue;
+      if (files->is_scalar()) rebase(*files);
+      for (Node& item : files->items) {
         if (item.is_scalar()) rebase(item);
         else if (Node* p = item.find("path")) rebase(*p);
       }
     }
+    if (Node* develop = svc.find("develop"))
+      if (Node* watch = develop->find("watch"))
+        for (Node& w : watch->items)
+          if (Node* p = w.is_map() ? w.find("path") : nullptr) rebase(*p);
   }
 
-  static std::string relative_to(const std::string& path, const std::string& dir) {
-    if (dir.empty()) return path;
-    if (starts_with(path, dir + "/")) return path.substr(dir.size() + 1);
-    std::string up;
-    std::string d = dir;
-    while (!d.empty() && !starts_with(path, d + "/")) {
-      up += "../";
-      d = dirname(d);
+  // A short bind spec in the long syntax, as compose's short-syntax reader makes it.
+  static Node long_bind(const Node& at, const VolumeSpec& v, const std::string& source) {
+    auto scalar = [&](const std::string& text, bool plain) {
+      Node n = Node::scalar(text, plain);
+      located_at(n, at);
+      return n;
+    };
+    Node m = Node::mapping(), bind = Node::mapping(), volume = Node::mapping();
+    located_at(m, at);
+    located_at(bind, at);
+    located_at(volume, at);
+    m.set("type", scalar("bind", false));
+    m.set("source", scalar(source, false));
+    m.set("target", scalar(v.target, false));
+    bind.set("create_host_path", scalar("true", true));
+    bool read_only = false;
+    for (const auto& opt : split(v.mode, ',')) {
+      if (opt == "ro" || opt == "rw") read_only = opt == "ro";
+      if (opt == "z" || opt == "Z") bind.set("selinux", scalar(opt, false));
+      if (opt == "rprivate" || opt == "private" || opt == "rshared" || opt == "shared" || opt == "rslave" ||
+          opt == "slave")
+        bind.set("propagation", scalar(opt, false));
+      if (opt == "nocopy") volume.set("nocopy", scalar("true", true));
     }
-    return up + (d.empty() ? path : path.substr(d.size() + 1));
+    if (read_only) m.set("read_only", scalar("true", true));
+    m.set("bind", std::move(bind));
+    if (!volume.entries.empty()) m.set("volume", std::move(volume));
+    return m;
+  }
+
+  // The top-level files of an included project (secrets, configs, a local volume's bind device),
+  // relative to its folder, as rebase_paths does for its services.
+  void rebase_resources(Node& model, const std::string& from, const std::string& to) {
+    auto rebase = [&](Node& n) {
+      if (!n.is_scalar() || n.text.empty() || n.text[0] == '/' || n.text[0] == '~') return;
+      n.text = relative_to(join_path(from, n.text), to);
+    };
+    for (const char* section : {"secrets", "configs"})
+      if (Node* defs = model.find(section))
+        for (auto& e : defs->entries)
+          if (Node* f = e.value.is_map() ? e.value.find("file") : nullptr) rebase(*f);
+    if (Node* volumes = model.find("volumes"))
+      for (auto& e : volumes->entries) {
+        const Node* driver = e.value.is_map() ? e.value.find("driver") : nullptr;
+        Node* opts = e.value.is_map() ? e.value.find("driver_opts") : nullptr;
+        const Node* o = opts && opts->is_map() ? opts->find("o") : nullptr;
+        if (driver && driver->text == "local" && o && o->text == "bind")
+          if (Node* device = opts->find("device")) rebase(*device);
+      }
+  }
+
+  static std::string relative_to(std::string path, std::string d) {
+    bool path_absolute = !path.empty() && path[0] == '/', dir_absolute = !d.empty() && d[0] == '/';
+    if (path_absolute != dir_absolute) {  // e.g. --project-directory given absolute, files relative
+      std::error_code ec;
+      std::string cwd = std::filesystem::current_path(ec).generic_string();
+      if (!ec) (path_absolute ? d : path) = join_path(cwd, path_absolute ? d : path);
+    }
+    if (d.empty()) return path.empty() ? "." : path;  // "" is the current folder
+    while (path.size() > 1 && path.back() == '/') path.pop_back();  // "sub/." folds to "sub/"
+    std::string up;
+    for (;;) {
+      if (path == d) return up.empty() ? "." : up.substr(0, up.size() - 1);
+      if (d.empty()) return up + path;
+      std::string prefix = d == "/" ? d : d + "/";
+      if (starts_with(path, prefix)) return up + path.substr(prefix.size());
+      up += "../";
+      d = d == "/" ? "" : dirname(d);
+    }
   }
 
   // An include item's files: a string, or a mapping whose `path` is a string or a list of strings
@@ -489,6 +574,7 @@ class Loader {
       sub_loader.run_include(paths, where, sub_dir, env_files);
       if (Node* sub_services = sub.model.find("services"))
         for (auto& svc : sub_services->entries) rebase_paths(svc.value, sub_dir, project_dir_);
+      rebase_resources(sub.model, sub_dir, project_dir_);
       for (auto& in : sub.inputs) add_input(in);
       for (auto& w : sub.warnings) p_->warnings.push_back(w);
       if (!sub.errors.empty()) {

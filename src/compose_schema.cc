@@ -371,7 +371,13 @@ const Schema* compose_schema() {
                                                *err = "confusing device mapping '" + text + "': use the long syntax";
                                                return false;
                                              });
-    const Schema* command = b.with(str_or_list, kNull);
+    Schema* command = b.with(str_or_list, kNull);
+    command->check = [](const std::string& text, std::string* err) {
+      std::vector<std::string> words;
+      if (compose_words(text, &words)) return true;
+      *err = "invalid command line string (an open quote, or a '(' or ')' outside quotes)";
+      return false;
+    };
     Schema* hook = b.object({{"command", command}, {"user", str}, {"privileged", boolean},
                              {"working_dir", str}, {"environment", list_or_dict}});
     hook->required = {"command"};

@@ -151,6 +151,59 @@ std::vector<std::string> shell_split(std::string_view s) {
   return words;
 }
 
+bool compose_words(std::string_view s, std::vector<std::string>* words) {
+  words->clear();
+  std::string cur;
+  enum { kNone, kWord, kQuoted } got = kNone;
+  bool escaped = false, single = false, dbl = false, back = false, dollar = false;
+  for (char c : s) {
+    if (escaped) {
+      cur += c;
+      escaped = false;
+      got = kWord;
+      continue;
+    }
+    if (c == '\\') {
+      if (single) cur += c;
+      else escaped = true;
+      continue;
+    }
+    bool quoted = single || dbl || back || dollar;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (quoted) {
+        cur += c;
+      } else if (got != kNone) {
+        words->push_back(std::move(cur));
+        cur.clear();
+        got = kNone;
+      }
+      continue;
+    }
+    if (c == '`' && !single && !dbl && !dollar) back = !back;
+    if (c == ')' && !single && !dbl && !back) dollar = !dollar;
+    if (c == '(' && !single && !dbl && !back) {
+      if (dollar || cur.empty() || cur.back() != '$') return false;
+      dollar = true;
+      cur += c;
+      continue;
+    }
+    if ((c == '"' && !single && !dollar) || (c == '\'' && !dbl && !dollar)) {
+      bool& open = c == '"' ? dbl : single;
+      if (open) got = kQuoted;
+      open = !open;
+      continue;
+    }
+    if (!quoted && c != '\0' && std::strchr(";&|<>", c)) {
+      if (c == '>' && !cur.empty() && cur[0] >= '0' && cur[0] <= '9') got = kNone;  // 2>&1
+      break;
+    }
+    got = kWord;
+    cur += c;
+  }
+  if (got != kNone) words->push_back(std::move(cur));
+  return !(escaped || single || dbl || back || dollar);
+}
+
 bool read_fd(int fd, uint64_t expected, std::string* out, std::string* err) {
   // Straight into the string, one byte more than expected: a regular file
   // that is as large as fstat said fills it short, and that is its end.

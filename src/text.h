@@ -28,6 +28,11 @@ std::string_view basename(std::string_view path);
 
 // Shell-like word splitting (quotes and backslashes), as compose splits a string command.
 std::vector<std::string> shell_split(std::string_view s);
+// A string command split exactly as compose's loader splits it (go-shellwords' rules): a word ends
+// at blanks outside quotes; '\\' escapes any character outside single quotes; `...` and $(...) stay
+// in their word; parsing stops at ; & | < > outside quotes (with "2>" the digits are dropped too).
+// False for what compose refuses: an open quote, a '(' not after '$', an unpaired ')'.
+bool compose_words(std::string_view s, std::vector<std::string>* words);
 
 bool read_whole_file(const std::string& path, std::string* out, std::string* err);
 // Reads an open file whose size should be `expected` bytes (UINT64_MAX: unknown, read to the end).
