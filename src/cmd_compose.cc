@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "compose_model.h"
 #include "compose_project.h"
+#include "compose_raw.h"
 #include "dotenv.h"
 #include "text.h"
 #include "workspace.h"
@@ -276,12 +277,6 @@ int cmd_compose(const Options& o) {
                        " needs a registry and a Docker engine to read image digests; smokehook reads files only");
   if (!o.compose_hash.empty())
     return usage_error("compose: --hash is not supported (the hash is docker compose's own encoding of a service)");
-  for (auto [set, flag] : {std::pair{o.compose_no_interpolate, "--no-interpolate"},
-                           std::pair{o.compose_no_normalize, "--no-normalize"},
-                          })
-    if (set)
-      return usage_error(std::string("compose: ") + flag +
-                         " is not supported yet: smokehook prints the model interpolated, normalized and checked");
   const std::string cwd = current_dir();
   DiskSource disk(cwd, nullptr);
   std::string project_dir = o.compose_project_directory.empty() ? "" : absolute(cwd, o.compose_project_directory);
@@ -349,6 +344,13 @@ int cmd_compose(const Options& o) {
   ctx.fallback = nullptr;
   if (!o.compose_project_directory.empty()) ctx.project_dir = project_dir;
   ctx.no_consistency = o.compose_no_consistency;
+  ctx.no_interpolate = o.compose_no_interpolate;
+  ctx.no_normalize = o.compose_no_normalize;
+  // --no-interpolate prints the loader's model, unchecked, and so lists its services (docker compose
+  // loads the typed project, uninterpolated, for the other listings).
+  const std::string& listing = o.compose_listing;
+  bool raw = o.compose_no_interpolate && (listing.empty() || listing == "services");
+  ctx.model_only = raw;
   ctx.environment = vars.lookup();
   vars.name_asked = false;
   Project p = load_project(spec, ctx);
@@ -368,8 +370,8 @@ int cmd_compose(const Options& o) {
     return 1;
   }
 
-  std::set<std::string> only;
-  if (!o.compose_services.empty() && !select_services(p, o.compose_services, &only, &err)) {
+  std::set<std::string> only;  // the loader's model has every service: SERVICE... selects none
+  if (!raw && !o.compose_services.empty() && !select_services(p, o.compose_services, &only, &err)) {
     std::cerr << err << "\n";
     return 1;
   }
@@ -378,10 +380,25 @@ int cmd_compose(const Options& o) {
   mo.directory = o.compose_no_path_resolution ? "" : project_dir;
   mo.lookup = vars.lookup();
   mo.only = only.empty() ? nullptr : &only;
-  json model = project_json(p, vars.project_name, mo);
+  mo.normalize = !o.compose_no_normalize;
+  json model;
+  if (raw) {
+    RawModelOptions ro;
+    ro.name = vars.project_name;
+    ro.directory = mo.directory;
+    // compose-go's loader model sees no variable but the project's name (its environment is not
+    // passed on): `- VAR` entries and build args without a value stay unresolved.
+    ro.lookup = [&vars](std::string_view k) -> std::optional<std::string> {
+      if (k == "COMPOSE_PROJECT_NAME") return vars.project_name;
+      return std::nullopt;
+    };
+    ro.normalize = mo.normalize;
+    model = raw_project_json(p, ro);
+  } else {
+    model = project_json(p, vars.project_name, mo);
+  }
 
   std::string out;
-  const std::string& listing = o.compose_listing;
   auto keys_of = [&](const char* section) {
     std::vector<std::string> names;
     if (auto s = model.find(section); s != model.end())

@@ -14,6 +14,7 @@ void list_to_map(Node& n, char sep) {
   if (!n.is_seq()) return;
   Node map = Node::mapping();
   map.file = n.file, map.line = n.line, map.column = n.column, map.tag = n.tag;
+  map.was_list = true;
   for (const Node& item : n.items) {
     std::string text = scalar_string(item);
     size_t pos = text.find(sep);
@@ -167,8 +168,27 @@ void merge_sequence(Node& base, Node& over, const std::string& path) {
   }
 }
 
+// Fields compose merges as "K=V" lists: a mapping on either side becomes its entries sorted as text.
+bool merges_as_list(const std::string& path) {
+  static const char* const paths[] = {"services.*.environment", "services.*.labels",      "services.*.annotations",
+                                      "services.*.sysctls",     "services.*.build.args", "services.*.build.labels",
+                                      "services.*.deploy.labels"};
+  return std::find(std::begin(paths), std::end(paths), path) != std::end(paths);
+}
+
+void sort_as_list(Node& map) {
+  if (map.was_list) return;
+  auto text = [](const Entry& e) { return e.value.is_null() ? e.key : e.key + "=" + scalar_string(e.value); };
+  std::stable_sort(map.entries.begin(), map.entries.end(), [&](const Entry& a, const Entry& b) { return text(a) < text(b); });
+}
+
 void merge_mapping(Node& base, Node& over, const std::string& path) {
   std::string field = last_segment(path);
+  if (merges_as_list(path)) {
+    sort_as_list(base);
+    sort_as_list(over);
+    base.was_list = true;
+  }
   if (field == "logging" && starts_with(path, "services.*.")) {
     const Node* bd = base.find("driver");
     const Node* od = over.find("driver");

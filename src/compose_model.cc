@@ -896,7 +896,7 @@ json resolved_args(const json& args, const VariableLookup& lookup) {
   return out;
 }
 
-json service_json(const Node& svc, const std::string& dir, const VariableLookup& lookup) {
+json service_json(const Node& svc, const std::string& dir, const VariableLookup& lookup, bool normalize = true) {
   json out = json::object();
   for (const auto& e : svc.entries) {
     const Node& v = e.value;
@@ -937,10 +937,10 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
       if (!build.contains("context") || build["context"].is_null()) build["context"] = ".";
       std::string context = text_of(build["context"]);
       if (!dir.empty() && !remote_context(context)) build["context"] = absolute_in(dir, context);
-      if ((!build.contains("dockerfile") || build["dockerfile"].is_null()) &&
+      if (normalize && (!build.contains("dockerfile") || build["dockerfile"].is_null()) &&
           (!build.contains("dockerfile_inline") || build["dockerfile_inline"].is_null()))
         build["dockerfile"] = "Dockerfile";
-      if (build.contains("args")) build["args"] = resolved_args(build["args"], lookup);
+      if (normalize && build.contains("args")) build["args"] = resolved_args(build["args"], lookup);
       if (build.contains("additional_contexts")) {
         json contexts = key_values(build["additional_contexts"], json(""), true);
         for (auto it = contexts.begin(); it != contexts.end(); ++it) {
@@ -956,7 +956,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
           build["secrets"] = refs;
         }
       out[e.key] = build;
-    } else if (e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
+    } else if (normalize && e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
       out[e.key] = "missing";
     } else if (e.key == "gpus" && v.is_scalar()) {
       out[e.key] = json::array({{{"count", v.text}}});
@@ -965,7 +965,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
     }
   }
   // A service that names no network and no network_mode is on the project's default network.
-  if (!svc.find("network_mode") && !svc.find("provider")) {
+  if (normalize && !svc.find("network_mode") && !svc.find("provider")) {
     const Node* nets = svc.find("networks");
     if (!nets || (nets->is_map() && nets->entries.empty()) || (nets->is_seq() && nets->items.empty()))
       out["networks"] = {{"default", nullptr}};
@@ -1028,7 +1028,8 @@ json project_json(const Project& project, const std::string& name, const ModelOp
       if (project.enabled(e.value) && (!options.only || options.only->count(e.key))) sorted.push_back(&e);
     }
     std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->key < b->key; });
-    for (const Entry* e : sorted) members.emplace_back(e->key, service_json(e->value, directory, lookup));
+    for (const Entry* e : sorted)
+      members.emplace_back(e->key, service_json(e->value, directory, lookup, options.normalize));
   }
   top["services"] = services;
   // What the enabled services use: docker compose prints no other network, volume, secret or config.
@@ -1055,7 +1056,8 @@ json project_json(const Project& project, const std::string& name, const ModelOp
                              Section{"configs", kFileObject}}) {
     json in = json::object();
     if (const Node* n = project.model.find(sec.key); n && n->is_map()) in = plain_json(*n);
-    if (std::string_view(sec.key) == "networks" && uses_default && !in.contains("default")) in["default"] = nullptr;
+    if (std::string_view(sec.key) == "networks" && uses_default && options.normalize && !in.contains("default"))
+      in["default"] = nullptr;
     if (in.empty()) continue;
     json out = json::object();
     for (const auto& key : sorted_keys(in)) {
@@ -1066,7 +1068,7 @@ json project_json(const Project& project, const std::string& name, const ModelOp
         r["external"] = true;
         if (ext.contains("name") && !r.contains("name")) r["name"] = ext["name"];
       }
-      if (!r.contains("name") || r["name"].is_null())
+      if (options.normalize && (!r.contains("name") || r["name"].is_null()))
         r["name"] = bool_of(r.value("external", json(false))).value_or(false) ? key : name + "_" + key;
       std::string_view section = sec.key;
       if ((section == "secrets" || section == "configs") && r.contains("file") && r["file"].is_string())
@@ -1088,5 +1090,15 @@ json project_json(const Project& project, const std::string& name, const ModelOp
   escape_dollars(out);
   return out;
 }
+
+// ---- compose-go's canonical forms, shared with the loader's model (compose_raw.cc) -----------
+namespace canonical {
+nlohmann::ordered_json value(const Node& n) { return plain_json(n); }
+nlohmann::ordered_json ports(const Node& list) { return ports_json(list); }
+nlohmann::ordered_json volumes(const Node& service, const std::string& dir) { return volumes_json(service, dir); }
+nlohmann::ordered_json file_refs(const Node& list, bool secrets) { return file_refs_json(list, secrets); }
+std::string absolute(const std::string& dir, const std::string& path) { return absolute_in(dir, path); }
+bool remote(const std::string& context) { return remote_context(context); }
+}  // namespace canonical
 
 }  // namespace smokehook

@@ -608,7 +608,7 @@ std::optional<double> number_of(const Node& n) {
 // before it built (`base`), where an overlay's null leaves a value as it was.
 class Validator {
  public:
-  explicit Validator(Findings* errors) : errors_(errors) {}
+  Validator(Findings* errors, bool uninterpolated) : errors_(errors), uninterpolated_(uninterpolated) {}
 
   void validate(const Node& n, const Schema* s, const std::string& path, const Node* base) {
     if (n.tag == "!reset") return;  // removed, not merged
@@ -619,6 +619,10 @@ class Validator {
         return;
       case NodeKind::Scalar: {
         if (!(s->accept & kAnyScalar)) return fail(n, path, s);
+        // A value still holding a variable is only a string to compose's schema: its text is read later.
+        if (uninterpolated_ && scalar_type(n) == ScalarType::String && n.text.find('$') != std::string::npos &&
+            (s->accept & kStr || s->cast != StringCast::Never))
+          return;
         bool cast = scalar_type(n) == ScalarType::String && !(s->accept & kStr) && s->cast != StringCast::Auto;
         if (cast && s->cast != StringCast::Never) {
           std::string err;
@@ -650,7 +654,8 @@ class Validator {
       }
       case NodeKind::Sequence:
         if (!(s->accept & kSeq)) return fail(n, path, s);
-        if (s->check_list && !n.items.empty() && n.items[0].is_scalar()) {
+        if (s->check_list && !n.items.empty() && n.items[0].is_scalar() &&
+            !(uninterpolated_ && n.items[0].text.find('$') != std::string::npos)) {
           std::string err;
           if (!s->check_list(n.items[0].text, &err)) report(n.items[0].at(path + ": " + err));
         }
@@ -717,6 +722,7 @@ class Validator {
     errors_->push_back(std::move(f));
   }
   Findings* errors_;
+  bool uninterpolated_;
 };
 
 bool port_number(const std::string& s, bool allow_empty) {
@@ -854,8 +860,8 @@ bool parse_volume(const std::string& text, VolumeSpec* out, std::string* err) {
   return true;
 }
 
-void validate_compose_schema(const Node& doc, const Node* base, Findings* errors) {
-  Validator(errors).validate(doc, compose_schema(), "", base);
+void validate_compose_schema(const Node& doc, const Node* base, Findings* errors, bool uninterpolated) {
+  Validator(errors, uninterpolated).validate(doc, compose_schema(), "", base);
 }
 
 }  // namespace smokehook
