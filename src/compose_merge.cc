@@ -96,6 +96,7 @@ void normalize_service(Node& svc) {
     } else if ((k == "env_file" || k == "dns" || k == "dns_search" || k == "tmpfs") && v.is_scalar()) {
       Node list = Node::sequence();
       located_like(list, v);
+      list.was_scalar = k == "dns_search" || k == "tmpfs";  // compose's loader makes only dns a list
       list.items.push_back(v);
       v = std::move(list);
     } else if (k == "build" && v.is_map()) {
@@ -242,6 +243,7 @@ void merge_node(Node& base, Node& over, const std::string& path) {
   }
   if (over.is_map()) merge_mapping(base, over, path);
   else merge_sequence(base, over, path);
+  base.was_scalar = false;  // merged: a list
 }
 
 }  // namespace

@@ -932,6 +932,9 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
       out[e.key] = ports_json(v);
     } else if (e.key == "volumes" && v.is_seq()) {
       out[e.key] = volumes_json(svc, dir);
+      for (size_t i = 0; !normalize && i < v.items.size() && i < out[e.key].size(); ++i)  // long targets uncleaned
+        if (const Node* target = v.items[i].is_map() ? v.items[i].find("target") : nullptr)
+          out[e.key][i]["target"] = plain_json(*target);
     } else if (e.key == "build") {
       json build = v.is_map() ? plain_json(v) : json{{"context", scalar_string(v)}};
       if (!build.contains("context") || build["context"].is_null()) build["context"] = ".";

@@ -147,18 +147,35 @@ ordered volumes_json(const Node& svc, const Node& list, const RawModelOptions& o
       out.push_back(canonical::value(item));
       continue;
     }
-    if (next < parsed.size()) out.push_back(parsed[next++]);
+    if (next >= parsed.size()) continue;
+    ordered m = parsed[next++];
+    if (item.is_map() && !o.normalize)  // only normalization cleans a long syntax's target
+      if (const Node* target = item.find("target")) m["target"] = canonical::value(*target);
+    out.push_back(std::move(m));
   }
   return out;
 }
 
+// Long syntax as written (with compose's defaults), short syntax expanded; a short port that does not
+// parse (`${PORT}:80`) leaves the whole list as written.
 ordered ports_json(const Node& list) {
+  ordered out = ordered::array();
   for (const Node& item : list.items) {
-    PortSpec p;
+    if (item.is_map()) {
+      ordered p = canonical::value(item);
+      if (!p.contains("protocol")) p["protocol"] = "tcp";
+      if (!p.contains("mode")) p["mode"] = "ingress";
+      out.push_back(p);
+      continue;
+    }
+    PortSpec spec;
     std::string err;
-    if (item.is_scalar() && !parse_port(scalar_string(item), &p, &err)) return canonical::value(list);  // all as written
+    if (!parse_port(scalar_string(item), &spec, &err)) return canonical::value(list);
+    Node one = Node::sequence();
+    one.items.push_back(item);
+    for (ordered& p : canonical::ports(one)) out.push_back(std::move(p));
   }
-  return canonical::ports(list);
+  return out;
 }
 
 ordered service_json(const Node& svc, const RawModelOptions& o) {
@@ -222,6 +239,8 @@ ordered service_json(const Node& svc, const RawModelOptions& o) {
       out[k] = names_to_map(v);
     } else if (k == "dns") {
       out[k] = string_list(v);
+    } else if (v.is_seq() && v.was_scalar && v.items.size() == 1) {  // dns_search, tmpfs: as written
+      out[k] = canonical::value(v.items[0]);
     } else if (k == "pull_policy" && o.normalize && v.is_scalar() && v.text == "if_not_present") {
       out[k] = "missing";
     } else if (k == "develop" && v.is_map()) {
@@ -312,7 +331,14 @@ nlohmann::json raw_project_json(const Project& project, const RawModelOptions& o
       top[k] = services;
     } else if ((k == "networks" || k == "volumes" || k == "secrets" || k == "configs") && e.value.is_map()) {
       ordered section = ordered::object();
-      for (const auto& r : e.value.entries) section[r.key] = resource_json(k, r.key, r.value, o);
+      for (const auto& r : e.value.entries) {
+        ordered& res = section[r.key] = resource_json(k, r.key, r.value, o);
+        // The loader reads `environment:` sources from its variables (the project's name only).
+        if (k == "configs" || k == "secrets")
+          if (const Node* env = r.value.is_map() ? r.value.find("environment") : nullptr)
+            if (auto v = o.lookup ? o.lookup(env->text) : std::nullopt)
+              res[k == "configs" ? "content" : "x-#value"] = *v;
+      }
       top[k] = section;
     } else {
       top[k] = canonical::value(e.value);
