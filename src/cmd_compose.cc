@@ -344,21 +344,23 @@ int cmd_compose(const Options& o) {
   ctx.fallback = nullptr;
   if (!o.compose_project_directory.empty()) ctx.project_dir = project_dir;
   ctx.no_consistency = o.compose_no_consistency;
-  ctx.no_interpolate = o.compose_no_interpolate;
   ctx.no_normalize = o.compose_no_normalize;
   // --no-interpolate prints the loader's model, unchecked, and so lists its services (docker compose
-  // loads the typed project, uninterpolated, for the other listings).
+  // loads the typed project, uninterpolated, for the other listings); --variables reads that model.
   const std::string& listing = o.compose_listing;
-  bool raw = o.compose_no_interpolate && (listing.empty() || listing == "services");
+  ctx.no_interpolate = o.compose_no_interpolate || listing == "variables";
+  bool raw = (o.compose_no_interpolate && (listing.empty() || listing == "services")) || listing == "variables";
   ctx.model_only = raw;
+  ctx.no_env_files = !listing.empty() && listing != "environment";
   ctx.environment = vars.lookup();
   vars.name_asked = false;
   Project p = load_project(spec, ctx);
   if (!named && p.valid())
     if (const Node* name = p.model.find("name"); name && name->is_scalar())
-      if (std::string n = normalize_project_name(name->text); !n.empty() && n != vars.project_name) {
+      if (std::string n = o.compose_no_normalize ? name->text : normalize_project_name(name->text);
+          !n.empty() && n != vars.project_name) {
         vars.project_name = n;
-        if (vars.name_asked) p = load_project(spec, ctx);  // ${COMPOSE_PROJECT_NAME} reads the name
+        if (vars.name_asked && !o.compose_no_normalize) p = load_project(spec, ctx);  // ${COMPOSE_PROJECT_NAME} reads the name
       }
   std::set<std::string> printed;  // each warning once, as it is one mistake
   for (const auto& w : p.warnings)
@@ -459,8 +461,8 @@ int cmd_compose(const Options& o) {
       Finding bad;
       if (disk.read(f, &text, &err) == ReadStatus::Ok && parse_yaml(text, f, &docs, &bad))
         for (const Node& d : docs)
-          for (const auto& e : d.entries)  // the name is the project's by then, not the file's
-            if (e.key != "name") extract_variables(e.value, &found);
+          for (const auto& e : d.entries)  // normalized, the name is the project's by then, not the file's
+            if (e.key != "name" || o.compose_no_normalize) extract_variables(e.value, &found);
     }
     std::vector<std::vector<std::string>> rows = {{"NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE"}};
     for (const auto& [name, v] : found)

@@ -288,7 +288,7 @@ class Loader {
       doc.erase("include");  // read: compose validates what is left
       if (!resolve_extends(doc, file, lookup)) return false;
       size_t before = p_->errors.size();
-      validate_compose_schema(doc, into, &p_->errors, ctx_.no_interpolate);
+      validate_compose_schema(doc, into, &p_->errors, ctx_.no_interpolate && ctx_.model_only);
       if (p_->errors.size() != before) return false;
       normalize_compose(doc);
       merge_compose(*into, std::move(doc));
@@ -331,7 +331,7 @@ class Loader {
     if (base_file != file) {
       if (!read_documents(base_file, lookup, &other_docs, ext)) return false;
       size_t before = p_->errors.size();
-      validate_compose_schema(other_docs.front(), nullptr, &p_->errors, ctx_.no_interpolate);  // a file of its own
+      validate_compose_schema(other_docs.front(), nullptr, &p_->errors, ctx_.no_interpolate && ctx_.model_only);  // a file of its own
       if (p_->errors.size() != before) return false;
       base_doc = &other_docs.front();
     }
@@ -796,7 +796,7 @@ void Loader::check_consistency() {
           for (const Entry& m : models->entries) check(m.key, m.value);
       }
     }
-    if (const Node* env_files = svc.find("env_file"); env_files && env_files->is_seq()) {
+    if (const Node* env_files = svc.find("env_file"); env_files && env_files->is_seq() && !ctx_.no_env_files) {
       for (const Node& f : env_files->items) {
         std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;
         bool required = true;

@@ -59,6 +59,8 @@ struct ComposeContext {
   // The loader's model only, as `config --no-interpolate` prints it: no consistency check, env_file
   // and label_file not read into environment and labels.
   bool model_only = false;
+  // The listings of `config` (--services, --images, ...): env_file is not read, so need not exist.
+  bool no_env_files = false;
 };
 
 struct Project {
