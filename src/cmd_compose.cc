@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "compose_model.h"
 #include "compose_project.h"
+#include "compose_raw.h"
 #include "dotenv.h"
 #include "json_text.h"
 #include "text.h"
@@ -289,12 +290,6 @@ int cmd_compose(const Options& o) {
                        " needs a registry and a Docker engine to read image digests; smokehook reads files only");
   if (!o.compose_hash.empty())
     return usage_error("compose: --hash is not supported (the hash is docker compose's own encoding of a service)");
-  for (auto [set, flag] : {std::pair{o.compose_no_interpolate, "--no-interpolate"},
-                           std::pair{o.compose_no_normalize, "--no-normalize"},
-                          })
-    if (set)
-      return usage_error(std::string("compose: ") + flag +
-                         " is not supported yet: smokehook prints the model interpolated, normalized and checked");
   const std::string cwd = current_dir();
   DiskSource disk(cwd, nullptr);
   std::string project_dir = o.compose_project_directory.empty() ? "" : absolute(cwd, o.compose_project_directory);
@@ -362,14 +357,23 @@ int cmd_compose(const Options& o) {
   ctx.fallback = nullptr;
   if (!o.compose_project_directory.empty()) ctx.project_dir = project_dir;
   ctx.no_consistency = o.compose_no_consistency;
+  ctx.no_normalize = o.compose_no_normalize;
+  // --no-interpolate prints the loader's model, unchecked, and so lists its services (docker compose
+  // loads the typed project, uninterpolated, for the other listings); --variables reads that model.
+  const std::string& listing = o.compose_listing;
+  ctx.no_interpolate = o.compose_no_interpolate || listing == "variables";
+  bool raw = (o.compose_no_interpolate && (listing.empty() || listing == "services")) || listing == "variables";
+  ctx.model_only = raw;
+  ctx.no_env_files = !listing.empty() && listing != "environment";
   ctx.environment = vars.lookup();
   vars.name_asked = false;
   Project p = load_project(spec, ctx);
   if (!named && p.valid())
     if (const Node* name = p.model.find("name"); name && name->is_scalar())
-      if (std::string n = normalize_project_name(name->text); !n.empty() && n != vars.project_name) {
+      if (std::string n = o.compose_no_normalize ? name->text : normalize_project_name(name->text);
+          !n.empty() && n != vars.project_name) {
         vars.project_name = n;
-        if (vars.name_asked) p = load_project(spec, ctx);  // ${COMPOSE_PROJECT_NAME} reads the name
+        if (vars.name_asked && !o.compose_no_normalize) p = load_project(spec, ctx);  // ${COMPOSE_PROJECT_NAME} reads the name
       }
   std::set<std::string> printed;  // each warning once, as it is one mistake
   for (const auto& w : p.warnings)
@@ -381,8 +385,8 @@ int cmd_compose(const Options& o) {
     return 1;
   }
 
-  std::set<std::string> only;
-  if (!o.compose_services.empty() && !select_services(p, o.compose_services, &only, &err)) {
+  std::set<std::string> only;  // the loader's model has every service: SERVICE... selects none
+  if (!raw && !o.compose_services.empty() && !select_services(p, o.compose_services, &only, &err)) {
     std::cerr << err << "\n";
     return 1;
   }
@@ -391,11 +395,26 @@ int cmd_compose(const Options& o) {
   mo.directory = o.compose_no_path_resolution ? "" : project_dir;
   mo.lookup = vars.lookup();
   mo.only = only.empty() ? nullptr : &only;
+  mo.normalize = !o.compose_no_normalize;
   mo.yaml = o.compose_listing.empty() && o.compose_format != "json";
-  json model = project_json(p, vars.project_name, mo);
+  json model;
+  if (raw) {
+    RawModelOptions ro;
+    ro.name = vars.project_name;
+    ro.directory = mo.directory;
+    // compose-go's loader model sees no variable but the project's name (its environment is not
+    // passed on): `- VAR` entries and build args without a value stay unresolved.
+    ro.lookup = [&vars](std::string_view k) -> std::optional<std::string> {
+      if (k == "COMPOSE_PROJECT_NAME") return vars.project_name;
+      return std::nullopt;
+    };
+    ro.normalize = mo.normalize;
+    model = raw_project_json(p, ro);
+  } else {
+    model = project_json(p, vars.project_name, mo);
+  }
 
   std::string out;
-  const std::string& listing = o.compose_listing;
   auto keys_of = [&](const char* section) {
     std::vector<std::string> names;
     if (auto s = model.find(section); s != model.end())
@@ -457,8 +476,8 @@ int cmd_compose(const Options& o) {
       Finding bad;
       if (disk.read(f, &text, &err) == ReadStatus::Ok && parse_yaml(text, f, &docs, &bad))
         for (const Node& d : docs)
-          for (const auto& e : d.entries)  // the name is the project's by then, not the file's
-            if (e.key != "name") extract_variables(e.value, &found);
+          for (const auto& e : d.entries)  // normalized, the name is the project's by then, not the file's
+            if (e.key != "name" || o.compose_no_normalize) extract_variables(e.value, &found);
     }
     std::vector<std::vector<std::string>> rows = {{"NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE"}};
     for (const auto& [name, v] : found)

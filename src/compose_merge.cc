@@ -14,6 +14,7 @@ void list_to_map(Node& n, char sep) {
   if (!n.is_seq()) return;
   Node map = Node::mapping();
   map.file = n.file, map.line = n.line, map.column = n.column, map.tag = n.tag;
+  map.was_list = true;
   for (const Node& item : n.items) {
     std::string text = scalar_string(item);
     size_t pos = text.find(sep);
@@ -95,6 +96,7 @@ void normalize_service(Node& svc) {
     } else if ((k == "env_file" || k == "dns" || k == "dns_search" || k == "tmpfs") && v.is_scalar()) {
       Node list = Node::sequence();
       located_like(list, v);
+      list.was_scalar = k == "dns_search" || k == "tmpfs";  // compose's loader makes only dns a list
       list.items.push_back(v);
       v = std::move(list);
     } else if (k == "build" && v.is_map()) {
@@ -167,8 +169,27 @@ void merge_sequence(Node& base, Node& over, const std::string& path) {
   }
 }
 
+// Fields compose merges as "K=V" lists: a mapping on either side becomes its entries sorted as text.
+bool merges_as_list(const std::string& path) {
+  static const char* const paths[] = {"services.*.environment", "services.*.labels",      "services.*.annotations",
+                                      "services.*.sysctls",     "services.*.build.args", "services.*.build.labels",
+                                      "services.*.deploy.labels"};
+  return std::find(std::begin(paths), std::end(paths), path) != std::end(paths);
+}
+
+void sort_as_list(Node& map) {
+  if (map.was_list) return;
+  auto text = [](const Entry& e) { return e.value.is_null() ? e.key : e.key + "=" + scalar_string(e.value); };
+  std::stable_sort(map.entries.begin(), map.entries.end(), [&](const Entry& a, const Entry& b) { return text(a) < text(b); });
+}
+
 void merge_mapping(Node& base, Node& over, const std::string& path) {
   std::string field = last_segment(path);
+  if (merges_as_list(path)) {
+    sort_as_list(base);
+    sort_as_list(over);
+    base.was_list = true;
+  }
   if (field == "logging" && starts_with(path, "services.*.")) {
     const Node* bd = base.find("driver");
     const Node* od = over.find("driver");
@@ -222,6 +243,7 @@ void merge_node(Node& base, Node& over, const std::string& path) {
   }
   if (over.is_map()) merge_mapping(base, over, path);
   else merge_sequence(base, over, path);
+  base.was_scalar = false;  // merged: a list
 }
 
 }  // namespace

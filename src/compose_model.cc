@@ -940,7 +940,8 @@ json resolved_args(const json& args, const VariableLookup& lookup) {
   return out;
 }
 
-json service_json(const Node& svc, const std::string& dir, const VariableLookup& lookup, bool yaml) {
+json service_json(const Node& svc, const std::string& dir, const VariableLookup& lookup, bool yaml,
+                  bool normalize = true) {
   json out = json::object();
   out.get_ref<json::object_t&>().reserve(svc.entries.size() + 1);  // growing would copy every value
   for (const auto& e : svc.entries) {
@@ -982,15 +983,18 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
       out[e.key] = ports_json(v);
     } else if (e.key == "volumes" && v.is_seq()) {
       out[e.key] = volumes_json(svc, dir);
+      for (size_t i = 0; !normalize && i < v.items.size() && i < out[e.key].size(); ++i)  // long targets uncleaned
+        if (const Node* target = v.items[i].is_map() ? v.items[i].find("target") : nullptr)
+          out[e.key][i]["target"] = plain_json(*target);
     } else if (e.key == "build") {
       json build = v.is_map() ? plain_json(v) : json{{"context", scalar_string(v)}};
       if (!build.contains("context") || build["context"].is_null()) build["context"] = ".";
       std::string context = text_of(build["context"]);
       if (!dir.empty() && !remote_context(context)) build["context"] = absolute_in(dir, context);
-      if ((!build.contains("dockerfile") || build["dockerfile"].is_null()) &&
+      if (normalize && (!build.contains("dockerfile") || build["dockerfile"].is_null()) &&
           (!build.contains("dockerfile_inline") || build["dockerfile_inline"].is_null()))
         build["dockerfile"] = "Dockerfile";
-      if (build.contains("args")) build["args"] = resolved_args(build["args"], lookup);
+      if (normalize && build.contains("args")) build["args"] = resolved_args(build["args"], lookup);
       if (build.contains("additional_contexts")) {
         json contexts = key_values(build["additional_contexts"], json(""), true);
         for (auto it = contexts.begin(); it != contexts.end(); ++it) {
@@ -1006,7 +1010,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
           build["secrets"] = refs;
         }
       out[e.key] = std::move(build);
-    } else if (e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
+    } else if (normalize && e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
       out[e.key] = "missing";
     } else if (e.key == "models" && v.is_seq()) {  // a list of names: each with no options
       json models = json::object();
@@ -1019,7 +1023,7 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
     }
   }
   // A service that names no network and no network_mode is on the project's default network.
-  if (!svc.find("network_mode") && !svc.find("provider")) {
+  if (normalize && !svc.find("network_mode") && !svc.find("provider")) {
     const Node* nets = svc.find("networks");
     if (!nets || (nets->is_map() && nets->entries.empty()) || (nets->is_seq() && nets->items.empty()))
       out["networks"] = {{"default", nullptr}};
@@ -1084,7 +1088,7 @@ json project_json(const Project& project, const std::string& name, const ModelOp
     }
     std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->key < b->key; });
     members.reserve(sorted.size());  // growing would copy every service
-    for (const Entry* e : sorted) members.emplace_back(e->key, service_json(e->value, directory, lookup, options.yaml));
+    for (const Entry* e : sorted) members.emplace_back(e->key, service_json(e->value, directory, lookup, options.yaml, options.normalize));
   }
   top["services"] = std::move(services);
   // What the enabled services use: docker compose prints no other network, volume, secret or config.
@@ -1114,7 +1118,8 @@ json project_json(const Project& project, const std::string& name, const ModelOp
     if (sec.fields == kModel && !options.yaml) continue;  // docker compose's JSON has no models
     json in = json::object();
     if (const Node* n = project.model.find(sec.key); n && n->is_map()) in = plain_json(*n);
-    if (std::string_view(sec.key) == "networks" && uses_default && !in.contains("default")) in["default"] = nullptr;
+    if (std::string_view(sec.key) == "networks" && uses_default && options.normalize && !in.contains("default"))
+      in["default"] = nullptr;
     if (in.empty()) continue;
     json out = json::object();
     for (const auto& key : sorted_keys(in)) {
@@ -1125,7 +1130,7 @@ json project_json(const Project& project, const std::string& name, const ModelOp
         r["external"] = true;
         if (ext.contains("name") && !r.contains("name")) r["name"] = ext["name"];
       }
-      if (sec.fields != kModel && (!r.contains("name") || r["name"].is_null()))
+      if (sec.fields != kModel && options.normalize && (!r.contains("name") || r["name"].is_null()))
         r["name"] = bool_of(r.value("external", json(false))).value_or(false) ? key : name + "_" + key;
       std::string_view section = sec.key;
       if ((section == "secrets" || section == "configs") && r.contains("file") && r["file"].is_string())
@@ -1148,5 +1153,15 @@ json project_json(const Project& project, const std::string& name, const ModelOp
   escape_dollars(out);
   return out;
 }
+
+// ---- compose-go's canonical forms, shared with the loader's model (compose_raw.cc) -----------
+namespace canonical {
+nlohmann::ordered_json value(const Node& n) { return plain_json(n); }
+nlohmann::ordered_json ports(const Node& list) { return ports_json(list); }
+nlohmann::ordered_json volumes(const Node& service, const std::string& dir) { return volumes_json(service, dir); }
+nlohmann::ordered_json file_refs(const Node& list, bool secrets) { return file_refs_json(list, secrets); }
+std::string absolute(const std::string& dir, const std::string& path) { return absolute_in(dir, path); }
+bool remote(const std::string& context) { return remote_context(context); }
+}  // namespace canonical
 
 }  // namespace smokehook

@@ -52,8 +52,21 @@ struct ModelOptions {
   VariableLookup lookup;                    // the project's variables, for build args written without a value
   const std::set<std::string>* only = nullptr;  // SERVICE...: these services only (their dependencies included)
   bool yaml = false;  // the value of docker compose's YAML: empty fields left out, extensions and models kept
+  // false: `config --no-normalize`: no default network, no generated resource names, no default
+  // Dockerfile, build args and pull_policy as written.
+  bool normalize = true;
 };
 nlohmann::ordered_json project_json(const Project& project, const std::string& name, const ModelOptions& options = {});
+
+// Pieces of compose-go's canonical form (the loader's model before types), for compose_raw.cc.
+namespace canonical {
+nlohmann::ordered_json value(const Node& n);  // a YAML value as its own type: 3, true, "x", null
+nlohmann::ordered_json ports(const Node& list);                              // long syntax, ranges expanded
+nlohmann::ordered_json volumes(const Node& service, const std::string& dir);  // long syntax, bind sources absolute
+nlohmann::ordered_json file_refs(const Node& list, bool secrets);            // {source[, target]}
+std::string absolute(const std::string& dir, const std::string& path);       // `~` and relative paths
+bool remote(const std::string& context);                                     // a URL or git build context
+}  // namespace canonical
 
 // Durations as compose reads them (Go's units, and d, w) and as Go prints them: 90s -> "1m30s".
 std::optional<long long> parse_go_duration(const std::string& text);  // nanoseconds

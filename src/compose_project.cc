@@ -115,7 +115,7 @@ class Loader {
       return;
     }
     if (!p_->model.find("services")) p_->model.set("services", Node::mapping());
-    add_implicit_dependencies();
+    if (!ctx_.no_normalize) add_implicit_dependencies();
     state_->complete = true;
   }
 
@@ -130,7 +130,7 @@ class Loader {
       if (auto v = lookup("COMPOSE_PROFILES"))
         for (auto& s : split(*v, ','))
           if (!trim(s).empty()) p_->active_profiles.emplace_back(trim(s));
-    if (!state_->complete) return;
+    if (!state_->complete || ctx_.model_only) return;
     size_t before = p_->errors.size();
     check_consistency();
     drop_repeats(&p_->errors, before);
@@ -281,7 +281,7 @@ class Loader {
         p_->errors.push_back(doc.at("the top level of a compose file must be a mapping, not " + std::string(kind_name(doc))));
         continue;
       }
-      interpolate_tree(doc, lookup, &p_->errors, &p_->warnings);
+      if (!ctx_.no_interpolate) interpolate_tree(doc, lookup, &p_->errors, &p_->warnings);
       if (const Node* v = doc.find("version"))
         p_->warnings.push_back(v->at("the attribute 'version' is obsolete and ignored"));
     }
@@ -297,7 +297,7 @@ class Loader {
       doc.erase("include");  // read: compose validates what is left
       if (!resolve_extends(doc, file, lookup)) return false;
       size_t before = p_->errors.size();
-      validate_compose_schema(doc, into, &p_->errors);
+      validate_compose_schema(doc, into, &p_->errors, ctx_.no_interpolate && ctx_.model_only);
       if (p_->errors.size() != before) return false;
       normalize_compose(doc);
       merge_compose(*into, std::move(doc));
@@ -341,7 +341,7 @@ class Loader {
     if (base_file != file) {
       if (!read_documents(base_file, lookup, &other_docs, ext)) return false;
       size_t before = p_->errors.size();
-      validate_compose_schema(other_docs.front(), nullptr, &p_->errors);  // a file of its own
+      validate_compose_schema(other_docs.front(), nullptr, &p_->errors, ctx_.no_interpolate && ctx_.model_only);  // a file of its own
       if (p_->errors.size() != before) return false;
       base_doc = &other_docs.front();
     }
@@ -708,11 +708,9 @@ class Loader {
         located_at(required, i.where);
         entry.set("condition", std::move(condition));
         entry.set("required", std::move(required));
-        if (i.restart) {
-          Node restart = Node::scalar("true", true);
-          located_at(restart, i.where);
-          entry.set("restart", std::move(restart));
-        }
+        Node restart = Node::scalar(i.restart ? "true" : "false", true);  // false: volumes_from
+        located_at(restart, i.where);
+        entry.set("restart", std::move(restart));
         deps->set(i.service, std::move(entry));
         deps->entries.back().line = i.where.line;
         deps->entries.back().column = i.where.column;
@@ -892,7 +890,7 @@ void Loader::check_consistency() {
           for (const Entry& m : models->entries) check(m.key, m.value);
       }
     }
-    if (const Node* env_files = svc.find("env_file"); env_files && env_files->is_seq()) {
+    if (const Node* env_files = svc.find("env_file"); env_files && env_files->is_seq() && !ctx_.no_env_files) {
       for (const Node& f : env_files->items) {
         std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;
         bool required = true;

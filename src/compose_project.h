@@ -52,6 +52,15 @@ struct ComposeContext {
   // `docker compose config --no-consistency`: references between services and resources, and
   // limits, are not checked.
   bool no_consistency = false;
+  // `config --no-interpolate`: values stay as written (`${VAR}` unresolved, `$$` kept).
+  bool no_interpolate = false;
+  // `config --no-normalize`: links, volumes_from and `service:` namespaces imply no depends_on.
+  bool no_normalize = false;
+  // The loader's model only, as `config --no-interpolate` prints it: no consistency check, env_file
+  // and label_file not read into environment and labels.
+  bool model_only = false;
+  // The listings of `config` (--services, --images, ...): env_file is not read, so need not exist.
+  bool no_env_files = false;
 };
 
 struct Project {

@@ -614,7 +614,7 @@ std::optional<double> number_of(const Node& n) {
 // before it built (`base`), where an overlay's null leaves a value as it was.
 class Validator {
  public:
-  explicit Validator(Findings* errors) : errors_(errors) {}
+  Validator(Findings* errors, bool uninterpolated) : errors_(errors), uninterpolated_(uninterpolated) {}
 
   void validate(const Node& n, const Schema* s, const std::string& path, const Node* base) {
     if (n.tag == "!reset") return;  // removed, not merged
@@ -625,14 +625,19 @@ class Validator {
         return;
       case NodeKind::Scalar: {
         if (!(s->accept & kAnyScalar)) return fail(n, path, s);
+        // Uninterpolated, compose checks the JSON schema only: a string is not yet read as the number,
+        // duration, size or short syntax it will become.
+        bool raw_string = uninterpolated_ && scalar_type(n) == ScalarType::String &&
+                          ((s->accept & kStr) || s->cast != StringCast::Never);
         bool cast = scalar_type(n) == ScalarType::String && !(s->accept & kStr) && s->cast != StringCast::Auto;
-        if (cast && s->cast != StringCast::Never) {
+        if (raw_string) {
+        } else if (cast && s->cast != StringCast::Never) {
           std::string err;
           if (!cast_fits(n.text, s->cast, &err)) return report(n.at(path + ": " + err));
         } else if (cast || !scalar_fits(n, s->accept, s->whole_floats)) {
           return fail(n, path, s);
         }
-        if (s->min > -HUGE_VAL || s->max < HUGE_VAL)
+        if ((s->min > -HUGE_VAL || s->max < HUGE_VAL) && !raw_string)
           if (auto v = number_of(n); v && (*v < s->min || *v > s->max)) {
             double bound = *v < s->min ? s->min : s->max;
             return report(n.at(path + " must be " + (*v < s->min ? "at least " : "at most ") +
@@ -646,7 +651,8 @@ class Validator {
           report(n.at(msg));
           return;
         }
-        if (s->check) {
+        bool schema_pattern = ends_with(path, ".container_name") || ends_with(path, ".pull_policy");
+        if (s->check && (!uninterpolated_ || schema_pattern)) {
           std::string err;
           // A float is checked as written: compose reads "1e3" where a port is wanted, not 1000.
           const std::string& text = scalar_type(n) == ScalarType::Float ? n.text : scalar_string(n);
@@ -656,7 +662,7 @@ class Validator {
       }
       case NodeKind::Sequence:
         if (!(s->accept & kSeq)) return fail(n, path, s);
-        if (s->check_list && !n.items.empty() && n.items[0].is_scalar()) {
+        if (s->check_list && !n.items.empty() && n.items[0].is_scalar() && !uninterpolated_) {
           std::string err;
           if (!s->check_list(n.items[0].text, &err)) report(n.items[0].at(path + ": " + err));
         }
@@ -680,7 +686,9 @@ class Validator {
         if (!(s->accept & kMap)) return fail(n, path, s);
         for (const auto& key : s->required)
           if (!n.find(key) && !(base && base->is_map() && base->find(key))) report(n.at((path.empty() ? "the top level" : path) + " lacks '" + key + "'"));
-        if (s->check_map && !base) {  // an overlay's part may be completed by the base
+        // (build's and develop.watch's rules are compose's types', not its schema's)
+        bool typed_rule = uninterpolated_ && (ends_with(path, ".build") || path.find(".develop.watch[") != std::string::npos);
+        if (s->check_map && !base && !typed_rule) {  // an overlay's part may be completed by the base
           std::string err;
           if (!s->check_map(n, &err)) report(n.at((path.empty() ? "the top level" : path) + ": " + err));
         }
@@ -723,6 +731,7 @@ class Validator {
     errors_->push_back(std::move(f));
   }
   Findings* errors_;
+  bool uninterpolated_;
 };
 
 bool port_number(const std::string& s, bool allow_empty) {
@@ -860,8 +869,8 @@ bool parse_volume(const std::string& text, VolumeSpec* out, std::string* err) {
   return true;
 }
 
-void validate_compose_schema(const Node& doc, const Node* base, Findings* errors) {
-  Validator(errors).validate(doc, compose_schema(), "", base);
+void validate_compose_schema(const Node& doc, const Node* base, Findings* errors, bool uninterpolated) {
+  Validator(errors, uninterpolated).validate(doc, compose_schema(), "", base);
 }
 
 }  // namespace smokehook

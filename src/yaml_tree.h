@@ -23,6 +23,8 @@ struct Entry;
 struct Node {
   NodeKind kind = NodeKind::Null;
   bool plain = true;        // a scalar written without quotes (its type is resolved from the text)
+  bool was_list = false;    // a mapping compose's loader keeps as a "K=V" list (see normalize_compose)
+  bool was_scalar = false;  // a one-item list normalize_compose made from a string compose's loader keeps
   std::string tag;          // explicit tag, e.g. "!reset", "!override"; empty when none
   std::string text;         // scalar text
   const std::string* file = nullptr;  // interned; see intern_path()

@@ -40,10 +40,16 @@ while IFS=$'\t' read -r name want; do
       fails=$((fails + 1))
     fi
   fi
-  if [ -z "$options" ] && [ -f "$dir/listings.txt" ]; then
+  # -o writes the same model to a file; -q prints nothing.
+  (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args $options --format json -o "$tmp/out.json" \
+    >"$tmp/stdout" 2>/dev/null && [ ! -s "$tmp/stdout" ] && cmp -s "$tmp/out.json" "$tmp/model.json") ||
+    { echo "FAIL $name: -o does not write the model alone"; fails=$((fails + 1)); }
+  quiet=$(cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args $options -q 2>/dev/null) &&
+    [ -z "$quiet" ] || { echo "FAIL $name: -q prints or fails"; fails=$((fails + 1)); }
+  if [ -f "$dir/listings.txt" ]; then
     for opt in $listings; do
       echo "== $opt"
-      (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args "$opt" 2>/dev/null | names "$opt" | LC_ALL=C sort)
+      (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$SMOKEHOOK" compose $args $options "$opt" 2>/dev/null | names "$opt" | LC_ALL=C sort)
     done >"$tmp/listings.txt"
     if ! python3 "$here/compare_models.py" --text "$dir/listings.txt" "$tmp/listings.txt" >"$tmp/diff"; then
       echo "FAIL $name: listings differ:"

@@ -7,8 +7,8 @@
 # override, .env). Optional files in it:
 #   args  the global options to use instead of "-p x" (one line; may be empty)
 #   cwd   a subfolder to run from (docker compose then searches the parents)
-#   options  `config` options (one line, e.g. --no-interpolate); such a case records
-#         no listings
+#   options  `config` options (one line, e.g. --no-interpolate), used for the model
+#         and for each listing
 # Recorded: verdicts.tsv (exit status), and for a valid case reference.json
 # (`config --format json`), reference.yaml (`config`, YAML: not the same value as
 # the JSON, see docs/compose-config.md) and listings.txt (each listing option's lines, sorted:
@@ -26,10 +26,9 @@ for dir in "$cases"/*/; do
   if (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config $options --format json >"$dir/reference.json" 2>/dev/null); then
     printf '%s\t0\n' "$name" >>"$cases/verdicts.tsv"
     (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config $options >"$dir/reference.yaml" 2>/dev/null)
-    [ -n "$options" ] && continue
     for opt in $listings; do
       echo "== $opt"
-      (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config "$opt" 2>/dev/null | names "$opt" | LC_ALL=C sort)
+      (cd "$run" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" $args config $options "$opt" 2>/dev/null | names "$opt" | LC_ALL=C sort) || true
     done >"$dir/listings.txt"
   else
     rm -f "$dir/reference.json"
