@@ -668,7 +668,10 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
       json out = json::object();
       for (const auto& k : sorted_keys(v)) {
         const json& x = v[k];
-        if (kind == K::Ulimit && !x.is_object()) out[k] = int_of(x) ? json(*int_of(x)) : x;
+        if (kind == K::Ulimit && !x.is_object()) {  // a single value; 0 is an empty struct in Go's JSON
+          auto n = int_of(x);
+          out[k] = !n ? x : *n == 0 ? json::object() : json(*n);
+        }
         else if (kind == K::MapPtr && x.is_null()) out[k] = nullptr;
         else out[k] = typed_struct(x.is_object() ? x : json::object(), sub);
       }
