@@ -961,6 +961,10 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
       out[e.key] = build;
     } else if (e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
       out[e.key] = "missing";
+    } else if (e.key == "models" && v.is_seq()) {  // the short syntax: names, each with no options
+      json models = json::object();
+      for (const Node& m : v.items) models[scalar_string(m)] = nullptr;
+      out[e.key] = models;
     } else if (e.key == "gpus" && v.is_scalar()) {
       out[e.key] = json::array({{{"count", v.text}}});
     } else {
