@@ -297,7 +297,7 @@ namespace {
 // ---- The typed model: each struct of compose-go's types, field by field, in its order ---------
 
 enum class K : unsigned char {
-  Str, StrKeep, Bool, BoolKeep, BoolPtr, Int, IntKeep, IntPtr, Float32, Float64, Dur, DurPtr, Bytes,
+  Str, StrKeep, Bool, BoolKeep, BoolPtr, Int, IntKeep, IntPtr, Float32, Float64, Dur, DurPtr, Bytes, BytesKeep,
   StrList, Mapping, MapEq, Options, MultiOptions, Cmd, Ptr, Val, MapPtr, MapVal, List, Ulimit, Hosts,
   FileMode, HealthTest, Count, SSH, Raw
 };
@@ -318,7 +318,7 @@ const Field kTrigger[] = {{"path", K::StrKeep}, {"action", K::StrKeep}, {"target
                           {"include", K::StrList}, {"ignore", K::StrList}, {"initial_sync", K::Bool}, END};
 const Field kDevelop[] = {{"watch", K::List, kTrigger}, END};
 const Field kWeightDevice[] = {{"Path", K::StrKeep}, {"Weight", K::IntKeep}, END};
-const Field kThrottleDevice[] = {{"Path", K::StrKeep}, {"Rate", K::Bytes}, END};
+const Field kThrottleDevice[] = {{"Path", K::StrKeep}, {"Rate", K::BytesKeep}, END};
 const Field kBlkio[] = {{"weight", K::Int},
                         {"weight_device", K::List, kWeightDevice},
                         {"device_read_bps", K::List, kThrottleDevice},
@@ -533,6 +533,7 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
       case K::StrKeep: return json("");
       case K::BoolKeep: return json(false);
       case K::IntKeep: return json(0);
+      case K::BytesKeep: return json("0");
       default: return std::nullopt;
     }
   }
@@ -582,11 +583,12 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub) {
       if (*ns == 0 && kind == K::Dur) return std::nullopt;
       return json(format_go_duration(*ns));
     }
-    case K::Bytes: {
+    case K::Bytes:
+    case K::BytesKeep: {
       std::optional<long long> n = v.is_number_integer() ? std::optional<long long>(v.get<long long>())
                                                           : parse_byte_size(text_of(v));
       if (!n) return v.is_null() ? std::nullopt : std::optional<json>(v);
-      if (*n == 0) return std::nullopt;
+      if (*n == 0 && kind == K::Bytes) return std::nullopt;
       return json(std::to_string(*n));
     }
     case K::StrList: {
@@ -733,6 +735,11 @@ json typed_struct(const json& in, const Field* fields) {
   if (fields == kUlimit && !in.is_object()) return in;
   for (const Field* f = fields; f->key; ++f) {
     auto it = in.find(f->key);
+    if (it == in.end() && std::isupper(static_cast<unsigned char>(f->key[0]))) {  // a Go field without a json tag
+      std::string lower = f->key;
+      lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
+      it = in.find(lower);
+    }
     auto value = typed_value(it == in.end() ? nullptr : &*it, f->kind, f->sub);
     if (value) out[f->key] = std::move(*value);
   }
