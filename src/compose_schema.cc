@@ -119,8 +119,8 @@ class Builder {
   std::deque<Schema> pool_;
 };
 
-// Go's time.ParseDuration, which compose applies to every duration:
-// [-+]?(number unit)+ with units ns us µs ms s m h, or a bare "0".
+// The duration parser compose applies to every duration (time.ParseDuration with days and weeks):
+// [-+]?(number unit)+ with units ns us µs ms s m h d w, or a bare "0".
 bool go_duration(const std::string& text, std::string* err) {
   std::string_view s = text;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
@@ -132,7 +132,7 @@ bool go_duration(const std::string& text, std::string* err) {
     size_t unit = i;
     while (i < s.size() && !isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
     std::string_view u = s.substr(unit, i - unit);
-    if (u != "ns" && u != "us" && u != "\xC2\xB5s" && u != "\xCE\xBCs" && u != "ms" && u != "s" && u != "m" && u != "h") break;
+    if (u != "ns" && u != "us" && u != "\xC2\xB5s" && u != "\xCE\xBCs" && u != "ms" && u != "s" && u != "m" && u != "h" && u != "d" && u != "w") break;
     s.remove_prefix(i);
     ok = s.empty();
   }
