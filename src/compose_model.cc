@@ -832,7 +832,24 @@ json ports_json(const Node& v) {
       short_ports(scalar_string(item), &out);
     }
   }
-  return out;
+  // As compose's second unicity pass: entries with the same host_ip (0.0.0.0 when absent), published,
+  // target and protocol, keyed as Go's Sprintf prints their values, are one; the last wins in place.
+  auto go_text = [](const json& x, const char* verb) {
+    if (x.is_string()) return std::string(verb) == "d" ? "%!d(string=" + x.get<std::string>() + ")" : x.get<std::string>();
+    if (x.is_number_integer()) return std::string(verb) == "d" ? text_of(x) : "%!s(int=" + text_of(x) + ")";
+    return "%!" + std::string(verb) + "(<nil>)";
+  };
+  json unique = json::array();
+  std::map<std::string, size_t> seen;
+  for (json& p : out) {
+    std::string key = (p.contains("host_ip") ? go_text(p["host_ip"], "s") : "0.0.0.0") + ":" +
+                      go_text(p.value("published", json(nullptr)), "s") + ":" +
+                      go_text(p.value("target", json(nullptr)), "d") + "/" + go_text(p["protocol"], "s");
+    auto [it, fresh] = seen.emplace(key, unique.size());
+    if (fresh) unique.push_back(std::move(p));
+    else unique[it->second] = std::move(p);
+  }
+  return unique;
 }
 
 json volumes_json(const Node& svc, const std::string& dir) {
