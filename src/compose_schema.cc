@@ -365,7 +365,9 @@ const Schema* compose_schema() {
     env_file_object->required = {"path"};
     const Schema* env_file = b.with(b.list_or_object(env_file_object, kStr, nullptr), kStr);
     const Schema* extends = b.object({{"service", str}, {"file", str}}, kStr);
-    const Schema* devices = b.list_or_object(b.object({{"source", str}, {"target", str}, {"permissions", str}}),
+    Schema* device = b.object({{"source", str}, {"target", str}, {"permissions", str}});
+    device->required = {"source", "target"};  // target: compose's unicity pass refuses a device without one
+    const Schema* devices = b.list_or_object(device,
                                              kStr, [](const std::string& text, std::string* err) {
                                                if (std::count(text.begin(), text.end(), ':') <= 2) return true;
                                                *err = "confusing device mapping '" + text + "': use the long syntax";
