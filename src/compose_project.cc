@@ -287,6 +287,7 @@ class Loader {
       if (!apply_include(doc, file, into)) return false;
       doc.erase("include");  // read: compose validates what is left
       if (!resolve_extends(doc, file, lookup)) return false;
+      enforce_unicity(doc);
       size_t before = p_->errors.size();
       validate_compose_schema(doc, into, &p_->errors);
       if (p_->errors.size() != before) return false;
