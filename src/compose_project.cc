@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <functional>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -753,6 +754,12 @@ void Loader::check_consistency() {
       if (scale && replicas && scale_int_differs(*scale, *replicas))
         p_->errors.push_back(scale->at("service '" + name + "' can't set distinct values on 'scale' and 'deploy.replicas'"));
       check_resource_limits(svc, name);
+      if (const Node* cn = svc.find("container_name"); cn && cn->is_scalar() && !cn->text.empty()) {
+        const Node* count = scale ? scale : replicas;  // compose's GetScale: 1 when neither is set
+        if (count && scalar_int(*count).value_or(1) > 1)
+          p_->errors.push_back(cn->at("service '" + name + "' can't set container_name and " +
+                                      (scale ? "scale" : "deploy.replicas") + " as container name must be unique"));
+      }
       for (const Dependency& d : dependencies(svc)) {
         const Node* target = services->find(d.service);
         if (!target) {
