@@ -760,6 +760,26 @@ void Loader::check_consistency() {
           p_->errors.push_back(cn->at("service '" + name + "' can't set container_name and " +
                                       (scale ? "scale" : "deploy.replicas") + " as container name must be unique"));
       }
+      {  // a tmpfs path is mounted once: no other tmpfs entry and no volume may target it
+        std::map<std::string, std::string> mounted;
+        if (const Node* tmpfs = svc.find("tmpfs"); tmpfs && tmpfs->is_seq())
+          for (size_t i = 0; i < tmpfs->items.size(); ++i) {
+            std::string path = scalar_string(tmpfs->items[i]);
+            path = path.substr(0, path.find(':'));
+            std::string here = "services." + name + ".tmpfs[" + std::to_string(i) + "]";
+            if (auto [it, fresh] = mounted.emplace(path, here); !fresh)
+              p_->errors.push_back(tmpfs->items[i].at(here + ": target " + path + " already mounted as " + it->second));
+          }
+        size_t i = 0;
+        for (const Mount& m : mounts(svc)) {
+          std::string target = std::filesystem::path(m.target).lexically_normal().generic_string();
+          while (target.size() > 1 && target.back() == '/') target.pop_back();
+          if (auto it = mounted.find(target); it != mounted.end())
+            p_->errors.push_back(m.node->at("services." + name + ".volumes[" + std::to_string(i) + "]: target " +
+                                            target + " already mounted as " + it->second));
+          ++i;
+        }
+      }
       for (const Dependency& d : dependencies(svc)) {
         const Node* target = services->find(d.service);
         if (!target) {
