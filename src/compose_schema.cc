@@ -336,7 +336,7 @@ const Schema* compose_schema() {
                   {"bind", b.object({{"propagation", str}, {"create_host_path", boolean}, {"recursive", str},
                                      {"selinux", b.one_of_enum({"z", "Z"})}})},
                   {"volume", b.object({{"nocopy", boolean}, {"subpath", str}, {"labels", labels}})},
-                  {"tmpfs", b.object({{"size", b.number(kInt, StringCast::Bytes, 0)}, {"mode", str_or_num}})},
+                  {"tmpfs", b.object({{"size", b.number(kInt, StringCast::Bytes, 0)}, {"mode", b.number(kInt | kNum, StringCast::Never, 0)}})},  // mode: uint32
                   {"image", b.object({{"subpath", str}})}});
     volume_object->required = {"type", "target"};
     volume_object->check_map = [](const Node& v, std::string* err) {
