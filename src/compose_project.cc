@@ -17,6 +17,55 @@
 
 namespace smokehook {
 
+namespace {
+
+// Whether a plain scalar is one of the timestamps the YAML library of compose resolves to a time.Time
+// (yyyy-m-d, optionally followed by [Tt]h:m:s[.frac] and a zone Z or ±hh:mm, or by " h:m:s[.frac]"),
+// which compose's schema then refuses wherever a value is checked.
+bool yaml_timestamp(const std::string& s) {
+  size_t i = 0;
+  auto number = [&](size_t min_digits, size_t max_digits, int lo, int hi) {
+    size_t start = i;
+    int v = 0;
+    while (i < s.size() && i - start < max_digits && std::isdigit(static_cast<unsigned char>(s[i]))) v = v * 10 + (s[i++] - '0');
+    return i - start >= min_digits && v >= lo && v <= hi;
+  };
+  auto sep = [&](char c) { return i < s.size() && s[i] == c && ++i; };
+  int year = 0;
+  for (; i < 4 && i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) year = year * 10 + (s[i] - '0');
+  if (i != 4 || !sep('-')) return false;
+  size_t month_at = i;
+  if (!number(1, 2, 1, 12)) return false;
+  int month = std::atoi(s.c_str() + month_at);
+  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  int last = month == 2 && !leap ? 28 : days[month - 1];
+  if (!sep('-') || !number(1, 2, 1, last)) return false;
+  if (i == s.size()) return true;
+  char t = s[i++];
+  if (t != 'T' && t != 't' && t != ' ') return false;
+  if (!number(1, 2, 0, 23) || !sep(':') || !number(1, 2, 0, 59) || !sep(':') || !number(1, 2, 0, 59)) return false;
+  if (sep('.') && !number(1, 9, 0, 999999999)) return false;
+  if (t == ' ') return i == s.size();
+  if (sep('Z')) return i == s.size();
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    ++i;
+    return number(2, 2, 0, 99) && sep(':') && number(2, 2, 0, 99) && i == s.size();
+  }
+  return false;
+}
+
+// Every value but extensions (x- keys, which compose does not validate).
+void refuse_timestamps(const Node& n, std::vector<Finding>* errors) {
+  if (n.is_scalar() && n.plain && n.tag.empty() && n.text.size() >= 8 && yaml_timestamp(n.text))
+    errors->push_back(n.at("'" + n.text + "' is read as a YAML timestamp, which compose refuses: quote it"));
+  for (const Node& item : n.items) refuse_timestamps(item, errors);
+  for (const auto& e : n.entries)
+    if (e.key.rfind("x-", 0) != 0) refuse_timestamps(e.value, errors);
+}
+
+}  // namespace
+
 VariableLookup process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
     const char* v = std::getenv(std::string(name).c_str());
@@ -273,6 +322,7 @@ class Loader {
         p_->errors.push_back(doc.at("the top level of a compose file must be a mapping, not " + std::string(kind_name(doc))));
         continue;
       }
+      refuse_timestamps(doc, &p_->errors);
       interpolate_tree(doc, lookup, &p_->errors, &p_->warnings);
       if (const Node* v = doc.find("version"))
         p_->warnings.push_back(v->at("the attribute 'version' is obsolete and ignored"));
