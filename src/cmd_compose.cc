@@ -403,7 +403,10 @@ int cmd_compose(const Options& o) {
       }
       if (const Node* models = p.model.find("models"))
         for (const auto& e : models->entries)
-          if (used.count(e.key)) out += e.key + "\n";
+          if (used.count(e.key)) {  // docker compose lists what each model runs, not its key
+            const Node* m = e.value.find("model");
+            out += (m ? scalar_string(*m) : e.key) + "\n";
+          }
     } else {
       lines(keys_of(listing.c_str()));
     }
