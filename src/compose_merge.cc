@@ -1,6 +1,7 @@
 #include "compose_merge.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "compose_schema.h"
@@ -298,6 +299,79 @@ std::string merge_key(const std::string& field, const Node& item) {
     return item.text;
   }
   return "";
+}
+
+namespace {
+
+// The key compose's unicity pass gives an entry of a service's `field`; nullopt: the field is not keyed.
+std::optional<std::string> unicity_key(const std::string& field, const Node& item) {
+  static const char* const by_name[] = {"annotations", "cap_add",  "cap_drop", "dns",      "dns_opt",
+                                        "dns_search",  "environment", "labels", "links",  "profiles",
+                                        "sysctls",     "tmpfs",    "expose",   "aliases",  "link_local_ips",
+                                        "tags",        "args",     "additional_contexts"};
+  auto text = [](const Node& n, const char* k) {
+    const Node* f = n.find(k);
+    return f ? scalar_string(*f) : std::string();
+  };
+  if (std::find(std::begin(by_name), std::end(by_name), field) != std::end(by_name)) {
+    if (!item.is_scalar()) return std::nullopt;
+    std::string s = scalar_string(item);
+    return field == "expose" ? s : s.substr(0, s.find('='));  // the name before '='
+  }
+  if (field == "volumes") {
+    if (item.is_map()) return text(item, "target");
+    VolumeSpec v;
+    std::string err;
+    return parse_volume(scalar_string(item), &v, &err) ? v.target : scalar_string(item);
+  }
+  if (field == "devices") {
+    if (item.is_map()) return text(item, "target");
+    std::vector<std::string> parts = split(item.text, ':');
+    return parts.size() > 1 ? parts[1] : parts[0];
+  }
+  if (field == "secrets" || field == "configs") {  // the target as written, else <default folder>/<source>
+    std::string folder = field == "secrets" ? "/run/secrets/" : "/";
+    if (!item.is_map()) return folder + item.text;
+    return item.find("target") ? text(item, "target") : folder + text(item, "source");
+  }
+  if (field == "env_file") return item.is_map() ? text(item, "path") : item.text;
+  return std::nullopt;
+}
+
+void unique_entries(Node& seq, const std::string& field) {
+  if (!seq.is_seq()) return;
+  std::vector<Node> kept;
+  std::unordered_map<std::string, size_t> seen;
+  for (Node& item : seq.items) {
+    auto key = unicity_key(field, item);
+    if (!key) return;
+    auto [it, fresh] = seen.emplace(*key, kept.size());
+    if (fresh) kept.push_back(std::move(item));
+    else kept[it->second] = std::move(item);
+  }
+  seq.items = std::move(kept);
+}
+
+}  // namespace
+
+void enforce_unicity(Node& doc) {
+  Node* services = doc.find("services");
+  if (!services || !services->is_map()) return;
+  for (auto& svc : services->entries) {
+    if (!svc.value.is_map()) continue;
+    for (auto& e : svc.value.entries) {
+      unique_entries(e.value, e.key);
+      if ((e.key == "build" || e.key == "deploy") && e.value.is_map())
+        for (auto& b : e.value.entries)
+          if (b.key == "tags" || b.key == "args" || b.key == "labels" || b.key == "additional_contexts")
+            unique_entries(b.value, b.key);
+      if (e.key == "networks" && e.value.is_map())
+        for (auto& n : e.value.entries)
+          if (n.value.is_map())
+            for (auto& ne : n.value.entries)
+              if (ne.key == "aliases" || ne.key == "link_local_ips") unique_entries(ne.value, ne.key);
+    }
+  }
 }
 
 void normalize_compose(Node& doc) {

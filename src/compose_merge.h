@@ -16,6 +16,11 @@ void normalize_compose(Node& doc);
 // overlay is consumed: its subtrees move into `base` rather than being copied.
 void merge_compose(Node& base, Node&& overlay);
 
+// compose's unicity pass over one document, before it is validated: in the
+// sequences compose keys (cap_add, dns, volumes by target, secrets by target,
+// ...), an entry whose key was seen replaces the first one in place.
+void enforce_unicity(Node& doc);
+
 // Whether two trees hold the same values, wherever they were written (mapping
 // keys in any order, scalars by their text).
 bool structurally_equal(const Node& a, const Node& b);

@@ -301,7 +301,7 @@ namespace {
 // ---- The typed model: each struct of compose-go's types, field by field, in its order ---------
 
 enum class K : unsigned char {
-  Str, StrKeep, Bool, BoolKeep, BoolPtr, Int, IntKeep, IntPtr, Float32, Float64, Dur, DurPtr, Bytes,
+  Str, StrKeep, Bool, BoolKeep, BoolPtr, Int, IntKeep, IntPtr, Float32, Float64, Dur, DurPtr, Bytes, BytesKeep,
   StrList, Mapping, MapEq, Options, MultiOptions, Cmd, Ptr, Val, MapPtr, MapVal, List, Ulimit, Hosts,
   FileMode, HealthTest, Count, SSH, Raw
 };
@@ -322,7 +322,7 @@ const Field kTrigger[] = {{"path", K::StrKeep}, {"action", K::StrKeep}, {"target
                           {"include", K::StrList}, {"ignore", K::StrList}, {"initial_sync", K::Bool}, END};
 const Field kDevelop[] = {{"watch", K::List, kTrigger}, END};
 const Field kWeightDevice[] = {{"Path", K::StrKeep}, {"Weight", K::IntKeep}, END};
-const Field kThrottleDevice[] = {{"Path", K::StrKeep}, {"Rate", K::Bytes}, END};
+const Field kThrottleDevice[] = {{"Path", K::StrKeep}, {"Rate", K::BytesKeep}, END};
 const Field kBlkio[] = {{"weight", K::Int},
                         {"weight_device", K::List, kWeightDevice},
                         {"device_read_bps", K::List, kThrottleDevice},
@@ -540,6 +540,7 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
       case K::StrKeep: return json("");
       case K::BoolKeep: return json(false);
       case K::IntKeep: return json(0);
+      case K::BytesKeep: return json("0");
       default: return std::nullopt;
     }
   }
@@ -589,11 +590,12 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
       if (*ns == 0 && kind == K::Dur) return std::nullopt;
       return json(format_go_duration(*ns));
     }
-    case K::Bytes: {
+    case K::Bytes:
+    case K::BytesKeep: {
       std::optional<long long> n = v.is_number_integer() ? std::optional<long long>(v.get<long long>())
                                                           : parse_byte_size(text_of(v));
       if (!n) return v.is_null() ? std::nullopt : std::optional<json>(v);
-      if (*n == 0) return std::nullopt;
+      if (*n == 0 && kind == K::Bytes) return std::nullopt;
       return json(std::to_string(*n));
     }
     case K::StrList: {
@@ -680,7 +682,10 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
       json out = json::object();
       for (const auto& k : sorted_keys(v)) {
         const json& x = v[k];
-        if (kind == K::Ulimit && !x.is_object()) out[k] = int_of(x) ? json(*int_of(x)) : x;
+        if (kind == K::Ulimit && !x.is_object()) {  // a single value; 0 is an empty struct in Go's JSON
+          auto n = int_of(x);
+          out[k] = !n ? x : *n == 0 ? json::object() : json(*n);
+        }
         else if (kind == K::MapPtr && x.is_null()) out[k] = nullptr;
         else out[k] = typed_struct(x.is_object() ? x : json::object(), sub, yaml);
         if (kind == K::Ulimit && yaml && out[k].is_object())  // go-yaml prints both, even when 0
@@ -741,8 +746,10 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
 
 // A table's fields by key, built once: typed_struct looks each key of its input up once, rather than
 // each of the table's fields (up to ~90) in the input, a linear search of string compares each.
+// A Go field without a json tag (blkio's `Path`, `Weight`, `Rate`) is also found by its name in lower
+// case, as the loader reads it.
 struct FieldIndex {
-  std::unordered_map<std::string_view, size_t> position;
+  std::unordered_map<std::string, size_t> position;
   size_t size = 0;
 };
 const FieldIndex& field_index(const Field* fields) {
@@ -751,7 +758,12 @@ const FieldIndex& field_index(const Field* fields) {
   std::lock_guard<std::mutex> lock(mu);
   auto [it, inserted] = indexes.try_emplace(fields);
   if (inserted)
-    for (; fields[it->second.size].key; ++it->second.size) it->second.position.emplace(fields[it->second.size].key, it->second.size);
+    for (FieldIndex& index = it->second; fields[index.size].key; ++index.size) {
+      std::string key = fields[index.size].key;
+      index.position.emplace(key, index.size);
+      key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
+      index.position.emplace(key, index.size);  // no effect when already lower case
+    }
   return it->second;
 }
 
@@ -867,7 +879,24 @@ json ports_json(const Node& v) {
       short_ports(scalar_string(item), &out);
     }
   }
-  return out;
+  // As compose's second unicity pass: entries with the same host_ip (0.0.0.0 when absent), published,
+  // target and protocol, keyed as Go's Sprintf prints their values, are one; the last wins in place.
+  auto go_text = [](const json& x, const char* verb) {
+    if (x.is_string()) return std::string(verb) == "d" ? "%!d(string=" + x.get<std::string>() + ")" : x.get<std::string>();
+    if (x.is_number_integer()) return std::string(verb) == "d" ? text_of(x) : "%!s(int=" + text_of(x) + ")";
+    return "%!" + std::string(verb) + "(<nil>)";
+  };
+  json unique = json::array();
+  std::map<std::string, size_t> seen;
+  for (json& p : out) {
+    std::string key = (p.contains("host_ip") ? go_text(p["host_ip"], "s") : "0.0.0.0") + ":" +
+                      go_text(p.value("published", json(nullptr)), "s") + ":" +
+                      go_text(p.value("target", json(nullptr)), "d") + "/" + go_text(p["protocol"], "s");
+    auto [it, fresh] = seen.emplace(key, unique.size());
+    if (fresh) unique.push_back(std::move(p));
+    else unique[it->second] = std::move(p);
+  }
+  return unique;
 }
 
 json volumes_json(const Node& svc, const std::string& dir) {

@@ -17,6 +17,55 @@
 
 namespace smokehook {
 
+namespace {
+
+// Whether a plain scalar is one of the timestamps the YAML library of compose resolves to a time.Time
+// (yyyy-m-d, optionally followed by [Tt]h:m:s[.frac] and a zone Z or ±hh:mm, or by " h:m:s[.frac]"),
+// which compose's schema then refuses wherever a value is checked.
+bool yaml_timestamp(const std::string& s) {
+  size_t i = 0;
+  auto number = [&](size_t min_digits, size_t max_digits, int lo, int hi) {
+    size_t start = i;
+    int v = 0;
+    while (i < s.size() && i - start < max_digits && std::isdigit(static_cast<unsigned char>(s[i]))) v = v * 10 + (s[i++] - '0');
+    return i - start >= min_digits && v >= lo && v <= hi;
+  };
+  auto sep = [&](char c) { return i < s.size() && s[i] == c && ++i; };
+  int year = 0;
+  for (; i < 4 && i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) year = year * 10 + (s[i] - '0');
+  if (i != 4 || !sep('-')) return false;
+  size_t month_at = i;
+  if (!number(1, 2, 1, 12)) return false;
+  int month = std::atoi(s.c_str() + month_at);
+  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  int last = month == 2 && !leap ? 28 : days[month - 1];
+  if (!sep('-') || !number(1, 2, 1, last)) return false;
+  if (i == s.size()) return true;
+  char t = s[i++];
+  if (t != 'T' && t != 't' && t != ' ') return false;
+  if (!number(1, 2, 0, 23) || !sep(':') || !number(1, 2, 0, 59) || !sep(':') || !number(1, 2, 0, 59)) return false;
+  if (sep('.') && !number(1, 9, 0, 999999999)) return false;
+  if (t == ' ') return i == s.size();
+  if (sep('Z')) return i == s.size();
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    ++i;
+    return number(2, 2, 0, 99) && sep(':') && number(2, 2, 0, 99) && i == s.size();
+  }
+  return false;
+}
+
+// Every value but extensions (x- keys, which compose does not validate).
+void refuse_timestamps(const Node& n, std::vector<Finding>* errors) {
+  if (n.is_scalar() && n.plain && n.tag.empty() && n.text.size() >= 8 && yaml_timestamp(n.text))
+    errors->push_back(n.at("'" + n.text + "' is read as a YAML timestamp, which compose refuses: quote it"));
+  for (const Node& item : n.items) refuse_timestamps(item, errors);
+  for (const auto& e : n.entries)
+    if (e.key.rfind("x-", 0) != 0) refuse_timestamps(e.value, errors);
+}
+
+}  // namespace
+
 VariableLookup process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
     const char* v = std::getenv(std::string(name).c_str());
@@ -281,6 +330,7 @@ class Loader {
         p_->errors.push_back(doc.at("the top level of a compose file must be a mapping, not " + std::string(kind_name(doc))));
         continue;
       }
+      refuse_timestamps(doc, &p_->errors);
       if (!ctx_.no_interpolate) interpolate_tree(doc, lookup, &p_->errors, &p_->warnings);
       if (const Node* v = doc.find("version"))
         p_->warnings.push_back(v->at("the attribute 'version' is obsolete and ignored"));
@@ -296,6 +346,7 @@ class Loader {
       if (!apply_include(doc, file, into)) return false;
       doc.erase("include");  // read: compose validates what is left
       if (!resolve_extends(doc, file, lookup)) return false;
+      enforce_unicity(doc);
       size_t before = p_->errors.size();
       validate_compose_schema(doc, into, &p_->errors, ctx_.no_interpolate && ctx_.model_only);
       if (p_->errors.size() != before) return false;
@@ -844,6 +895,32 @@ void Loader::check_consistency() {
       if (scale && replicas && scale_int_differs(*scale, *replicas))
         p_->errors.push_back(scale->at("service '" + name + "' can't set distinct values on 'scale' and 'deploy.replicas'"));
       check_resource_limits(svc, name);
+      if (const Node* cn = svc.find("container_name"); cn && cn->is_scalar() && !cn->text.empty()) {
+        const Node* count = scale ? scale : replicas;  // compose's GetScale: 1 when neither is set
+        if (count && scalar_int(*count).value_or(1) > 1)
+          p_->errors.push_back(cn->at("service '" + name + "' can't set container_name and " +
+                                      (scale ? "scale" : "deploy.replicas") + " as container name must be unique"));
+      }
+      {  // a tmpfs path is mounted once: no other tmpfs entry and no volume may target it
+        std::map<std::string, std::string> mounted;
+        if (const Node* tmpfs = svc.find("tmpfs"); tmpfs && tmpfs->is_seq())
+          for (size_t i = 0; i < tmpfs->items.size(); ++i) {
+            std::string path = scalar_string(tmpfs->items[i]);
+            path = path.substr(0, path.find(':'));
+            std::string here = "services." + name + ".tmpfs[" + std::to_string(i) + "]";
+            if (auto [it, fresh] = mounted.emplace(path, here); !fresh)
+              p_->errors.push_back(tmpfs->items[i].at(here + ": target " + path + " already mounted as " + it->second));
+          }
+        size_t i = 0;
+        for (const Mount& m : mounts(svc)) {
+          std::string target = std::filesystem::path(m.target).lexically_normal().generic_string();
+          while (target.size() > 1 && target.back() == '/') target.pop_back();
+          if (auto it = mounted.find(target); it != mounted.end())
+            p_->errors.push_back(m.node->at("services." + name + ".volumes[" + std::to_string(i) + "]: target " +
+                                            target + " already mounted as " + it->second));
+          ++i;
+        }
+      }
       for (const Dependency& d : dependencies(svc)) {
         const Node* target = services->find(d.service);
         if (!target) {

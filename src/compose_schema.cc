@@ -119,8 +119,8 @@ class Builder {
   std::deque<Schema> pool_;
 };
 
-// Go's time.ParseDuration, which compose applies to every duration:
-// [-+]?(number unit)+ with units ns us µs ms s m h, or a bare "0".
+// The duration parser compose applies to every duration (time.ParseDuration with days and weeks):
+// [-+]?(number unit)+ with units ns us µs ms s m h d w, or a bare "0".
 bool go_duration(const std::string& text, std::string* err) {
   std::string_view s = text;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
@@ -132,7 +132,7 @@ bool go_duration(const std::string& text, std::string* err) {
     size_t unit = i;
     while (i < s.size() && !isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
     std::string_view u = s.substr(unit, i - unit);
-    if (u != "ns" && u != "us" && u != "\xC2\xB5s" && u != "\xCE\xBCs" && u != "ms" && u != "s" && u != "m" && u != "h") break;
+    if (u != "ns" && u != "us" && u != "\xC2\xB5s" && u != "\xCE\xBCs" && u != "ms" && u != "s" && u != "m" && u != "h" && u != "d" && u != "w") break;
     s.remove_prefix(i);
     ok = s.empty();
   }
@@ -336,7 +336,7 @@ const Schema* compose_schema() {
                   {"bind", b.object({{"propagation", str}, {"create_host_path", boolean}, {"recursive", str},
                                      {"selinux", b.one_of_enum({"z", "Z"})}})},
                   {"volume", b.object({{"nocopy", boolean}, {"subpath", str}, {"labels", labels}})},
-                  {"tmpfs", b.object({{"size", b.number(kInt, StringCast::Bytes, 0)}, {"mode", str_or_num}})},
+                  {"tmpfs", b.object({{"size", b.number(kInt, StringCast::Bytes, 0)}, {"mode", b.number(kInt | kNum, StringCast::Never, 0)}})},  // mode: uint32
                   {"image", b.object({{"subpath", str}})}});
     volume_object->required = {"type", "target"};
     volume_object->check_map = [](const Node& v, std::string* err) {
@@ -365,7 +365,9 @@ const Schema* compose_schema() {
     env_file_object->required = {"path"};
     const Schema* env_file = b.with(b.list_or_object(env_file_object, kStr, nullptr), kStr);
     const Schema* extends = b.object({{"service", str}, {"file", str}}, kStr);
-    const Schema* devices = b.list_or_object(b.object({{"source", str}, {"target", str}, {"permissions", str}}),
+    Schema* device = b.object({{"source", str}, {"target", str}, {"permissions", str}});
+    device->required = {"source", "target"};  // target: compose's unicity pass refuses a device without one
+    const Schema* devices = b.list_or_object(device,
                                              kStr, [](const std::string& text, std::string* err) {
                                                if (std::count(text.begin(), text.end(), ':') <= 2) return true;
                                                *err = "confusing device mapping '" + text + "': use the long syntax";
