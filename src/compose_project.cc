@@ -937,7 +937,7 @@ void Loader::check_consistency() {
       }
       if (const Node* nets = svc.find("networks"); nets && nets->is_map())
         for (const auto& n : nets->entries)
-          if (n.key != "default" && !declared("networks", n.key))
+          if ((n.key != "default" || ctx_.no_normalize) && !declared("networks", n.key))  // normalizing adds it
             p_->errors.push_back(n.at(*nets, "service '" + name + "' refers to undefined network '" + n.key + "'"));
       for (const char* section : {"secrets", "configs"}) {
         const Node* refs = svc.find(section);

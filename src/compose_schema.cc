@@ -818,7 +818,7 @@ bool parse_port(const std::string& text, PortSpec* out, std::string* err) {
 }
 
 // As compose reads the short syntax: fields split at ':' (but a colon right
-// after a one-letter field is a Windows drive's and stays in it): the source,
+// after a one-letter field is a Windows drive's and stays in it, and so does one inside `${...}`): the source,
 // the target, then options (unknown ones ignored). One field is an anonymous
 // volume's target, as is any spec of one or two characters. The source is a
 // host path (a bind) when it starts with '.', '/', '~', "\\" or a drive
@@ -836,9 +836,12 @@ bool parse_volume(const std::string& text, VolumeSpec* out, std::string* err) {
   }
   auto drive = [](const std::string& field) { return field.size() == 1 && isalpha(static_cast<unsigned char>(field[0])); };
   std::string field;
+  int in_variable = 0;  // inside ${...}: its colons (`${V:-/x}`) are the variable's, not separators
   for (size_t i = 0; i <= text.size(); ++i) {
     bool end = i == text.size();
-    if (!end && text[i] != ':') {
+    if (!end && text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') ++in_variable;
+    else if (!end && text[i] == '}' && in_variable > 0) --in_variable;
+    if (!end && (text[i] != ':' || in_variable > 0)) {
       field += text[i];
       continue;
     }
