@@ -784,7 +784,15 @@ json typed_struct(const json& in, const Field* fields, bool yaml) {
   json out = json::object();
   auto& members = out.get_ref<json::object_t&>();
   members.reserve(values.size());
-  for (auto& [key, value] : values) members.emplace_back(key, std::move(value));  // the table's keys are unique
+  for (auto& [key, value] : values) {  // the table's keys are unique
+    if (yaml && std::isupper(static_cast<unsigned char>(key[0]))) {  // go-yaml names an untagged Go field in lower case
+      std::string lower = key;
+      lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
+      members.emplace_back(std::move(lower), std::move(value));
+    } else {
+      members.emplace_back(key, std::move(value));
+    }
+  }
   // Extensions are `json:"-"` in compose-go but inline in its YAML (not on an IPAM pool, whose
   // extensions the loader does not keep).
   if (yaml && fields != kIpamPool)
