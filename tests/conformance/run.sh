@@ -35,7 +35,10 @@ if [ -z "$verdicts" ]; then
   echo "reference: $("$compose" version 2>/dev/null | head -1)"
 fi
 
-agree=0 total=0 models=0 models_equal=0 listings=0 listings_equal=0
+tmp=$(mktemp -d)  # private: two runs at once must not read each other's files
+trap 'rm -rf "$tmp"' EXIT
+agree=0 total=0 models=0 listings=0 listings_equal=0
+declare -A equal  # valid files whose model is equal, by rendering
 while IFS= read -r -d '' file; do
   rel=${file#"$dir"/}
   if [ -n "$verdicts" ]; then
@@ -46,7 +49,7 @@ while IFS= read -r -d '' file; do
     want=$(reference "$file")
   fi
   (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$smokehook" compose -f "$(basename "$file")" \
-    >/dev/null 2>"/tmp/smokehook-conformance.err")
+    >/dev/null 2>"$tmp/err")
   got=$?
   [ "$got" = 0 ] || got=1
   total=$((total + 1))
@@ -56,13 +59,27 @@ while IFS= read -r -d '' file; do
       models=$((models + 1))
       ref_run() { (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$compose" -p x -f "$(basename "$file")" config "$@" 2>/dev/null); }
       our_run() { (cd "$(dirname "$file")" && env -i PATH=/usr/bin:/bin HOME=/tmp "$smokehook" compose -p x -f "$(basename "$file")" "$@" 2>/dev/null); }
-      ref_run --format json | jq -S . >/tmp/smokehook-ref.json
-      our_run --format json | jq -S . >/tmp/smokehook-ours.json
-      if diff -q /tmp/smokehook-ref.json /tmp/smokehook-ours.json >/dev/null; then
-        models_equal=$((models_equal + 1))
+      # The JSON, as docker compose prints it and with each option that changes the rendering;
+      # then the YAML, by the value it parses to.
+      for variant in "" --no-interpolate --no-normalize; do
+        # shellcheck disable=SC2086 # an empty variant is no option
+        ref_run --format json $variant | jq -S . >"$tmp/ref.json"
+        # shellcheck disable=SC2086
+        our_run --format json $variant | jq -S . >"$tmp/ours.json"
+        if diff -q "$tmp/ref.json" "$tmp/ours.json" >/dev/null; then
+          equal[json$variant]=$((${equal[json$variant]:-0} + 1))
+        else
+          echo "MODEL $rel ${variant:-(json)}:"
+          diff "$tmp/ref.json" "$tmp/ours.json" | head -8
+        fi
+      done
+      ref_run >"$tmp/ref.yaml"
+      our_run >"$tmp/ours.yaml"
+      if python3 "$(dirname "$0")/compare_models.py" --yaml "$tmp/ref.yaml" "$tmp/ours.yaml" >"$tmp/diff"; then
+        equal[yaml]=$((${equal[yaml]:-0} + 1))
       else
-        echo "MODEL $rel:"
-        diff /tmp/smokehook-ref.json /tmp/smokehook-ours.json | head -8
+        echo "YAML $rel:"
+        head -8 "$tmp/diff"
       fi
       for opt in --services --volumes --networks --profiles --images --models --variables --environment; do
         listings=$((listings + 1))
@@ -73,12 +90,14 @@ while IFS= read -r -d '' file; do
       done
     fi
   else
-    echo "DISAGREE $rel: docker compose $want, smokehook $got: $(head -1 /tmp/smokehook-conformance.err)"
+    echo "DISAGREE $rel: docker compose $want, smokehook $got: $(head -1 "$tmp/err")"
   fi
 done < <(find "$dir" -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 | sort -z)
 echo "agreement: $agree of $total files"
 if [ -z "$verdicts" ]; then
-  echo "whole models equal (jq -S): $models_equal of $models valid files"
+  echo "whole models equal (jq -S): ${equal[json]:-0} of $models valid files"
+  echo "  with --no-interpolate: ${equal[json--no-interpolate]:-0} of $models; with --no-normalize: ${equal[json--no-normalize]:-0} of $models"
+  echo "  YAML (the value it parses to): ${equal[yaml]:-0} of $models"
   echo "listings equal (--services ... --environment, sorted): $listings_equal of $listings"
 fi
 [ "$agree" = "$total" ]
