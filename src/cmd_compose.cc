@@ -376,8 +376,13 @@ int cmd_compose(const Options& o) {
         if (vars.name_asked && !o.compose_no_normalize) p = load_project(spec, ctx);  // ${COMPOSE_PROJECT_NAME} reads the name
       }
   std::set<std::string> printed;  // each warning once, as it is one mistake
-  for (const auto& w : p.warnings)
-    if (printed.insert(w.to_string()).second) std::cerr << "smokehook: warning: " << w.to_string() << "\n";
+  for (const auto& w : p.warnings) {
+    // An unset variable is one warning wherever it is used, as docker compose prints it; the first
+    // place is named.
+    bool per_variable = w.message.find("\" variable is not set") != std::string::npos;
+    if (printed.insert(per_variable ? w.message : w.to_string()).second)
+      std::cerr << "smokehook: warning: " << w.to_string() << "\n";
+  }
   if (!p.valid()) {
     std::set<std::string> seen;
     for (const auto& e : p.errors)

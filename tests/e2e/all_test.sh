@@ -170,4 +170,13 @@ expect_rc 1
 expect_err "docker-compose.yml:35:5: unknown key 'imag'"
 git checkout -q -- docker-compose.yml
 
+t "compose warns once per unset variable, naming the first place, as docker compose does"
+mkdir -p "$R/warn"
+printf 'services:\n  a:\n    image: "x${UNSET_TAG}"\n    labels: ["${UNSET_TAG}", "${OTHER_UNSET}"]\n' >"$R/warn/compose.yaml"
+run env -u UNSET_TAG -u OTHER_UNSET "$SMOKEHOOK" compose -p x -f "$R/warn/compose.yaml" --format json
+expect_rc 0
+expect_eq "$(grep -c 'UNSET_TAG" variable is not set' <<<"$ERR")" 1
+expect_err 'compose.yaml:3:12: the "UNSET_TAG" variable is not set'
+expect_err '"OTHER_UNSET" variable is not set'
+
 finish
