@@ -274,6 +274,14 @@ ordered service_json(const Node& svc, const RawModelOptions& o) {
     if (!nets || (nets->is_map() && nets->entries.empty()) || (nets->is_seq() && nets->items.empty()))
       out["networks"] = {{"default", nullptr}};
   }
+  // An empty command, entrypoint or healthcheck test is no command: the loader decodes it as nil.
+  auto empty_list_is_null = [](ordered& j) {
+    if (j.is_array() && j.empty()) j = nullptr;
+  };
+  for (const char* k : {"command", "entrypoint"})
+    if (auto it = out.find(k); it != out.end()) empty_list_is_null(*it);
+  if (auto h = out.find("healthcheck"); h != out.end() && h->is_object())
+    if (auto t = h->find("test"); t != h->end()) empty_list_is_null(*t);
   return out;
 }
 
