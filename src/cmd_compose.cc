@@ -414,6 +414,7 @@ int cmd_compose(const Options& o) {
       return std::nullopt;
     };
     ro.normalize = mo.normalize;
+    ro.yaml = mo.yaml;
     model = raw_project_json(p, ro);
   } else {
     model = project_json(p, vars.project_name, mo);

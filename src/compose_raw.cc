@@ -274,9 +274,10 @@ ordered service_json(const Node& svc, const RawModelOptions& o) {
     if (!nets || (nets->is_map() && nets->entries.empty()) || (nets->is_seq() && nets->items.empty()))
       out["networks"] = {{"default", nullptr}};
   }
-  // An empty command, entrypoint or healthcheck test is no command: the loader decodes it as nil.
-  auto empty_list_is_null = [](ordered& j) {
-    if (j.is_array() && j.empty()) j = nullptr;
+  // An empty command, entrypoint or healthcheck test is no command: the loader decodes it as a nil
+  // list, which encoding/json prints `null` and go-yaml `[]`.
+  auto empty_list_is_null = [&o](ordered& j) {
+    if (j.is_array() && j.empty() && !o.yaml) j = nullptr;
   };
   for (const char* k : {"command", "entrypoint"})
     if (auto it = out.find(k); it != out.end()) empty_list_is_null(*it);

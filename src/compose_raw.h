@@ -20,6 +20,7 @@ struct RawModelOptions {
   // compose-go's normalization: the project name, resource names, the default network, a default
   // Dockerfile, build args and environment resolved, implied depends_on, pull_policy `missing`.
   bool normalize = true;
+  bool yaml = false;  // for YAML output: the loader's nil lists print `[]` there, `null` in JSON
 };
 
 // Keys sorted at every level, as Go prints a map.
