@@ -36,7 +36,8 @@ bool yaml_timestamp(const std::string& s) {
   if (i != 4 || !sep('-')) return false;
   size_t month_at = i;
   if (!number(1, 2, 1, 12)) return false;
-  int month = std::atoi(s.c_str() + month_at);
+  int month = 0;  // the digits number() just read (at most two), never more
+  for (size_t k = month_at; k < i; ++k) month = month * 10 + (s[k] - '0');
   static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   int last = month == 2 && !leap ? 28 : days[month - 1];
