@@ -20,10 +20,14 @@ ordered key_values(const Node& n) {
   return list;
 }
 
+std::optional<std::string> variable(const RawModelOptions& o, const std::string& name) {
+  return o.lookup ? o.lookup(name) : std::nullopt;
+}
+
 // environment: "K" (list) and K: null (mapping, when normalizing) take the project's variable if set.
 ordered environment(const Node& n, const RawModelOptions& o) {
   ordered out = key_values(n);
-  auto lookup = [&](const std::string& k) { return o.lookup ? o.lookup(k) : std::nullopt; };
+  auto lookup = [&](const std::string& k) { return variable(o, k); };
   if (out.is_array()) {
     for (ordered& item : out)
       if (item.is_string() && item.get_ref<const std::string&>().find('=') == std::string::npos)
@@ -71,7 +75,7 @@ ordered build_json(const Node& v, const RawModelOptions& o) {
     if (e.key == "args") {
       ordered args = key_values(x);
       if (o.normalize) {  // a variable without a value takes the environment's, or is dropped
-        auto lookup = [&](const std::string& k) { return o.lookup ? o.lookup(k) : std::nullopt; };
+        auto lookup = [&](const std::string& k) { return variable(o, k); };
         ordered kept = args.is_array() ? ordered::array() : ordered::object();
         if (args.is_array()) {
           for (const ordered& item : args) {
