@@ -63,7 +63,7 @@ print(next(s["run"] for s in a["runs"]["steps"] if s.get("id") == sys.argv[2]))'
 }
 
 t "action.yml: inputs config, only, format, version; SARIF uploaded by codeql-action; scripts exist"
-run "$PY" - "$SMOKEHOOK_SOURCE" <<'PY'
+cat >"$WORK/action_check.py" <<'PY'
 import os, re, sys, yaml
 src = sys.argv[1]
 a = yaml.safe_load(open(os.path.join(src, "action.yml")))
@@ -72,11 +72,13 @@ for name in ("config", "only", "format", "version"):
     assert name in a["inputs"], name
 steps = a["runs"]["steps"]
 assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif@") for s in steps)
-for s in steps:
-    for path in re.findall(r"action_path\W+/([\w./-]+)", s.get("run", "")):
-        assert os.path.isfile(os.path.join(src, path)), path
+paths = [p for s in steps for p in re.findall(r"action_path\W*/([\w./-]+)", s.get("run", ""), re.I)]
+assert sorted(set(paths)) == ["CMakeLists.txt", "ci/github/run.sh", "install/fetch-release.sh"], paths
+for path in paths:
+    assert os.path.isfile(os.path.join(src, path)), path
 print("ok")
 PY
+run "$PY" "$WORK/action_check.py" "$SMOKEHOOK_SOURCE"
 expect_rc 0
 expect_out ok
 
@@ -97,9 +99,10 @@ ABIN=$WORK/runner/smokehook/smokehook-$VERSION-linux-$ARCH/bin/smokehook
 check() {
   git -C "$R" checkout -q --detach "$2"
   : >"$WORK/runner/output"
-  (cd "$R" && run env SMOKEHOOK="$ABIN" EVENT="$1" HEAD="$2" BASE="${3:-}" FORMAT=sarif REPORT="$WORK/report.sarif" \
-    GITHUB_OUTPUT="$WORK/runner/output" sh "$SMOKEHOOK_SOURCE/ci/github/run.sh"; echo "$RC" >"$WORK/rc")
-  RC=$(cat "$WORK/rc")
+  cd "$R" || exit 1
+  run env SMOKEHOOK="$ABIN" EVENT="$1" HEAD="$2" BASE="${3:-}" FORMAT=sarif REPORT="$WORK/report.sarif" \
+    GITHUB_OUTPUT="$WORK/runner/output" sh "$SMOKEHOOK_SOURCE/ci/github/run.sh"
+  cd "$WORK" || exit 1
 }
 sarif_results() { "$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["version"]=="2.1.0"; print(sum(len(r["results"]) for r in j["runs"]))' "$WORK/report.sarif"; }
 
@@ -140,9 +143,12 @@ print("\n".join(t["smokehook"]["script"]))' "$SMOKEHOOK_SOURCE/ci/gitlab/smokeho
 gitlab_job() { # HEAD [BASE]
   git -C "$R" checkout -q --detach "$1"
   rm -f "$R/smokehook-junit.xml" "$R/smokehook.sarif"
-  (cd "$R" && run env SMOKEHOOK_VERSION="$VERSION" SMOKEHOOK_RELEASES="${RELEASES:-file://$GL}" SMOKEHOOK_CONFIG= SMOKEHOOK_ONLY= \
-    CI_COMMIT_SHA="$1" CI_MERGE_REQUEST_DIFF_BASE_SHA="${2:-}" sh -c "$(gitlab_script)"; echo "$RC" >"$WORK/rc")
-  RC=$(cat "$WORK/rc")
+  local script
+  script=$(gitlab_script)
+  cd "$R" || exit 1
+  run env SMOKEHOOK_VERSION="$VERSION" SMOKEHOOK_RELEASES="file://$GL" SMOKEHOOK_CONFIG= SMOKEHOOK_ONLY= \
+    CI_COMMIT_SHA="$1" CI_MERGE_REQUEST_DIFF_BASE_SHA="${2:-}" sh -c "$script"
+  cd "$WORK" || exit 1
 }
 gitlab_job "$BROKEN" "$GOOD"
 expect_rc 1

@@ -67,7 +67,7 @@ run node_modules/.bin/smokehook install
 expect_rc 0
 for hook in pre-commit pre-push; do
   grep -aqF "$NATIVE" ".git/hooks/$hook" || fail "the $hook hook does not record $NATIVE"
-  grep -aq "node_modules/\.bin\|node" ".git/hooks/$hook" && fail "the $hook hook names node or node_modules/.bin"
+  grep -aqE "node_modules/\.bin|bin/node|npx" ".git/hooks/$hook" && fail "the $hook hook names node, npx or node_modules/.bin"
 done
 
 t "a commit runs the hook with neither node nor smokehook on PATH"

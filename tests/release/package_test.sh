@@ -69,7 +69,7 @@ expect_eq "$(json_get "$(cat "$X/npml/package/package.json")" \
 sh -n "$X/npml/package/bin/smokehook" || fail "the launcher is not valid sh"
 
 t "the wheel: the binary as its script, RECORD's digests right, tag as named"
-run python3 - "$OUTDIR/$WHEEL" "$SMOKEHOOK" "$VERSION" "$ARCH" <<'PY'
+cat >"$WORK/wheel_check.py" <<'PY'
 import base64, hashlib, sys, zipfile
 whl, binary, version, arch = sys.argv[1:]
 z = zipfile.ZipFile(whl)
@@ -98,6 +98,7 @@ meta = z.read(info + "METADATA").decode()
 assert "Name: smokehook\n" in meta and "Version: %s\n" % version in meta, meta
 print("ok")
 PY
+run python3 "$WORK/wheel_check.py" "$OUTDIR/$WHEEL" "$SMOKEHOOK" "$VERSION" "$ARCH"
 expect_rc 0
 expect_out ok
 

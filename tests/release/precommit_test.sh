@@ -67,8 +67,9 @@ expect_rc 0
 expect_out "smokehook (infrastructure checks)"
 ALL=$(cd "$R" && "$INSTALLED" --all --color never 2>&1 | grep -c 'PASS')
 expect_eq "$(grep -c 'PASS' <<<"$OUT")" "$ALL" "checks reported as run by run --all-files (as many as --all)"
+expect_no_out "files changed"   # the passed-files mode's first line: --all-files must not run in it
 
-t "pre-commit run --all-files fails once an invariant is broken"
+t "pre-commit run --all-files fails once an invariant is broken (a file deleted: no passed file names it)"
 git rm -q server/db_migrate.py && git commit -qm "no migrations" --no-verify
 run pre-commit run --all-files
 expect_rc 1
