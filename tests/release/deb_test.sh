@@ -22,10 +22,11 @@ in_root() { run chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bi
 # snapshot: every path of the root with its content's digest (dpkg's records and log aside).
 snapshot() {
   (cd "$ROOT" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp -o -path ./work \
-      -o -path ./var/lib/dpkg -o -path ./var/log/dpkg.log -o -path ./var/cache/debconf \) -prune -o -print |
-    LC_ALL=C sort | while IFS= read -r p; do
-      if [ -f "$p" ] && [ ! -L "$p" ]; then echo "$p $(md5sum <"$p" | cut -d' ' -f1)"; else echo "$p"; fi
-    done)
+      -o -path ./var/lib/dpkg -o -path ./var/log/dpkg.log -o -path ./var/cache/debconf \) -prune -o -printf '%p %y %m\n' |
+    LC_ALL=C sort
+    find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp -o -path ./work \
+      -o -path ./var/lib/dpkg -o -path ./var/log/dpkg.log -o -path ./var/cache/debconf \) -prune -o -type f -print0 |
+    LC_ALL=C sort -z | xargs -0 md5sum)
 }
 BEFORE=$(snapshot)
 
