@@ -96,6 +96,14 @@ git reset -q --hard "$GOOD"
 run git push origin main
 expect_rc 0
 
+t "pip install smokehook (offline, the wheel) puts the binary itself in the environment's bin"
+/usr/bin/python3 -m virtualenv -q "$WORK/venv" >/dev/null 2>&1 || /usr/bin/python3 -m venv "$WORK/venv"
+run "$WORK/venv/bin/pip" install smokehook=="$VERSION"
+expect_rc 0
+run "$WORK/venv/bin/smokehook" --version
+expect_out "smokehook $VERSION"
+[ "$(head -c 4 "$WORK/venv/bin/smokehook")" = $'\x7fELF' ] || fail "the installed smokehook is not the binary itself"
+
 t "prek installs the same hooks offline"
 PREK=${SMOKEHOOK_NPM_DIR:-}/node_modules/.bin/prek
 if [ ! -x "$PREK" ]; then
