@@ -84,6 +84,20 @@ run env PATH="$WORK/onlygit" git commit -m broken
 expect_log "unknown key 'imag'"
 git checkout -q HEAD -- docker-compose.yml
 
+t "the launcher finds the platform package in pnpm's layout (links into a store)"
+P=$WORK/pnpm/node_modules
+STORE=$P/.pnpm
+mkdir -p "$STORE/smokehook@$VERSION/node_modules/smokehook" "$STORE/@smokehook+linux-$NPM_CPU@$VERSION/node_modules/@smokehook" \
+  "$STORE/smokehook@$VERSION/node_modules/@smokehook" "$P/.bin"
+cp -R "$R/node_modules/smokehook/." "$STORE/smokehook@$VERSION/node_modules/smokehook/"
+cp -R "$R/node_modules/@smokehook/linux-$NPM_CPU" "$STORE/@smokehook+linux-$NPM_CPU@$VERSION/node_modules/@smokehook/"
+ln -s "../../../@smokehook+linux-$NPM_CPU@$VERSION/node_modules/@smokehook/linux-$NPM_CPU" \
+  "$STORE/smokehook@$VERSION/node_modules/@smokehook/linux-$NPM_CPU"
+ln -s "../.pnpm/smokehook@$VERSION/node_modules/smokehook/bin/smokehook" "$P/.bin/smokehook"
+run "$P/.bin/smokehook" --version
+expect_rc 0
+expect_out "smokehook $VERSION"
+
 t "without its platform package the launcher says what is missing (exit 2)"
 P2=$WORK/launcher-only
 mkdir -p "$P2" && cd "$P2" && echo '{ "private": true }' >package.json
