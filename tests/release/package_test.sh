@@ -107,6 +107,13 @@ run python3 "$WORK/wheel_check.py" "$OUTDIR/$WHEEL" "$SMOKEHOOK" "$VERSION" "$AR
 expect_rc 0
 expect_out ok
 
+t "package.sh is reproducible: a second run writes the same bytes"
+run sh "$PKG" "$WORK/again" "$VERSION" "$ARCH" "$SMOKEHOOK"
+expect_rc 0
+for f in "$TARBALL.tar.gz" "$DEB" "$NPM_PLATFORM" "$NPM_LAUNCHER" "$WHEEL"; do
+  cmp -s "$OUTDIR/$f" "$WORK/again/$f" || fail "$f differs between two runs"
+done
+
 t "package.sh refuses another architecture's binary, a version the binary is not, an unknown ARCH"
 cp "$SMOKEHOOK" "$WORK/other-arch"
 printf '\267\000' | dd of="$WORK/other-arch" bs=1 seek=18 conv=notrunc 2>/dev/null # e_machine: AArch64
