@@ -29,7 +29,7 @@ check_docs() {
   local dir=$1 missing="" cmd sp help
   for sp in $TOP; do
     grep -qF -- "\\fB$(roff_of "$sp")\\fR" "$dir/smokehook.1" || missing+=" man:$sp"
-    grep -q -- "^        \*) .*[' ]$sp[' ]" "$dir/completions/smokehook.bash" || missing+=" bash:$sp"
+    grep -q -- "^        \*) .*[' ]${sp}[' ]" "$dir/completions/smokehook.bash" || missing+=" bash:$sp"
     grep -qF -- "$sp" "$dir/completions/_smokehook" || missing+=" zsh:$sp"
     case $sp in
       --*) grep -qE -- "^complete -c smokehook( -n '[^']*')?( -s [^ ]+)* -l ${sp#--}( |$)" "$dir/completions/smokehook.fish" || missing+=" fish:$sp" ;;
@@ -44,7 +44,7 @@ check_docs() {
     help=$("$SMOKEHOOK" "$cmd" --help)
     for sp in $(spellings "$help"); do
       [ "$sp" = -h ] || [ "$sp" = --help ] || grep -qF -- "\\fB$(roff_of "$sp")\\fR" "$dir/smokehook.1" || missing+=" man:$cmd:$sp"
-      grep -q -- "^        $cmd) .*[' ]$sp[' ]" "$dir/completions/smokehook.bash" || missing+=" bash:$cmd:$sp"
+      grep -q -- "^        $cmd) .*[' ]${sp}[' ]" "$dir/completions/smokehook.bash" || missing+=" bash:$cmd:$sp"
       grep -qF -- "$sp" "$dir/completions/_smokehook" || missing+=" zsh:$cmd:$sp"
       case $sp in
         --*) grep -qE -- "^complete -c smokehook -n '__fish_seen_subcommand_from $cmd'( -s [^ ]+)* -l ${sp#--}( |$)" "$dir/completions/smokehook.fish" || missing+=" fish:$cmd:$sp" ;;
