@@ -23,10 +23,12 @@ spellings() { awk '/^  -/ { n = split($1, s, ","); for (i = 1; i <= n; i++) prin
 TOP=$(spellings "$OUT")
 [ "$(wc -l <<<"$TOP")" -ge 15 ] || fail "--help shows only $(wc -l <<<"$TOP") option spellings"
 
-roff_of() { sed 's/-/\\-/g' <<<"$1"; }
+roff_of() { echo "${1//-/\\-}"; }
+declare -A HELP
+for cmd in $COMMANDS; do HELP[$cmd]=$(spellings "$("$SMOKEHOOK" "$cmd" --help)"); done
 # check_docs DIR: every command and spelling is in each file; prints what is missing.
 check_docs() {
-  local dir=$1 missing="" cmd sp help
+  local dir=$1 missing="" cmd sp
   for sp in $TOP; do
     grep -qF -- "\\fB$(roff_of "$sp")\\fR" "$dir/smokehook.1" || missing+=" man:$sp"
     grep -q -- "^        \*) .*[' ]${sp}[' ]" "$dir/completions/smokehook.bash" || missing+=" bash:$sp"
@@ -41,8 +43,7 @@ check_docs() {
     grep -q "^        $cmd) COMPREPLY" "$dir/completions/smokehook.bash" || missing+=" bash:$cmd"
     grep -q "^        '$cmd:" "$dir/completions/_smokehook" || missing+=" zsh:$cmd"
     grep -q "__fish_use_subcommand -a $cmd " "$dir/completions/smokehook.fish" || missing+=" fish:$cmd"
-    help=$("$SMOKEHOOK" "$cmd" --help)
-    for sp in $(spellings "$help"); do
+    for sp in ${HELP[$cmd]}; do
       [ "$sp" = -h ] || [ "$sp" = --help ] || grep -qF -- "\\fB$(roff_of "$sp")\\fR" "$dir/smokehook.1" || missing+=" man:$cmd:$sp"
       grep -q -- "^        $cmd) .*[' ]${sp}[' ]" "$dir/completions/smokehook.bash" || missing+=" bash:$cmd:$sp"
       grep -qF -- "$sp" "$dir/completions/_smokehook" || missing+=" zsh:$cmd:$sp"
