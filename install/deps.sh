@@ -9,6 +9,8 @@ packages="build-essential cmake pkg-config git ca-certificates dpkg-dev xz-utils
 if [ "${1:-}" = "--tests" ]; then
   packages="$packages catch2 python3 python3-yaml pre-commit libxml2-utils"
   command -v npm >/dev/null 2>&1 || packages="$packages npm"
+  # tests/release: the completions parsed by their shells, the man page rendered, fresh Debian roots
+  packages="$packages zsh fish groff-base mmdebstrap"
 fi
 
 missing=""

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/definition.h"
 #include "cli/commands.h"
 #include "base/text.h"
 #include "version.h"
@@ -37,6 +38,81 @@ const char kDescription[] =
     "  smokehook --hook pre-push R U  what the pre-push hook runs (refs on stdin)\n"
     "  smokehook --hook pre-receive   what a server's pre-receive hook runs (refs on stdin)\n\n"
     "Exit status: 0 every check passed, 1 a check failed, 2 smokehook could not do its job.";
+
+}  // namespace
+
+// The command line's one definition: what parse() reads, what --help prints, and what
+// `--generate-docs` writes as the man page and the completions (cli/docs.cc).
+void define_command_line(CLI::App& app, Options& o, CommandLineText& t) {
+  app.set_version_flag("--version", std::string("smokehook ") + SMOKEHOOK_VERSION);
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+  app.add_flag("--all", o.all, "run every check (on the working tree, or on --rev)");
+  app.add_option("--rev", o.rev, "with --all: the commit whose tree to check")->type_name("REV");
+  app.add_flag("--full", o.full, "with --all: also run the live checks");
+  app.add_option("--from-ref", o.from_ref, "the checks affected by A...B, on B's tree (CI ranges)")
+      ->type_name("A");
+  app.add_option("--to-ref", o.to_ref, "with --from-ref: the commit to check (default HEAD)")->type_name("B");
+  app.add_option("--hook", o.hook, "run as git's hook: pre-commit, pre-push REMOTE URL, or pre-receive")
+      ->expected(1, 3)
+      ->type_name("NAME [ARGS]");
+  // Hidden: what the installed hook passes, so that smokehook runs the hook kept beside it.
+  app.add_option("--hook-file", o.hook_file)->group("");
+  app.add_option("-C", t.dir, "run as if started in DIR")->type_name("DIR");
+  app.add_option("--config", o.config, "configuration file (default: .smokehook.yml, else the built-in suite)")
+      ->type_name("FILE");
+  // Any word passes here (compose takes yaml too; parse() names the formats when one is unknown):
+  // the validator only describes the choices, for --help, the man page and the completions.
+  app.add_option("--format", t.format, "human (default) | json | sarif | junit")
+      ->type_name("FMT")
+      ->check(CLI::Validator([](std::string&) { return std::string(); }, "{human,json,sarif,junit}", "choices"));
+  app.add_option("--only", t.only, "run only these checks")->type_name("ID[,ID...]");
+  app.add_option("--color", o.color, "auto | always | never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+  app.add_flag("-q,--quiet", o.quiet, "print only failures and the summary");
+  app.add_flag("-v,--verbose", o.verbose, "show each check's duration");
+
+  auto* install = app.add_subcommand("install", "install the pre-commit and pre-push hooks in this repository "
+                                     "(in a bare repository: pre-receive; --config FILE: the rules it reads)");
+  install->add_flag("--force", o.force, "install even where core.hooksPath is shared outside this repository");
+  app.add_subcommand("uninstall", "remove the hooks, restoring whatever was there before");
+  auto* init = app.add_subcommand("init", "write a configuration for this repository's compose files to .smokehook.yml "
+                                          "(never overwrites)");
+  init->add_flag("--default", o.init_default, "write the built-in production smoke suite instead");
+  app.add_subcommand("list", "list the configured checks: id, kind, the paths that trigger them");
+  auto* compose = app.add_subcommand("compose", "print the merged, interpolated compose model (like docker compose config)");
+  compose->add_option("-f,--file", o.compose_files, "compose file (repeatable)")->type_name("FILE");
+  compose->add_option("--profile", o.compose_profiles, "profile to enable (repeatable)")->type_name("P");
+  compose->add_option("--format", o.compose_format, "json | yaml (default)")
+      ->check(CLI::IsMember({"json", "yaml"}))
+      ->type_name("FMT");
+  compose->add_option("-p,--project-name", o.compose_project_name, "project name")->type_name("NAME");
+  compose->add_option("--env-file", o.compose_env_files, "variables file, in place of the project's .env (repeatable)")
+      ->type_name("FILE");
+  compose->add_option("--project-directory", o.compose_project_directory,
+                      "the project's folder (default: the first compose file's)")
+      ->type_name("DIR");
+  compose->add_flag("-q,--quiet", o.compose_quiet, "only validate: print nothing");
+  compose->add_option("-o,--output", o.compose_output, "write to FILE instead of stdout")->type_name("FILE");
+  for (const char* listing : {"services", "volumes", "networks", "profiles", "images", "models", "variables", "environment"})
+    compose->add_flag_callback(std::string("--") + listing, [&o, listing] { o.compose_listing = listing; },
+                               std::string("print the ") + listing + ", one per line");
+  compose->add_option("--hash", o.compose_hash, "print each service's configuration hash")->type_name("SERVICES");
+  compose->add_flag("--no-interpolate", o.compose_no_interpolate, "do not interpolate variables");
+  compose->add_flag("--no-normalize", o.compose_no_normalize, "do not normalize the model");
+  compose->add_flag("--no-path-resolution", o.compose_no_path_resolution, "do not make paths absolute");
+  compose->add_flag("--no-consistency", o.compose_no_consistency, "do not check references between services");
+  compose->add_flag("--no-env-resolution", o.compose_no_env_resolution, "do not read services' env files");
+  for (const char* engine : {"--resolve-image-digests", "--lock-image-digests"})
+    compose->add_flag_callback(engine, [&o, engine] { o.compose_needs_engine = engine; },
+                               "needs a registry or an engine: refused (exit 2)");
+  compose->add_option("SERVICE", o.compose_services, "only these services (and what they depend on)");
+  // Hidden: writes the man page and the completions from this definition (install/package.sh).
+  app.add_option("--generate-docs", t.docs_dir)->group("");
+}
+
+namespace {
 
 struct Parsed {
   Options options;
@@ -109,67 +185,11 @@ Parsed parse(int argc, char** argv) {
       break;
     }
   CLI::App app(kDescription, "smokehook");
-  app.set_version_flag("--version", std::string("smokehook ") + SMOKEHOOK_VERSION);
-  app.fallthrough();
-  app.require_subcommand(0, 1);
-  std::string dir, format, only;
-  app.add_flag("--all", o.all, "run every check (on the working tree, or on --rev)");
-  app.add_option("--rev", o.rev, "with --all: the commit whose tree to check")->type_name("REV");
-  app.add_flag("--full", o.full, "with --all: also run the live checks");
-  app.add_option("--from-ref", o.from_ref, "the checks affected by A...B, on B's tree (CI ranges)")
-      ->type_name("A");
-  app.add_option("--to-ref", o.to_ref, "with --from-ref: the commit to check (default HEAD)")->type_name("B");
-  app.add_option("--hook", o.hook, "run as git's hook: pre-commit, pre-push REMOTE URL, or pre-receive")
-      ->expected(1, 3)
-      ->type_name("NAME [ARGS]");
-  // Hidden: what the installed hook passes, so that smokehook runs the hook kept beside it.
-  app.add_option("--hook-file", o.hook_file)->group("");
-  app.add_option("-C", dir, "run as if started in DIR")->type_name("DIR");
-  app.add_option("--config", o.config, "configuration file (default: .smokehook.yml, else the built-in suite)")
-      ->type_name("FILE");
-  app.add_option("--format", format, "human (default) | json | sarif | junit")->type_name("FMT");
-  app.add_option("--only", only, "run only these checks")->type_name("ID[,ID...]");
-  app.add_option("--color", o.color, "auto | always | never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->type_name("WHEN");
-  app.add_flag("-q,--quiet", o.quiet, "print only failures and the summary");
-  app.add_flag("-v,--verbose", o.verbose, "show each check's duration");
-
-  auto* install = app.add_subcommand("install", "install the pre-commit and pre-push hooks in this repository "
-                                     "(in a bare repository: pre-receive; --config FILE: the rules it reads)");
-  install->add_flag("--force", o.force, "install even where core.hooksPath is shared outside this repository");
-  app.add_subcommand("uninstall", "remove the hooks, restoring whatever was there before");
-  auto* init = app.add_subcommand("init", "write a configuration for this repository's compose files to .smokehook.yml "
-                                          "(never overwrites)");
-  init->add_flag("--default", o.init_default, "write the built-in production smoke suite instead");
-  app.add_subcommand("list", "list the configured checks: id, kind, the paths that trigger them");
-  auto* compose = app.add_subcommand("compose", "print the merged, interpolated compose model (like docker compose config)");
-  compose->add_option("-f,--file", o.compose_files, "compose file (repeatable)")->type_name("FILE");
-  compose->add_option("--profile", o.compose_profiles, "profile to enable (repeatable)")->type_name("P");
-  compose->add_option("--format", o.compose_format, "json | yaml (default)")
-      ->check(CLI::IsMember({"json", "yaml"}))
-      ->type_name("FMT");
-  compose->add_option("-p,--project-name", o.compose_project_name, "project name")->type_name("NAME");
-  compose->add_option("--env-file", o.compose_env_files, "variables file, in place of the project's .env (repeatable)")
-      ->type_name("FILE");
-  compose->add_option("--project-directory", o.compose_project_directory,
-                      "the project's folder (default: the first compose file's)")
-      ->type_name("DIR");
-  compose->add_flag("-q,--quiet", o.compose_quiet, "only validate: print nothing");
-  compose->add_option("-o,--output", o.compose_output, "write to FILE instead of stdout")->type_name("FILE");
-  for (const char* listing : {"services", "volumes", "networks", "profiles", "images", "models", "variables", "environment"})
-    compose->add_flag_callback(std::string("--") + listing, [&o, listing] { o.compose_listing = listing; },
-                               std::string("print the ") + listing + ", one per line");
-  compose->add_option("--hash", o.compose_hash, "print each service's configuration hash")->type_name("SERVICES");
-  compose->add_flag("--no-interpolate", o.compose_no_interpolate, "do not interpolate variables");
-  compose->add_flag("--no-normalize", o.compose_no_normalize, "do not normalize the model");
-  compose->add_flag("--no-path-resolution", o.compose_no_path_resolution, "do not make paths absolute");
-  compose->add_flag("--no-consistency", o.compose_no_consistency, "do not check references between services");
-  compose->add_flag("--no-env-resolution", o.compose_no_env_resolution, "do not read services' env files");
-  for (const char* engine : {"--resolve-image-digests", "--lock-image-digests"})
-    compose->add_flag_callback(engine, [&o, engine] { o.compose_needs_engine = engine; },
-                               "needs a registry or an engine: refused (exit 2)");
-  compose->add_option("SERVICE", o.compose_services, "only these services (and what they depend on)");
+  CommandLineText text;
+  define_command_line(app, o, text);
+  std::string& dir = text.dir;
+  std::string& format = text.format;
+  std::string& only = text.only;
 
   try {
     app.parse(argc, argv);
@@ -189,6 +209,10 @@ Parsed parse(int argc, char** argv) {
         if (auto near = closest_match(rest.front(), names)) msg += " (did you mean '" + *near + "'?)";
     }
     p.exit = usage_error(msg + "\nRun 'smokehook --help' for usage.");
+    return p;
+  }
+  if (!text.docs_dir.empty()) {
+    p.exit = write_docs(app, text.docs_dir);
     return p;
   }
   if (auto subs = app.get_subcommands(); !subs.empty()) o.subcommand = subs.front()->get_name();

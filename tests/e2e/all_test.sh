@@ -150,7 +150,7 @@ run "$SMOKEHOOK" instal
 expect_err "did you mean 'install'"
 run "$SMOKEHOOK" --version
 expect_rc 0
-expect_out "smokehook 0.2.0"
+expect_out "smokehook 0.3.0"
 run "$SMOKEHOOK" --help
 expect_rc 0
 

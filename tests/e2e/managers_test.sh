@@ -52,8 +52,13 @@ case $TOOL in
     mkdir -p "$HOOKS"
     cp "$SMOKEHOOK_SOURCE/.pre-commit-hooks.yaml" "$HOOKS/"
     git -C "$HOOKS" init -q && git -C "$HOOKS" add -A && git -C "$HOOKS" commit -qm hooks
+    # This test runs the smokehook on PATH: the ids become the language: system variants (the
+    # language: python ones, which install the wheel, are tests/release/precommit_test.sh's).
     snippet pre-commit-config |
-      sed -e "s|repo: .*|repo: $HOOKS|" -e "s|rev: .*|rev: $(git -C "$HOOKS" rev-parse HEAD)|" >.pre-commit-config.yaml
+      sed -e "s|repo: .*|repo: $HOOKS|" -e "s|rev: .*|rev: $(git -C "$HOOKS" rev-parse HEAD)|" \
+        -e 's/\(id: smokehook-push\)\([[:space:]]\|$\)/\1-system\2/' \
+        -e 's/\(id: smokehook\)\([[:space:]]\|$\)/\1-system\2/' >.pre-commit-config.yaml
+    grep -q "id: smokehook-system" .pre-commit-config.yaml || fail "the snippet names no smokehook hook"
     git add .pre-commit-config.yaml && git commit -qm "hook manager" --no-verify
     sh -ec "$(snippet "$TOOL-install")" >/dev/null || fail "$TOOL install failed" ;;
   lefthook)

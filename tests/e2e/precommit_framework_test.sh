@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The pre-commit framework (Debian's pre-commit package) runs this
-# repository's .pre-commit-hooks.yaml, for both stages, with `try-repo`.
+# repository's .pre-commit-hooks.yaml (the language: system hooks), for both stages, with `try-repo`.
 . "$(dirname "$0")/lib.sh"
 : "${SMOKEHOOK_SOURCE:?SMOKEHOOK_SOURCE must name this repository}"
 
@@ -25,7 +25,7 @@ cd "$R"
 
 t "pre-commit stage: a good staged change passes"
 echo "# fine" >>docker-compose.prod.yml && git add docker-compose.prod.yml
-run pre-commit try-repo "$HOOKS" smokehook --verbose
+run pre-commit try-repo "$HOOKS" smokehook-system --verbose
 expect_rc 0
 expect_log "ALL 3 CHECKS PASSED"
 git reset -q --hard
@@ -34,7 +34,7 @@ t "pre-commit stage: a broken staged file fails, whatever the working tree says"
 break_compose "$R"
 git add docker-compose.yml
 git show HEAD:docker-compose.yml >docker-compose.yml   # the working tree is fine, the index is not
-run pre-commit try-repo "$HOOKS" smokehook --verbose
+run pre-commit try-repo "$HOOKS" smokehook-system --verbose
 [ "$RC" -ne 0 ] || fail "pre-commit passed a broken staged file"
 expect_log "unknown key 'imag'"
 git reset -q --hard
@@ -44,10 +44,10 @@ echo "# fine" >>docker-compose.prod.yml
 git commit -qam good --no-verify
 break_compose "$R"
 git commit -qam broken --no-verify
-run pre-commit try-repo "$HOOKS" smokehook-push --hook-stage push --from-ref HEAD~1 --to-ref HEAD --verbose
+run pre-commit try-repo "$HOOKS" smokehook-push-system --hook-stage push --from-ref HEAD~1 --to-ref HEAD --verbose
 [ "$RC" -ne 0 ] || fail "the push stage passed a broken commit"
 expect_log "compose.base"
-run pre-commit try-repo "$HOOKS" smokehook-push --hook-stage push --from-ref HEAD~2 --to-ref HEAD~1 --verbose
+run pre-commit try-repo "$HOOKS" smokehook-push-system --hook-stage push --from-ref HEAD~2 --to-ref HEAD~1 --verbose
 expect_rc 0
 expect_log "ALL 14 CHECKS PASSED"
 

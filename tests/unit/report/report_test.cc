@@ -24,7 +24,7 @@ TEST_CASE("json report: the shape of interface.md", "[report]") {
   std::ostringstream out;
   report_json(o.report, out);
   auto j = nlohmann::json::parse(out.str());
-  CHECK(j["version"] == "0.2.0");
+  CHECK(j["version"] == "0.3.0");
   CHECK(j["mode"] == "all");
   CHECK(j["checks"].size() == 14);
   for (const auto& c : j["checks"]) {
