@@ -629,8 +629,9 @@ bool Writer::plan_project(const Found& f, Plan* plan) {
     return false;
   if (std::string why = f.standalone ? not_alone(*plan->base) : ""; !why.empty()) {
     // An overlay whose base cannot be known (none beside it): not guessed. When the repository runs
-    // it merged onto something, that chain is checked (usages()); otherwise it is left out, and said.
-    if (!merged_in_usage(f.base)) {
+    // it merged onto something, that chain is checked (usages()), and when it runs it alone, that
+    // check is written (and left out if it fails, saying why); otherwise it is left out, and said.
+    if (!merged_in_usage(f.base) && !run_alone(f.base)) {
       left_out_files.push_back(f.base);
       left_out.push_back(f.base + ": not a project alone (" + why +
                          "), and nothing here says what it merges onto (no compose.yaml or docker-compose.yml "
