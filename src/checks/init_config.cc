@@ -251,7 +251,6 @@ struct Block {
   enum Kind { Heading, Live, Suggestion } kind = Heading;
   std::string heading;   // Heading: the lines, as written
   std::string id;        // checks
-  std::string title;     // checks: for the summary
   CheckText check;
   std::string left_out;  // a Live check that fails as the repository stands: the first finding
 };
@@ -453,7 +452,6 @@ class Writer {
     Block b;
     b.kind = live ? Block::Live : Block::Suggestion;
     b.id = c.lines[0].substr(4);
-    b.title = c.lines[3].substr(7);
     b.check = std::move(c);
     blocks_.push_back(std::move(b));
   }
