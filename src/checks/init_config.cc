@@ -712,6 +712,7 @@ void Writer::compose_file_default(const Plan& plan) {
   for (const auto& file : files) title += (title.empty() ? "" : " + ") + file;
   valid_check(plan.P + "compose.default", title + " valid", plan.section, s, {},
               "COMPOSE_FILE in " + join_path(f.dir, ".env") + ": what `docker compose` reads there by default");
+  profiles_of(plan.P + "compose.default", title, plan.section, s);
 }
 
 // Every profile declared, in the base or in an overlay only, keeps its services (require_enabled);

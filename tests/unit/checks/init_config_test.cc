@@ -455,6 +455,20 @@ TEST_CASE("init: COMPOSE_FILE in a project's .env is the files docker compose re
   CHECK(ids_of(init(src).text) == std::vector<std::string>{"ops.compose.base"});
 }
 
+TEST_CASE("init: a profile declared only in a file of the .env's COMPOSE_FILE keeps its services", "[init]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"ops/compose.yaml", "services:\n  a: {image: a}\n"},
+      {"ops/monitoring.yaml", "services:\n  m: {image: m}\n  grafana: {image: grafana, profiles: [dashboards]}\n"},
+      {"ops/.env", "COMPOSE_FILE=compose.yaml:monitoring.yaml\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(ids_of(out.text) ==
+        std::vector<std::string>{"ops.compose.base", "ops.compose.default", "ops.compose.default.profile.dashboards"});
+  CHECK(run_all(src, out.text).failed().empty());
+  edit(src, "ops/monitoring.yaml", "profiles: [dashboards]", "profiles: [dashboard]");
+  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"ops.compose.default.profile.dashboards"});
+}
+
 TEST_CASE("init: profiles that cannot be active together are checked one at a time", "[init]") {
   // Two variants of one service, each under its own profile, with one container_name: docker compose
   // refuses both profiles at once, so no check may turn them on together.
