@@ -77,6 +77,15 @@ int cmd_uninstall(const Options&) {
   return rc;
 }
 
+// A configuration git ignores cannot be committed, and a hook without one runs the built-in suite:
+// said right away, with how to add it anyway.
+static void warn_if_ignored(const std::optional<Repository>& repo) {
+  if (!repo || repo->bare() || !repo->ignores(".smokehook.yml")) return;
+  std::cerr << "smokehook: init: warning: git ignores .smokehook.yml here (a rule of .gitignore or "
+               ".git/info/exclude matches it): `git add -f .smokehook.yml` adds it anyway; a configuration that is "
+               "not committed guards no commit\n";
+}
+
 int cmd_init(const Options& o) {
   std::optional<Repository> repo;
   if (!open_repository(&repo)) return 2;
@@ -110,6 +119,12 @@ int cmd_init(const Options& o) {
             << " for " << written.projects << " compose project" << (written.projects == 1 ? "" : "s")
             << (written.projects ? "" : " (none found: the file explains how to add checks)")
             << "; `smokehook list` shows them, `smokehook --all` runs them\n";
+  if (!written.left_out.empty()) {
+    std::cout << "smokehook: init left out " << written.left_out.size()
+              << (written.left_out.size() == 1 ? " thing" : " things") << " (commented out in the file, with why):\n";
+    for (const auto& line : written.left_out) std::cout << "  " << line << "\n";
+  }
+  warn_if_ignored(repo);
   return 0;
 }
 

@@ -246,18 +246,24 @@ EOF
 repo "$V"
 cd "$V"
 
-t "a required variable: init still writes the check, says so, and hints at environment"
+t "a required variable: the check is left out (commented), the summary says why, --all passes"
 run "$SMOKEHOOK" init
 expect_rc 0
-expect_err "compose.base"
-expect_err "DOMAIN"
-grep -qF '# environment: {DOMAIN: ...}' .smokehook.yml || fail "the hint names DOMAIN"
-expect_eq "$(failed_ids)" "compose.base"
-
-t "\${VAR:?} passes with the check's environment"
-sed -i 's/    # environment: {DOMAIN: ...}/    environment: {DOMAIN: example.com}/' .smokehook.yml
+expect_out "wrote $V/.smokehook.yml: 0 checks for 1 compose project"
+expect_out "init left out 1 thing (commented out in the file, with why):"
+expect_out "  compose.base: fails as the repository stands (compose.yaml:5:20: required variable DOMAIN is missing a value"
+grep -qF '  # - id: compose.base' .smokehook.yml || fail "the check is there, commented out"
+grep -qF '  #   # environment: {DOMAIN: ...}' .smokehook.yml || fail "the hint names DOMAIN"
 run "$SMOKEHOOK" --all
 expect_rc 0
+expect_out "NO CHECK TO RUN"
+
+t "\${VAR:?} passes with the check's environment, once uncommented"
+sed -i -e 's/^checks: \[\].*/checks:/' -e '/^  # - id: compose.base$/,/^$/ s/^  # /  /' \
+  -e 's/    # environment: {DOMAIN: ...}/    environment: {DOMAIN: example.com}/' .smokehook.yml
+run "$SMOKEHOOK" --all
+expect_rc 0
+expect_out "ALL 1 CHECK PASSED"
 
 t "\${VAR:?} passes with the check's env_file, and a staged change to it runs the check"
 sed -i 's/    environment: {DOMAIN: example.com}/    env_file: [ci\/prod.env]/' .smokehook.yml
@@ -309,19 +315,16 @@ echo ".env" >"$V/.gitignore"
 repo "$V"
 cd "$V"
 
-t "variant files with no base: each is a project, an overlay of nothing is left out and said"
+t "variant files with no base: each is a project, with the example env file it needs; a fragment is left out"
 run "$SMOKEHOOK" init
 expect_rc 0
 expect_out "wrote $V/.smokehook.yml: 2 checks for 2 compose projects"
-expect_err "proxy/docker-compose.caddy.yml is left out"
+expect_out "  proxy/docker-compose.caddy.yml: not a project alone"
 expect_eq "$(listed_ids)" "docker.compose.postgres.compose.base docker.compose.sqlite.compose.base"
-grep -qF 'add `env_file: [docker/compose/.env.example]` beside `files`' .smokehook.yml \
-  || fail "the example env file is named"
-expect_eq "$(failed_ids)" "docker.compose.postgres.compose.base"
-
-t "variant files: with the example env file as env_file it passes; the hook blocks a broken variant only"
-sed -i 's|^    files: \[docker/compose/docker-compose.postgres.yml\]$|&\n    env_file: [docker/compose/.env.example]|' .smokehook.yml
+grep -qF -x '    env_file: [docker/compose/.env.example]' .smokehook.yml || fail "the example env file is the check's"
 expect_eq "$(failed_ids)" ""
+
+t "variant files: the hook blocks a broken variant only"
 "$SMOKEHOOK" install >/dev/null
 sed -i '1i # the database variant' docker/compose/docker-compose.postgres.yml
 git add -A
@@ -348,5 +351,142 @@ grep -qF "No compose file was found" .smokehook.yml || fail "the file says why i
 run "$SMOKEHOOK" --all
 expect_rc 0
 expect_out "NO CHECK TO RUN"
+
+# ---- an overlay run alone, a profile only in an overlay (as langfuse) --------------------------
+L=$WORK/alone
+mkdir -p "$L"
+cat >"$L/docker-compose.yml" <<'EOF'
+services:
+  web:
+    image: web:3
+    depends_on: [clickhouse]
+  clickhouse:
+    image: clickhouse/clickhouse-server
+EOF
+cat >"$L/docker-compose.dev.yml" <<'EOF'
+services:
+  clickhouse:
+    image: clickhouse/clickhouse-server
+    ports: ["8123:8123"]
+  worker-tests:
+    image: web:3
+    command: pnpm test
+    profiles: [worker-tests]
+EOF
+cat >"$L/package.json" <<'EOF'
+{
+  "scripts": {
+    "infra:dev:up": "docker compose -f ./docker-compose.dev.yml up -d --wait"
+  }
+}
+EOF
+repo "$L"
+cd "$L"
+
+t "an overlay the repository runs alone: checked alone and merged; its own profile keeps its services"
+run "$SMOKEHOOK" init
+expect_rc 0
+expect_eq "$(listed_ids)" "compose.base compose.dev compose.dev.alone compose.dev.profile.worker-tests compose.dev.profiles"
+grep -qF '# the repository runs it alone (package.json:3)' .smokehook.yml || fail "the alone check says where it is run"
+run "$SMOKEHOOK" --all
+expect_rc 0
+cp .smokehook.yml first.yml
+rm .smokehook.yml
+"$SMOKEHOOK" init >/dev/null
+cmp -s first.yml .smokehook.yml || fail "a second init writes the same ids and checks"
+rm first.yml
+
+t "through the installed hook: an image removed from the file run alone, a profile emptied in the overlay"
+git add .smokehook.yml
+git commit -qm "smokehook configuration" --no-verify
+"$SMOKEHOOK" install >/dev/null
+sed -i '0,/    image: clickhouse\/clickhouse-server/{//d}' docker-compose.dev.yml
+git add docker-compose.dev.yml
+commit_refused "clickhouse's image comes from the base"
+expect_log "[compose.dev.alone]"
+git checkout -q HEAD -- docker-compose.dev.yml
+sed -i 's/    profiles: \[worker-tests\]/    profiles: [worker-test]/' docker-compose.dev.yml
+git add docker-compose.dev.yml
+commit_refused "the worker-tests profile emptied"
+expect_log "[compose.dev.profile.worker-tests]"
+git checkout -q HEAD -- docker-compose.dev.yml
+
+# ---- COMPOSE_FILE chains of a CI workflow; a base that fails alone (as docker-zulip) ------------
+Z=$WORK/chains
+mkdir -p "$Z/ci/basic" "$Z/ci/tls" "$Z/.github/workflows"
+cat >"$Z/compose.yaml" <<'EOF'
+services:
+  zulip:
+    image: zulip/docker-zulip:10
+    secrets: [zulip__secret_key]
+EOF
+cat >"$Z/compose.override.yaml.example" <<'EOF'
+secrets:
+  zulip__secret_key: {environment: SECRET_KEY}
+EOF
+cat >"$Z/ci/base.yaml" <<'EOF'
+secrets:
+  zulip__secret_key: {environment: ZULIP__SECRET_KEY}
+services:
+  zulip:
+    image: "${GITHUB_CI_IMAGE:?error}"
+EOF
+printf 'ZULIP__SECRET_KEY=django_secret_key\n' >"$Z/ci/base.env"
+printf 'services:\n  zulip:\n    environment:\n      SETTING_EXTERNAL_HOST: zulip.example.net\n' >"$Z/ci/basic/compose.yaml"
+printf 'services:\n  zulip:\n    environment:\n      CERTIFICATES: self-signed\n' >"$Z/ci/tls/compose.yaml"
+cat >"$Z/.github/workflows/test.yaml" <<'EOF'
+jobs:
+  docker-compose-test:
+    runs-on: ubuntu-latest
+    env:
+      GITHUB_CI_IMAGE: zulip/zulip-server:pr-${{ github.event.pull_request.number }}
+      COMPOSE_FILE: compose.yaml:ci/base.yaml:${{ matrix.dir }}compose.yaml
+      COMPOSE_ENV_FILES: ci/base.env
+    steps:
+      - run: docker compose config
+EOF
+repo "$Z"
+cd "$Z"
+
+t "COMPOSE_FILE chains of a workflow are checked; the base that fails alone is left out, said why"
+run "$SMOKEHOOK" init
+expect_rc 0
+expect_out "2 checks for 1 compose project"
+expect_out "  compose.base: fails as the repository stands (compose.yaml:4:15: service 'zulip' refers to undefined secret"
+expect_eq "$(listed_ids)" "compose.base.basic.env.base compose.base.tls.env.base"
+grep -qF '    environment: {GITHUB_CI_IMAGE: "zulip/zulip-server:pr-x"}' .smokehook.yml || fail "the workflow's variables"
+run "$SMOKEHOOK" --all
+expect_rc 0
+expect_out "ALL 2 CHECKS PASSED"
+
+t "through the installed hook: a scenario broken in the chain is refused, naming its check"
+git add .smokehook.yml
+git commit -qm "smokehook configuration" --no-verify
+"$SMOKEHOOK" install >/dev/null
+printf 'services:\n  zulip:\n    environment: [CERTIFICATES: self-signed]\n' >ci/tls/compose.yaml
+git add ci/tls/compose.yaml
+commit_refused "a mapping written as a list"
+expect_log "[compose.base.tls.env.base]"
+git checkout -q HEAD -- ci/tls/compose.yaml
+
+# ---- a .gitignore that ignores the configuration (as penpot's /*.yml) ---------------------------
+I=$WORK/ignored
+mkdir -p "$I"
+printf 'services:\n  web:\n    image: nginx\n' >"$I/compose.yaml"
+printf '/*.yml\n' >"$I/.gitignore"
+repo "$I"
+cd "$I"
+
+t "init warns when git ignores the .smokehook.yml it writes, and says how to add it"
+run "$SMOKEHOOK" init
+expect_rc 0
+expect_err "warning: git ignores .smokehook.yml here"
+expect_err "git add -f .smokehook.yml"
+cd "$S"
+rm .smokehook.yml
+run "$SMOKEHOOK" init
+expect_rc 0
+expect_eq "$ERR" "" "no warning where git does not ignore it"
+
 
 finish

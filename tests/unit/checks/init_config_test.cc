@@ -3,6 +3,7 @@
 // report saying which configuration ran.
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <sstream>
 
 #include "git/change_set.h"
@@ -30,6 +31,17 @@ std::vector<std::string> ids_of(const std::string& text) {
 }
 
 bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+// The configuration with check `id` uncommented, as a user would: "  # - id: x" -> "  - id: x", and the
+// "  #   key: value" lines below it.
+std::string uncomment(std::string text, const std::string& id) {
+  size_t at = text.find("  # - id: " + id + "\n");
+  REQUIRE(at != std::string::npos);
+  text.erase(at + 2, 2);
+  for (size_t line = text.find('\n', at) + 1; text.compare(line, 6, "  #   ") == 0; line = text.find('\n', line) + 1)
+    text.erase(line + 2, 2);
+  return text;
+}
 
 const char kMigrating[] =
     "services:\n"
@@ -148,17 +160,27 @@ TEST_CASE("init: no compose file gives a valid configuration with no check, that
   CHECK(init(src).text.find("No compose file was found") != std::string::npos);
 }
 
-TEST_CASE("init: a project invalid now still gets its check, and a note says so", "[init]") {
+TEST_CASE("init: a check that fails as the repository stands is written commented out, with why", "[init]") {
   MemorySource src(std::map<std::string, std::string>{
       {"compose.yaml", "services:\n  web:\n    image: app\n    environment:\n      URL: https://${DOMAIN:?set DOMAIN}/\n"}});
   InitConfig out = init(src);
   INFO(out.text);
-  CHECK(ids_of(out.text) == std::vector<std::string>{"compose.base"});
-  REQUIRE(out.notes.size() == 1);
-  CHECK(out.notes[0].find("compose.base") != std::string::npos);
-  CHECK(out.notes[0].find("DOMAIN") != std::string::npos);
-  CHECK(out.text.find("# environment: {DOMAIN: ...}") != std::string::npos);
-  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"compose.base"});
+  CHECK(ids_of(out.text).empty());
+  CHECK(out.checks == 0);
+  REQUIRE(out.left_out.size() == 1);
+  CHECK(out.left_out[0].find("compose.base: fails as the repository stands (compose.yaml:5:") == 0);
+  CHECK(out.left_out[0].find("DOMAIN") != std::string::npos);
+  CHECK(out.text.find("  # - id: compose.base\n") != std::string::npos);
+  CHECK(out.text.find("#   # environment: {DOMAIN: ...}") != std::string::npos);
+  CHECK(run_all(src, out.text).report.rows.empty());
+  // Uncommented with the variable it needs, it passes; broken, it fails.
+  std::string given = uncomment(out.text, "compose.base");
+  given.replace(given.find("checks: []"), 10, "checks:");  // as its comment says
+  given.replace(given.find("# environment: {DOMAIN: ...}"), std::string("# environment: {DOMAIN: ...}").size(),
+                "environment: {DOMAIN: example.com}");
+  CHECK(run_all(src, given).failed().empty());
+  edit(src, "compose.yaml", "image: app", "image: [app]");
+  CHECK(run_all(src, given).failed() == std::vector<std::string>{"compose.base"});
 }
 
 TEST_CASE("init: the variables hint goes only where the check's files require the variable", "[init]") {
@@ -169,15 +191,18 @@ TEST_CASE("init: the variables hint goes only where the check's files require th
       {"compose.deploy.yml", "services:\n  web:\n    labels:\n      host: ${DOMAIN:?Variable not set}\n"}});
   InitConfig out = init(src);
   INFO(out.text);
-  CHECK(ids_of(out.text) == std::vector<std::string>{"compose.base", "compose.deploy", "compose.override"});
+  // compose.deploy fails without DOMAIN: left out (commented), with the hint in it.
+  CHECK(ids_of(out.text) == std::vector<std::string>{"compose.base", "compose.override"});
   size_t hint = out.text.find("# environment: {DOMAIN: ...}");
   REQUIRE(hint != std::string::npos);
   CHECK(out.text.find("# environment: {DOMAIN: ...}", hint + 1) == std::string::npos);
   CHECK(out.text.rfind("- id: ", hint) == out.text.find("- id: compose.deploy"));
-  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"compose.deploy"});
+  CHECK(run_all(src, out.text).failed().empty());
   // Uncommented as the hint says, it passes.
-  std::string given = out.text;
+  std::string given = uncomment(out.text, "compose.deploy");
+  hint = given.find("# environment: {DOMAIN: ...}");
   given.replace(hint, std::string("# environment: {DOMAIN: ...}").size(), "environment: {DOMAIN: example.com}");
+  CHECK(ids_of(given) == std::vector<std::string>{"compose.base", "compose.deploy", "compose.override"});
   CHECK(run_all(src, given).failed().empty());
 }
 
@@ -203,32 +228,37 @@ TEST_CASE("init: a folder of compose.NAME.yml files and no base: each valid one 
   // Invalid alone for a file its platform writes (stack.env): left out too, not a check that fails now.
   CHECK(out.text.find("#   proxy/docker-compose.caddy.yml\n") != std::string::npos);
   CHECK(out.text.find("#   variants/docker-compose.portainer.yml\n") != std::string::npos);
-  REQUIRE(out.notes.size() == 2);
-  CHECK(out.notes[0].find("proxy/docker-compose.caddy.yml is left out") == 0);
-  CHECK(out.notes[1].find("variants/docker-compose.portainer.yml is left out") == 0);
-  CHECK(out.notes[1].find("stack.env") != std::string::npos);
+  REQUIRE(out.left_out.size() == 2);
+  CHECK(out.left_out[0].find("proxy/docker-compose.caddy.yml: not a project alone") == 0);
+  CHECK(out.left_out[1].find("variants/docker-compose.portainer.yml: not a project alone") == 0);
+  CHECK(out.left_out[1].find("stack.env") != std::string::npos);
   CHECK(run_all(src, out.text).failed().empty());
   MemorySource broken = src;
   edit(broken, "variants/docker-compose.sqlite.yml", "profiles: [dev]", "profiles: [devel]");
   CHECK(run_all(broken, out.text).failed() == std::vector<std::string>{"variants.sqlite.compose.profile.dev"});
 }
 
-TEST_CASE("init: no .env but a .env.example: said, and named in the variables hint", "[init]") {
+TEST_CASE("init: no .env but a .env.example: the checks that need its values use it", "[init]") {
   // As a starter kit whose .env is git-ignored and whose README says `cp .env.example .env`.
   MemorySource src(std::map<std::string, std::string>{
       {"docker-compose.yml", "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_USER: ${PGUSER:?}\n"},
+      {"docker-compose.debug.yml", "services:\n  db:\n    command: postgres -d 2\n"},
       {".env.example", "PGUSER=root\n"}});
   InitConfig out = init(src);
   INFO(out.text);
-  CHECK(out.text.find("add `env_file: [.env.example]` beside `files`") != std::string::npos);
-  CHECK(out.text.find("env_file: [.env.example]\n    # environment: {PGUSER: ...}") != std::string::npos);
-  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"compose.base"});
-  std::string given = out.text;
-  given.replace(given.find("    files: [docker-compose.yml]\n"), 0, "    env_file: [.env.example]\n");
-  CHECK(run_all(src, given).failed().empty());
-  // With a .env, nothing is said about the example.
+  CHECK(out.text.find("files: [docker-compose.yml]\n    env_file: [.env.example]\n") != std::string::npos);
+  CHECK(out.text.find("files: [docker-compose.yml, docker-compose.debug.yml]\n    env_file: [.env.example]\n") !=
+        std::string::npos);
+  CHECK(out.text.find("# with .env.example, the repository's values for its variables") != std::string::npos);
+  CHECK(out.left_out.empty());
+  CHECK(run_all(src, out.text).failed().empty());
+  // With a .env that gives the values, nothing needs the example.
   src.put(".env", "PGUSER=me\n");
-  CHECK(init(src).text.find(".env.example") == std::string::npos);
+  CHECK(init(src).text.find("env_file: [.env.example]") == std::string::npos);
+  // A project that loads without it only hears of it.
+  MemorySource plain(std::map<std::string, std::string>{{"docker-compose.yml", "services:\n  db:\n    image: postgres\n"},
+                                                        {".env.example", "PGUSER=root\n"}});
+  CHECK(init(plain).text.find("add `env_file: [.env.example]` beside `files`") != std::string::npos);
 }
 
 TEST_CASE("variables: ${VAR:?} passes with the check's environment or env_file, fails without", "[init][variables]") {
@@ -425,6 +455,20 @@ TEST_CASE("init: COMPOSE_FILE in a project's .env is the files docker compose re
   CHECK(ids_of(init(src).text) == std::vector<std::string>{"ops.compose.base"});
 }
 
+TEST_CASE("init: a profile declared only in a file of the .env's COMPOSE_FILE keeps its services", "[init]") {
+  MemorySource src(std::map<std::string, std::string>{
+      {"ops/compose.yaml", "services:\n  a: {image: a}\n"},
+      {"ops/monitoring.yaml", "services:\n  m: {image: m}\n  grafana: {image: grafana, profiles: [dashboards]}\n"},
+      {"ops/.env", "COMPOSE_FILE=compose.yaml:monitoring.yaml\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(ids_of(out.text) ==
+        std::vector<std::string>{"ops.compose.base", "ops.compose.default", "ops.compose.default.profile.dashboards"});
+  CHECK(run_all(src, out.text).failed().empty());
+  edit(src, "ops/monitoring.yaml", "profiles: [dashboards]", "profiles: [dashboard]");
+  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"ops.compose.default.profile.dashboards"});
+}
+
 TEST_CASE("init: profiles that cannot be active together are checked one at a time", "[init]") {
   // Two variants of one service, each under its own profile, with one container_name: docker compose
   // refuses both profiles at once, so no check may turn them on together.
@@ -452,4 +496,140 @@ TEST_CASE("init: profiles that cannot be active together are checked one at a ti
   std::vector<std::string> failed = run_all(broken, out.text).failed();
   CHECK(failed.size() == 1);
   CHECK(failed.front().rfind("init.ordering", 0) == 0);
+}
+
+TEST_CASE("init: an overlay the repository runs alone is checked alone too, and merged", "[init]") {
+  // As langfuse: package.json starts docker-compose.dev.yml by itself; merged onto the base, a service
+  // without an image still gets the base's, alone docker compose refuses it.
+  MemorySource src(std::map<std::string, std::string>{
+      {"docker-compose.yml", "services:\n  web: {image: web}\n  clickhouse: {image: clickhouse}\n"},
+      {"docker-compose.dev.yml", "services:\n  clickhouse:\n    image: clickhouse\n    ports: ['8123:8123']\n"},
+      {"docker-compose.build.yml", "services:\n  web:\n    build: .\n"},
+      {"docker-compose.ports.yml", "services:\n  web:\n    ports: ['80:80']\n"},
+      {"package.json", "{\"scripts\": {\"infra:dev:up\": \"docker compose -f ./docker-compose.dev.yml up -d\"}}\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  std::vector<std::string> ids = ids_of(out.text);
+  CHECK(has(ids, "compose.dev"));
+  CHECK(has(ids, "compose.dev.alone"));
+  CHECK(out.text.find("the repository runs it alone (package.json:1)") != std::string::npos);
+  // Loads alone (its one service has a build) though nothing runs it alone: checked alone too.
+  CHECK(has(ids, "compose.build.alone"));
+  // Not a project alone (web has no image there), and not run alone: merged only.
+  CHECK_FALSE(has(ids, "compose.ports.alone"));
+  CHECK(run_all(src, out.text).failed().empty());
+  edit(src, "docker-compose.dev.yml", "    image: clickhouse\n", "");
+  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"compose.dev.alone"});
+}
+
+TEST_CASE("init: a profile declared only in an overlay keeps its services", "[init]") {
+  // As langfuse's worker-tests and appwrite's gitea: the profile exists only in the overlay.
+  MemorySource src(std::map<std::string, std::string>{
+      {"docker-compose.yml", "services:\n  web: {image: web}\n  mail: {image: mail, profiles: [debug]}\n"},
+      {"docker-compose.override.yml",
+       "services:\n  gitea: {image: gitea, profiles: [gitea]}\n  mail2: {image: mail, profiles: [debug]}\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  std::vector<std::string> ids = ids_of(out.text);
+  CHECK(has(ids, "compose.profile.debug"));
+  CHECK(has(ids, "compose.override.profile.gitea"));
+  // The overlay adds a service to a profile of the base: that profile is checked merged as well.
+  CHECK(has(ids, "compose.override.profile.debug"));
+  CHECK(out.text.find("require_enabled: [gitea]") != std::string::npos);
+  CHECK(run_all(src, out.text).failed().empty());
+  MemorySource broken = src;
+  edit(broken, "docker-compose.override.yml", "  gitea: {image: gitea, profiles: [gitea]}\n", "");
+  CHECK(run_all(broken, out.text).failed() == std::vector<std::string>{"compose.override.profile.gitea"});
+}
+
+TEST_CASE("init: a file that needs variables is checked with the env file the repository gives it", "[init]") {
+  // As penpot's devenv: `--env-file docker/devenv/defaults.env` in its script; and mattermost's
+  // env.example beside a base whose README says `cp env.example .env`.
+  MemorySource src(std::map<std::string, std::string>{
+      {"docker/devenv/docker-compose.main.yml",
+       "services:\n  main:\n    image: penpot/devenv\n    ports: ['${PORT:?}:80']\n"},
+      {"docker/devenv/defaults.env", "PORT=3449\n"},
+      {"docker/devenv/other.env", "NOTHING=1\n"},
+      {"manage.sh", "#!/bin/sh\ndocker compose -f docker/devenv/docker-compose.main.yml \\\n"
+                    "  --env-file docker/devenv/defaults.env up -d\n"},
+      {"mm/docker-compose.yml", "services:\n  db:\n    image: postgres:${PG_TAG}\n    volumes: ['${DATA}:/data']\n"},
+      {"mm/env.example", "PG_TAG=16\nDATA=./data\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(out.left_out.empty());
+  CHECK(out.text.find("files: [docker/devenv/docker-compose.main.yml]\n    env_file: [docker/devenv/defaults.env]") !=
+        std::string::npos);
+  CHECK(out.text.find("files: [mm/docker-compose.yml]\n    env_file: [mm/env.example]") != std::string::npos);
+  CHECK(run_all(src, out.text).failed().empty());
+  edit(src, "docker/devenv/defaults.env", "PORT=3449", "PORT=");
+  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"docker.devenv.main.compose.base"});
+}
+
+TEST_CASE("init: COMPOSE_FILE chains of a CI workflow are checked, and what fails as the repository stands is left out",
+          "[init]") {
+  // As docker-zulip: compose.yaml alone expects secrets the example override defines; CI combines it
+  // with ci/base.yaml and one scenario per matrix entry.
+  MemorySource src(std::map<std::string, std::string>{
+      {"compose.yaml", "services:\n  zulip:\n    image: zulip\n    secrets: [pw]\n"},
+      {"ci/base.yaml", "secrets:\n  pw: {environment: PW}\nservices:\n  zulip:\n    image: ${IMAGE:?error}\n"},
+      {"ci/base.env", "PW=x\n"},
+      {"ci/basic/compose.yaml", "services:\n  zulip:\n    environment: {A: '1'}\n"},
+      {"ci/tls/compose.yaml", "services:\n  zulip:\n    environment: {B: '1'}\n"},
+      {".github/workflows/test.yaml",
+       "jobs:\n  t:\n    env:\n      IMAGE: zulip:pr-${{ github.event.number }}\n"
+       "      COMPOSE_FILE: compose.yaml:ci/base.yaml:${{ matrix.dir }}compose.yaml\n"
+       "      COMPOSE_ENV_FILES: ci/base.env\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(ids_of(out.text) == std::vector<std::string>{"compose.base.basic.env.base", "compose.base.tls.env.base"});
+  // ci/basic/compose.yaml is no project alone (no image): checked in its chains only, not left out.
+  REQUIRE(out.left_out.size() == 1);
+  CHECK(out.left_out[0].find("compose.base: fails as the repository stands (compose.yaml:") == 0);
+  CHECK(out.text.find("  # LEFT OUT: this check fails on the repository as it stands") != std::string::npos);
+  CHECK(out.text.find("  # - id: compose.base\n") != std::string::npos);
+  CHECK(run_all(src, out.text).failed().empty());
+  edit(src, "ci/tls/compose.yaml", "environment: {B: '1'}", "environment: [B: '1']");
+  CHECK(run_all(src, out.text).failed() == std::vector<std::string>{"compose.base.tls.env.base"});
+}
+
+TEST_CASE("init: right after init --all passes: a profile that clashes through extends is left out, said why",
+          "[init]") {
+  // As nextcloud all-in-one's php/tests: two profiles whose services extend one with a container_name.
+  MemorySource src(std::map<std::string, std::string>{
+      {"compose.yaml",
+       "services:\n"
+       "  base: {image: app, container_name: master, profiles: [none]}\n"
+       "  from-image: {extends: base, profiles: [none, image]}\n"
+       "  local: {extends: base, profiles: [none, local]}\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  CHECK(run_all(src, out.text).failed().empty());
+  std::vector<std::string> ids = ids_of(out.text);
+  CHECK_FALSE(has(ids, "compose.profile.none"));
+  CHECK(has(ids, "compose.profile.image"));
+  REQUIRE(out.left_out.size() == 1);
+  CHECK(out.left_out[0].find("compose.profile.none: fails as the repository stands") == 0);
+  CHECK(out.left_out[0].find("container name") != std::string::npos);
+  CHECK(out.checks == ids.size());
+}
+
+TEST_CASE("init: titles are unique and ids the same from one run to the next", "[init]") {
+  // As all-in-one: an overlay changes who waits for the one-shot service; two checks, two titles.
+  MemorySource src(std::map<std::string, std::string>{
+      {"compose.yaml",
+       "services:\n  npm: {image: node, command: npm ci}\n"
+       "  app:\n    image: app\n    depends_on:\n      npm: {condition: service_completed_successfully}\n"},
+      {"compose.more.yaml",
+       "services:\n  worker:\n    image: app\n    depends_on:\n      npm: {condition: service_completed_successfully}\n"},
+      {"Makefile", "up:\n\tdocker compose -f compose.yaml up\nci:\n\tdocker compose -f compose.yaml --env-file ci.env up\n"},
+      {"ci.env", "A=1\n"}});
+  InitConfig out = init(src);
+  INFO(out.text);
+  Config c;
+  Finding err;
+  REQUIRE(parse_config(out.text, ".smokehook.yml", &c, &err));
+  std::set<std::string> titles;
+  for (const auto& check : c.checks) CHECK(titles.insert(check->title).second);
+  CHECK(titles.size() >= 4);
+  CHECK(init(src).text == out.text);
 }
