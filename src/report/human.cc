@@ -1,5 +1,6 @@
 // The human report, modelled on the original prod_smoke.sh output: sections,
 // one line per check, findings as path:line:col: message, a closing banner.
+#include <algorithm>
 #include <cstdio>
 
 #include "report/report.h"
@@ -24,6 +25,13 @@ Palette palette(bool color) {
 
 std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
+// A commit the checks do not look at: one line, not a report.
+bool nothing_affected(const Report& report) {
+  if (report.mode != "staged" && report.mode != "range" && report.mode != "files") return false;
+  if (!report.note.empty()) return false;
+  return std::all_of(report.rows.begin(), report.rows.end(), [](const ResultRow& r) { return r.not_affected; });
+}
+
 }  // namespace
 
 void report_human(const Report& report, const HumanStyle& style, std::ostream& out) {
@@ -34,6 +42,11 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
     out << c.yellow << "smokehook: no .smokehook.yml here: running the built-in production smoke suite (of the "
         << "application smokehook was made for); `smokehook init` writes a configuration for this repository"
         << c.reset << "\n";
+  if (nothing_affected(report) && !style.verbose) {
+    out << "smokehook: " << plural(report.changed_files, "file") << " changed, 0 of "
+        << plural(report.rows.size(), "check") << " affected: nothing to run " << c.green << "✅" << c.reset << "\n";
+    return;
+  }
   if (report.mode == "range" && !report.note.empty())
     out << "smokehook: " << report.note << "\n";
   else if (report.mode == "staged" || report.mode == "range" || report.mode == "files")

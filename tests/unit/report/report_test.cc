@@ -82,3 +82,27 @@ TEST_CASE("sarif and junit reports carry every failure", "[report]") {
   CHECK(x.find("tests=\"14\"") != std::string::npos);
   CHECK(x.find("<failure ") != std::string::npos);
 }
+
+namespace {
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("human report: a commit that affects no check is one line; JSON still lists every check", "[report]") {
+  Outcome o = run_staged(example_app(), {"README.md"});
+  std::ostringstream human, quiet, verbose, json;
+  report_human(o.report, HumanStyle{false, false, false}, human);
+  CHECK(human.str() == "smokehook: 1 file changed, 0 of 14 checks affected: nothing to run ✅\n");
+  report_human(o.report, HumanStyle{false, true, false}, quiet);
+  CHECK(quiet.str() == human.str());
+  report_human(o.report, HumanStyle{false, false, true}, verbose);  // -v lists them, as before
+  CHECK(count(verbose.str(), "SKIP: ") == 14);
+  CHECK(verbose.str().find("NO CHECK TO RUN") != std::string::npos);
+  report_json(o.report, json);
+  auto j = nlohmann::json::parse(json.str());
+  CHECK(j["checks"].size() == 14);
+  CHECK(j["summary"]["skipped"] == 14);
+}

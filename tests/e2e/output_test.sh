@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# What the report says, and how often: a commit that touches no check is one
+# line; one mistake in a file that several checks load is one finding, naming
+# the checks it fails; a variable's warning once, and only for files the run
+# loads; YAML mistakes named at their place; --env-file reads any readable file.
+. "$(dirname "$0")/lib.sh"
+unset DEV_TAG APP_TAG COMPOSE_PROFILES COMPOSE_FILE COMPOSE_PROJECT_NAME
+
+repo() {
+  git -C "$1" init -q
+  git -C "$1" add -A
+  git -C "$1" commit -q -m "start" --no-verify
+}
+
+# A project shaped like langfuse's: a base whose anchor many services share, an overlay on it, a
+# profile, and a development file run alone (its comment names the base file).
+R=$WORK/app
+mkdir -p "$R"
+cat >"$R/docker-compose.yml" <<'EOF'
+x-worker: &worker
+  image: app:${APP_TAG:-dev}
+  depends_on: &after-db
+    db:
+      condition: service_started
+services:
+  db:
+    image: postgres:16
+  web:
+    <<: *worker
+  worker:
+    <<: *worker
+  worker-2:
+    <<: *worker
+    profiles: [scale]
+EOF
+cat >"$R/docker-compose.prod.yml" <<'EOF'
+services:
+  web:
+    restart: always
+EOF
+cat >"$R/docker-compose.dev.yml" <<'EOF'
+# run alone: docker compose -f docker-compose.dev.yml up (not with docker-compose.yml)
+services:
+  dev:
+    image: dev:${DEV_TAG}
+    environment:
+      TAG: ${DEV_TAG}
+EOF
+cat >"$R/.smokehook.yml" <<'EOF'
+version: 1
+checks:
+  - id: compose.base
+    kind: compose-valid
+    files: [docker-compose.yml]
+  - id: compose.prod
+    kind: compose-valid
+    files: [docker-compose.yml, docker-compose.prod.yml]
+  - id: compose.scale
+    kind: compose-valid
+    files: [docker-compose.yml]
+    profiles: [scale]
+    require_enabled: [worker-2]
+  - id: compose.dev
+    kind: compose-valid
+    files: [docker-compose.dev.yml]
+  - id: db.first
+    kind: compose-depends
+    files: [docker-compose.yml, docker-compose.prod.yml]
+    profiles: [scale]
+    services: ["worker*"]
+    depend_on: db
+EOF
+echo "# app" >"$R/README.md"
+repo "$R"
+cd "$R"
+
+t "a commit that affects no check: one line, and the JSON report still lists every check as skipped"
+echo "more" >>README.md
+git add README.md
+run "$SMOKEHOOK"
+expect_rc 0
+expect_eq "$OUT" "smokehook: 1 file changed, 0 of 5 checks affected: nothing to run ✅"
+run "$SMOKEHOOK" --format json
+expect_rc 0
+expect_eq "$(json_get "$OUT" "[c['status'] for c in j['checks']]")" "['skip', 'skip', 'skip', 'skip', 'skip']"
+expect_eq "$(json_get "$OUT" "j['summary']")" "{'passed': 0, 'failed': 0, 'skipped': 5}"
+run "$SMOKEHOOK" --format junit
+expect_eq "$(grep -c '<skipped' <<<"$OUT")" "5"
+run git commit -q -m "readme"
+expect_rc 0
+git reset -q --hard
+
+t "-v still lists the unaffected checks, with the banner"
+echo "more" >>README.md
+git add README.md
+run "$SMOKEHOOK" -v
+expect_rc 0
+expect_out "SKIP: compose.base (not affected by the staged changes)"
+expect_out "NO CHECK TO RUN"
+git reset -q --hard
+
+finish
