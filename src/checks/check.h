@@ -27,6 +27,9 @@ struct CheckResult {
   // file): the human report shows it under the check's line; `message` holds it too.
   std::string warning;
   Findings findings;
+  // The message only sums up the findings ("docker-compose.yml: 2 errors"): the human report, which
+  // shows them, leaves it out. JSON keeps it.
+  bool message_sums_up = false;
   double duration_ms = 0;
 };
 

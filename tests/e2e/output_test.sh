@@ -99,4 +99,25 @@ expect_out "SKIP: compose.base (not affected by the staged changes)"
 expect_out "NO CHECK TO RUN"
 git reset -q --hard
 
+t "one bad depends_on in the base's anchor: one finding, naming every check it fails"
+sed -i 's/^    db:$/    dbb:/' docker-compose.yml
+git add docker-compose.yml
+run "$SMOKEHOOK"
+expect_rc 1
+expect_eq "$(grep -c "depends on undefined service 'dbb'" <<<"$OUT")" "1" "the cause is said once"
+expect_out "docker-compose.yml:4:5: service 'web' depends on undefined service 'dbb' (the same for 'worker', 'worker-2')"
+expect_out "↳ also fails compose.prod, compose.scale, db.first"
+for id in compose.base compose.prod compose.scale db.first; do
+  expect_out "[$id]"
+done
+expect_no_out "1 error"
+t "the same break in JSON: each check keeps its own findings"
+run "$SMOKEHOOK" --format json
+expect_rc 1
+expect_eq "$(json_get "$OUT" "[(c['id'], c['status'], len(c['findings'])) for c in j['checks']]")" \
+  "[('compose.base', 'fail', 2), ('compose.prod', 'fail', 2), ('compose.scale', 'fail', 3), ('compose.dev', 'skip', 0), ('db.first', 'fail', 3)]"
+run "$SMOKEHOOK" --format sarif
+expect_eq "$(json_get "$OUT" "len(j['runs'][0]['results'])")" "10"
+git reset -q --hard
+
 finish
