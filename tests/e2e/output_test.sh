@@ -120,4 +120,22 @@ run "$SMOKEHOOK" --format sarif
 expect_eq "$(json_get "$OUT" "len(j['runs'][0]['results'])")" "10"
 git reset -q --hard
 
+t "variable warnings: only for files the run loads, each variable once"
+printf '  cache:\n    image: redis:7\n' >>docker-compose.yml
+git add docker-compose.yml
+run "$SMOKEHOOK"
+expect_rc 0
+expect_out "4 of 5 checks affected"
+[ -z "$ERR" ] || fail "warnings for a file this commit does not load: $ERR"
+git reset -q --hard
+run "$SMOKEHOOK" --all
+expect_rc 0
+expect_eq "$(grep -c 'DEV_TAG' <<<"$ERR")" "1" "one warning for the one variable"
+expect_err 'docker-compose.dev.yml:4:12: the "DEV_TAG" variable is not set'
+printf '  other:\n    image: other:1\n' >>docker-compose.dev.yml
+git add docker-compose.dev.yml
+run "$SMOKEHOOK"
+expect_eq "$(grep -c 'DEV_TAG' <<<"$ERR")" "1" "the commit loads the file: warned once"
+git reset -q --hard
+
 finish
