@@ -138,4 +138,36 @@ run "$SMOKEHOOK"
 expect_eq "$(grep -c 'DEV_TAG' <<<"$ERR")" "1" "the commit loads the file: warned once"
 git reset -q --hard
 
+# ---- YAML mistakes at their place --------------------------------------------------------------
+yaml_case() {  # FILE EXPECTED-LINE: `smokehook --all` exits as a check failure (compose) or 2 (config)
+  run "$SMOKEHOOK" --all
+  expect_rc "$1"
+  expect_eq "$(grep -cF -- "$2" <<<"$OUT"$'\n'"$ERR")" "1" "one line: $2"
+  git checkout -q -- .
+}
+
+t "compose: a tab that indents a line is named, at the tab"
+printf 'services:\n  db:\n\timage: postgres:16\n' >docker-compose.dev.yml
+yaml_case 1 "docker-compose.dev.yml:3:1: YAML syntax error: a tab indents this line (YAML indents with spaces only)"
+
+t "compose: a duplicate key is named, at the second key"
+printf 'services:\n  dev:\n    image: a\n    image: b\n' >docker-compose.dev.yml
+yaml_case 1 "docker-compose.dev.yml:4:5: duplicate key 'image' (first defined at line 3)"
+
+t "compose: a quote never closed is named, at the quote (yaml-cpp alone took the rest of the file as the string)"
+printf 'services:\n  dev:\n    image: "dev:1\n    restart: always\n' >docker-compose.dev.yml
+yaml_case 1 "docker-compose.dev.yml:3:12: YAML syntax error: this '\"' is never closed"
+
+t "compose: a quote left open before more keys is named, at the quote"
+printf 'services:\n  dev:\n    image: "dev:1\n    restart: "always"\n' >docker-compose.dev.yml
+yaml_case 1 "docker-compose.dev.yml:3:12: YAML syntax error: the string this '\"' opens runs on to line 4 (is its closing quote missing?)"
+
+t ".smokehook.yml: a tab, a duplicate key, a quote never closed (exit 2, file:line:col)"
+printf 'version: 1\nchecks:\n  - id: a\n\tkind: compose-valid\n' >.smokehook.yml
+yaml_case 2 ".smokehook.yml:4:1: YAML syntax error: a tab indents this line (YAML indents with spaces only)"
+printf 'version: 1\nchecks:\n  - id: a\n    id: b\n' >.smokehook.yml
+yaml_case 2 ".smokehook.yml:4:5: duplicate key 'id' (first defined at line 3)"
+printf 'version: 1\nchecks:\n  - id: "a\n    kind: compose-valid\n    files: [docker-compose.yml]\n' >.smokehook.yml
+yaml_case 2 ".smokehook.yml:3:9: YAML syntax error: this '\"' is never closed"
+
 finish
