@@ -2,8 +2,11 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -261,13 +264,50 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+// The files `--env-file` names, read once: any file the process can read, as docker compose opens
+// it (a regular file, a link to one, /dev/null, a pipe such as <(...)), where a FileSource reads
+// only regular files and a link as its target's name. The loader then reads them from here: a pipe
+// gives its bytes once.
+class EnvFileSource : public FileSource {
+ public:
+  explicit EnvFileSource(const FileSource& disk) : disk_(disk) {}
+
+  // Reads `path` (absolute) for good; NotFound when it does not exist.
+  ReadStatus pin(const std::string& path, std::string* err) {
+    std::string text;
+    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return ReadStatus::NotFound;
+    if (!read_whole_file(path, &text, err)) return ReadStatus::Error;
+    pinned_[path] = std::move(text);
+    return ReadStatus::Ok;
+  }
+  const std::string& text(const std::string& path) const { return pinned_.at(path); }
+
+  ReadStatus read(std::string_view path, std::string* content, std::string* err) const override {
+    auto it = pinned_.find(std::string(path));
+    if (it == pinned_.end()) return disk_.read(path, content, err);
+    *content = it->second;
+    return ReadStatus::Ok;
+  }
+  bool exists(std::string_view path) const override { return pinned_.count(std::string(path)) || disk_.exists(path); }
+  std::optional<uint64_t> size(std::string_view path) const override {
+    auto it = pinned_.find(std::string(path));
+    return it == pinned_.end() ? disk_.size(path) : std::optional<uint64_t>(it->second.size());
+  }
+  const std::vector<std::string>& paths() const override { return disk_.paths(); }
+  std::string name() const override { return disk_.name(); }
+
+ private:
+  const FileSource& disk_;
+  std::map<std::string, std::string> pinned_;
+};
+
 // One run of `smokehook compose`, in the order docker compose's `config` takes its steps: the
 // variables, the files, the project's name, the project loaded, then what to print. cmd_compose
 // hands each step its turn, as ninja's ManifestParser::Parse hands each token to the function that
 // reads it; each step prints its own error and says whether to go on.
 class ComposeCommand {
  public:
-  explicit ComposeCommand(const Options& o) : o_(o), cwd_(current_dir()), disk_(cwd_, nullptr) {}
+  explicit ComposeCommand(const Options& o) : o_(o), cwd_(current_dir()), disk_(cwd_, nullptr), source_(disk_) {}
 
   int refuse_engine_options() const;
   bool read_variables();
@@ -289,6 +329,7 @@ class ComposeCommand {
   const Options& o_;
   const std::string cwd_;
   DiskSource disk_;
+  EnvFileSource source_;  // the disk, and the --env-file files read once
   std::string project_dir_;
   Variables vars_;
   ProjectSpec spec_;
@@ -312,7 +353,8 @@ int ComposeCommand::refuse_engine_options() const {
 // `required`: a file --env-file names (the project's .env may be absent).
 bool ComposeCommand::read_env_file(const std::string& path, bool required) {
   std::string text, err;
-  ReadStatus st = disk_.read(path, &text, &err);
+  ReadStatus st = required ? source_.pin(path, &err) : disk_.read(path, &text, &err);
+  if (st == ReadStatus::Ok && required) text = source_.text(path);
   if (st == ReadStatus::NotFound) {
     if (required) std::cerr << "couldn't find env file: " << path << "\n";
     return !required;
@@ -394,7 +436,7 @@ bool ComposeCommand::name_project() {
 
 // The project, its warnings (each once) and its errors; SERVICE... resolved.
 bool ComposeCommand::load() {
-  ctx_.source = &disk_;
+  ctx_.source = &source_;
   ctx_.fallback = nullptr;
   if (!o_.compose_project_directory.empty()) ctx_.project_dir = project_dir_;
   ctx_.no_consistency = o_.compose_no_consistency;

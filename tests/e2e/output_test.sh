@@ -170,4 +170,19 @@ yaml_case 2 ".smokehook.yml:4:5: duplicate key 'id' (first defined at line 3)"
 printf 'version: 1\nchecks:\n  - id: "a\n    kind: compose-valid\n    files: [docker-compose.yml]\n' >.smokehook.yml
 yaml_case 2 ".smokehook.yml:3:9: YAML syntax error: this '\"' is never closed"
 
+# ---- compose --env-file: any readable file -----------------------------------------------------
+t "compose --env-file /dev/null: an empty set of variables, as docker compose reads it"
+run "$SMOKEHOOK" compose -f docker-compose.dev.yml --env-file /dev/null --format json
+expect_rc 0
+expect_eq "$(json_get "$OUT" "j['services']['dev']['image']")" "dev:"
+t "compose --env-file from a pipe: read once, its variables used"
+run bash -c "\"\$SMOKEHOOK\" compose -f docker-compose.dev.yml --env-file <(echo DEV_TAG=7) --format json"
+expect_rc 0
+expect_eq "$(json_get "$OUT" "(j['services']['dev']['image'], j['services']['dev']['environment']['TAG'])")" "('dev:7', '7')"
+[ -z "$ERR" ] || fail "no warning: the pipe set the variable ($ERR)"
+t "compose --env-file: a missing file is still docker compose's error"
+run "$SMOKEHOOK" compose -f docker-compose.dev.yml --env-file nowhere.env
+expect_rc 1
+expect_err "couldn't find env file: $R/nowhere.env"
+
 finish
