@@ -117,12 +117,14 @@ class TreeBuilder : public YAML::EventHandler {
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    last_quoted_ = false;
     Node n = located(mark);
     n.kind = NodeKind::Null;
     finish(std::move(n), anchor);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    last_quoted_ = false;
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) fail(mark, "unknown alias");
     count(it->second, mark);
@@ -135,6 +137,8 @@ class TreeBuilder : public YAML::EventHandler {
     n.kind = NodeKind::Scalar;
     n.text = value;
     n.plain = tag == "?";
+    last_quoted_ = !n.plain;
+    last_scalar_ = mark;
     if (tag != "?" && tag != "!") n.tag = tag;
     if (n.plain && is_null_text(n.text)) n.kind = NodeKind::Null;
     finish(std::move(n), anchor);
@@ -152,6 +156,9 @@ class TreeBuilder : public YAML::EventHandler {
   }
   void OnMapEnd() override { close(); }
 
+  // The last scalar of the text, when it was not plain: yaml-cpp takes a quote never closed for a
+  // string that runs to the end of the text, so only the last scalar can be one.
+  const YAML::Mark* last_quoted() const { return last_quoted_ ? &last_scalar_ : nullptr; }
   bool has_root() const { return has_root_; }
   Node take_root() { return std::move(root_); }
   const YAML::Mark& start() const { return start_; }
@@ -215,6 +222,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, NodeKind kind) {
+    last_quoted_ = false;
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
       fail(mark, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
     Frame f;
@@ -305,6 +313,8 @@ class TreeBuilder : public YAML::EventHandler {
   Node root_;
   bool has_root_ = false;
   YAML::Mark start_;
+  bool last_quoted_ = false;
+  YAML::Mark last_scalar_;
 };
 
 // yaml-cpp notices an unclosed '[' or '{' only where the next line fails to
@@ -345,6 +355,131 @@ bool find_unclosed_flow(std::string_view text, int err_line, int* line, int* col
   *column = open.back().column;
   *bracket = open.back().ch;
   return true;
+}
+
+// Where a person's YAML mistake is, when the parser's message does not say:
+// yaml-cpp reports a tab in the indentation as "end of map not found" or
+// "illegal map value" at some later place, and takes a quote never closed as
+// a string that runs to the end of the file. A scan of the lines (comments,
+// quoted strings, block scalars and flow brackets told apart) finds both.
+struct TextScan {
+  struct Place {
+    int line = 0, column = 0;  // 1-based; line 0: none
+    char quote = 0;
+    int last_line = 0;  // a quoted string: the line it ends on (or the last line, when never closed)
+  };
+  Place tab;           // the first tab in a line's indentation, in block context
+  Place blank_tab;     // the first tab on a line of blanks, in block context
+  Place multiline;     // the first quoted string that goes on past its line
+  Place open_at_end;   // a quoted string still open at the end of the text
+};
+
+// `first_line`, `first_column`: where `text` starts in its file (a scan from the middle of a line).
+TextScan scan_text(std::string_view text, int first_line = 1, int first_column = 1) {
+  TextScan scan;
+  int flow = 0;           // depth of [ and {
+  TextScan::Place open;   // the quoted string being read
+  int block_indent = -1;  // in a block scalar's body: the indentation of the line that opened it
+  int line = first_line - 1;
+  for (size_t pos = 0; pos < text.size();) {
+    ++line;
+    int shift = line == first_line ? first_column - 1 : 0;  // columns before `text` on its first line
+    size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view l = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    size_t lead = l.find_first_not_of(" \t");
+    size_t spaces = std::min(l.find_first_not_of(' '), l.size());
+    bool blank = lead == std::string_view::npos;
+    if (block_indent >= 0) {  // a block scalar's body: what is more indented, or blank, is its text
+      if (blank || static_cast<int>(spaces) > block_indent) continue;
+      block_indent = -1;
+    }
+    size_t i = 0;
+    bool token_start = true;  // where a quote or a bracket opens a node (not inside a plain scalar)
+    if (!open.quote) {
+      if (blank && flow == 0 && l.find('\t') != std::string_view::npos && !scan.blank_tab.line)
+        scan.blank_tab = TextScan::Place{line, static_cast<int>(l.find('\t')) + 1 + shift};
+      if (blank || l[lead] == '#') continue;
+      if (flow == 0 && !scan.tab.line && l.substr(0, lead).find('\t') != std::string_view::npos)
+        scan.tab = TextScan::Place{line, static_cast<int>(l.find('\t')) + 1 + shift};
+      i = lead;
+    }
+    for (; i < l.size(); ++i) {
+      char c = l[i];
+      if (open.quote) {
+        if (open.quote == '"' && c == '\\') {
+          ++i;
+        } else if (c == open.quote && open.quote == '\'' && i + 1 < l.size() && l[i + 1] == '\'') {
+          ++i;
+        } else if (c == open.quote) {
+          open.last_line = line;
+          if (open.line != line && !scan.multiline.line) scan.multiline = open;
+          open = TextScan::Place{};
+          token_start = false;
+        }
+        continue;
+      }
+      if (c == ' ' || c == '\t') {
+        if (i + 1 < l.size() && l[i + 1] == '#') break;  // a comment
+        continue;
+      }
+      if ((c == '"' || c == '\'') && token_start) {
+        open = TextScan::Place{line, static_cast<int>(i) + 1 + shift, c};
+      } else if ((c == '[' || c == '{') && (token_start || flow > 0)) {
+        ++flow;
+        token_start = true;
+      } else if ((c == ']' || c == '}') && flow > 0) {
+        --flow;
+        token_start = false;
+      } else if (c == ',' && flow > 0) {
+        token_start = true;
+      } else if ((c == ':' || c == '-' || c == '?') &&
+                 (i + 1 == l.size() || l[i + 1] == ' ' || l[i + 1] == '\t' || (flow > 0 && c == ':'))) {
+        token_start = true;  // `key: `, `- `, `? `: a node follows
+      } else if ((c == '|' || c == '>') && token_start && flow == 0) {
+        size_t k = i + 1;  // a block scalar's header: its body is the lines below
+        while (k < l.size() && (l[k] == '-' || l[k] == '+' || (l[k] >= '0' && l[k] <= '9'))) ++k;
+        while (k < l.size() && (l[k] == ' ' || l[k] == '\t')) ++k;
+        if (k == l.size() || l[k] == '#') block_indent = static_cast<int>(spaces);
+        break;
+      } else if ((c == '&' || c == '!' || c == '*') && token_start) {
+        while (i + 1 < l.size() && l[i + 1] != ' ' && l[i + 1] != '\t') ++i;  // an anchor, tag or alias
+      } else {
+        token_start = false;
+      }
+    }
+  }
+  if (open.quote) {
+    open.last_line = line;
+    scan.open_at_end = open;
+    if (!scan.multiline.line || scan.multiline.line > open.line) scan.multiline = open;
+  }
+  return scan;
+}
+
+// yaml-cpp failed at `err`'s line: when a tab indents a line up to there, or a quoted string opened
+// before it runs on to it, that is the mistake, and `err` says so at its place.
+void name_the_cause(const TextScan& scan, Finding* err) {
+  int at = err->line;
+  const TextScan::Place* tab = scan.tab.line && scan.tab.line <= at ? &scan.tab
+                               : scan.blank_tab.line == at           ? &scan.blank_tab
+                                                                     : nullptr;
+  const TextScan::Place& q = scan.multiline;
+  const TextScan::Place* quote = q.line && q.line <= at && q.last_line >= at ? &q : nullptr;
+  if (tab && (!quote || tab->line <= quote->line)) {
+    err->line = tab->line;
+    err->column = tab->column;
+    err->message = "YAML syntax error: a tab indents this line (YAML indents with spaces only)";
+  } else if (quote) {
+    err->line = quote->line;
+    err->column = quote->column;
+    err->message = std::string("YAML syntax error: ") +
+                   (scan.open_at_end.line == q.line && scan.open_at_end.column == q.column
+                        ? std::string("this '") + q.quote + "' is never closed"
+                        : std::string("the string this '") + q.quote + "' opens runs on to line " +
+                              std::to_string(q.last_line) + " (is its closing quote missing?)");
+  }
 }
 
 // A read-only stream buffer over text held elsewhere.
@@ -435,12 +570,21 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
       err->line = line;
       err->column = column;
       err->message = std::string("YAML syntax error: this '") + bracket + "' is never closed";
+    } else if (err->line > 0) {
+      name_the_cause(scan_text(text), err);
     }
     return false;
   } catch (const std::exception& e) {
     *err = Finding{*name, 0, 0, std::string("cannot parse YAML: ") + e.what()};
     return false;
   }
+  if (const YAML::Mark* quoted = builder.last_quoted())
+    if (TextScan scan = scan_text(text.substr(static_cast<size_t>(quoted->pos)), quoted->line + 1, quoted->column + 1);
+        scan.open_at_end.line) {
+      *err = Finding{*name, scan.open_at_end.line, scan.open_at_end.column,
+                     std::string("YAML syntax error: this '") + scan.open_at_end.quote + "' is never closed"};
+      return false;
+    }
   // A stream with only empty documents is one null document, as before.
   return true;
 }

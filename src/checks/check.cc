@@ -41,13 +41,21 @@ ComposeContext RunContext::compose_context() const {
 const Project& RunContext::project(const ProjectSpec& spec) {
   std::string key = project_key(spec);
   auto it = projects_.find(key);
-  if (it != projects_.end()) return *it->second;
-  auto p = std::make_unique<Project>(load_project(spec, compose_context()));
-  for (const auto& w : p->warnings) {
-    std::string text = "warning: " + w.to_string();
-    if (std::find(warnings.begin(), warnings.end(), text) == warnings.end()) warnings.push_back(text);
+  if (it == projects_.end()) it = projects_.emplace(key, std::make_unique<Project>(load_project(spec, compose_context()))).first;
+  if (collect_warnings) collect(*it->second);
+  return *it->second;
+}
+
+// Each warning once per run: an unset variable is one warning wherever it is used and whichever
+// projects load the file (as docker compose prints it; the first place is named), anything else
+// once per place.
+void RunContext::collect(const Project& p) {
+  if (!warned_.insert(&p).second) return;
+  for (const auto& w : p.warnings) {
+    bool per_variable = w.message.find("\" variable is not set") != std::string::npos;
+    if (warning_keys_.insert(per_variable ? w.message : w.to_string()).second)
+      warnings.push_back("warning: " + w.to_string());
   }
-  return *projects_.emplace(key, std::move(p)).first->second;
 }
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct CheckResult {
   // file): the human report shows it under the check's line; `message` holds it too.
   std::string warning;
   Findings findings;
+  // The message only sums up the findings ("docker-compose.yml: 2 errors"): the human report, which
+  // shows them, leaves it out. JSON keeps it.
+  bool message_sums_up = false;
   double duration_ms = 0;
 };
 
@@ -67,6 +71,10 @@ class RunContext {
   // The id of the compose validity check of `spec`, when the configuration has one.
   std::map<std::string, std::string> validity_check_ids;  // key: project_key(spec)
   std::vector<std::string> warnings;  // printed on stderr
+  // Whether project() passes a project's warnings on to `warnings`. Off while the runner asks checks
+  // what they read: a project loaded only to learn its inputs, for a check the change does not
+  // affect, is no file this run checks, and its unset variables are not this commit's business.
+  bool collect_warnings = true;
 
  private:
   const FileSource& source_;
@@ -75,6 +83,9 @@ class RunContext {
   std::map<std::string, std::unique_ptr<Project>> projects_;
   mutable ComposeCache compose_cache_;  // filling it does not change what the context is
   std::map<std::string, bool> needs_loading_;  // per compose file, for discover_inputs
+  std::set<const Project*> warned_;           // projects whose warnings are in `warnings`
+  std::set<std::string> warning_keys_;        // what each warning is about: see collect()
+  void collect(const Project& p);
 };
 
 std::string project_key(const ProjectSpec& spec);

@@ -174,6 +174,7 @@ class ComposeValid : public ComposeCheck {
       r.findings = p.errors;
       r.message = describe_project(spec) + ": " + std::to_string(p.errors.size()) + " error" +
                   (p.errors.size() == 1 ? "" : "s");
+      r.message_sums_up = true;
       return r;
     }
     for (const auto& name : require_enabled) {

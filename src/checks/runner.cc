@@ -57,6 +57,7 @@ void run_checks(const Config& config, RunContext& ctx, const Selection& sel, con
   // project names that project's validity check only when it runs too (else
   // the project's errors would be shown nowhere).
   std::vector<ResultRow> rows;
+  ctx.collect_warnings = false;  // what the checks read is not yet what the run loads
   for (const auto& c : config.checks) {
     if (c->live && !sel.live) continue;
     if (!sel.only.empty() && !contains(sel.only, c->id)) continue;
@@ -76,6 +77,7 @@ void run_checks(const Config& config, RunContext& ctx, const Selection& sel, con
     }
     rows.push_back(std::move(row));
   }
+  ctx.collect_warnings = true;
   for (ResultRow& row : rows) {
     if (row.result.status != CheckStatus::Skip) {
       auto start = std::chrono::steady_clock::now();

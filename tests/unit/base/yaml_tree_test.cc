@@ -67,6 +67,43 @@ TEST_CASE("yaml: syntax errors carry the file and a position", "[yaml]") {
   CHECK(err.message.find("YAML") != std::string::npos);
 }
 
+TEST_CASE("yaml: a tab that indents a line is named at the tab, wherever yaml-cpp gives up", "[yaml]") {
+  // yaml-cpp says "end of map not found", "illegal map value" or "illegal block entry", often a line later.
+  struct Case {
+    const char* text;
+    int line, column;
+  } cases[] = {
+      {"services:\n  a:\n\timage: x\n", 3, 1},
+      {"a:\n  b: 1\n  \tc: 2\n", 3, 3},
+      {"a:\n\t- b\n", 2, 1},
+      {"a: 1\n\t\nb: 2\n", 2, 1},  // a line of blanks with a tab, where yaml-cpp stops
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    Finding err = parse_error(c.text);
+    CHECK(err.to_string() == "t.yml:" + std::to_string(c.line) + ":" + std::to_string(c.column) +
+                                 ": YAML syntax error: a tab indents this line (YAML indents with spaces only)");
+  }
+  // Tabs that are no indentation stay fine: inside a block scalar, a quoted string, a flow collection.
+  parse_one("a: |\n  x\n  \ty\nb: \"p\n\tq\"\nc: [1,\n\t2]\n");
+}
+
+TEST_CASE("yaml: a quote never closed is an error at the quote, as go-yaml has it", "[yaml]") {
+  // yaml-cpp alone took the rest of the file for the string, and the file passed.
+  CHECK(parse_error("services:\n  a:\n    image: \"x\n  b:\n    image: y\n").to_string() ==
+        "t.yml:3:12: YAML syntax error: this '\"' is never closed");
+  CHECK(parse_error("a: 'it''s\n").to_string() == "t.yml:1:4: YAML syntax error: this ''' is never closed");
+  CHECK(parse_error("a: &x \"q\\\"\n").to_string() == "t.yml:1:7: YAML syntax error: this '\"' is never closed");
+  // Closed only on a later line where the parser then fails: the quote is named, and where it ends.
+  CHECK(parse_error("a:\n  b: \"x\n  c: \"y\"\n").to_string() ==
+        "t.yml:2:6: YAML syntax error: the string this '\"' opens runs on to line 3 (is its closing quote missing?)");
+  // Strings that are closed, over lines or not, and quotes inside plain scalars, are fine.
+  Node root = parse_one("a: \"x\n  y\"\nb: it's\nc: 'ok''s'\nd: >-\n  \"z\ne: \"last\" # done\n");
+  CHECK(root.find("a")->text == "x y");
+  CHECK(root.find("e")->text == "last");
+  parse_one("k: [\"a\", 'b']\n");
+}
+
 TEST_CASE("yaml: merge keys resolve, explicit keys win", "[yaml]") {
   Node root = parse_one("base: &b {x: 1, y: 2}\nother: &o {y: 3, z: 4}\nm:\n  <<: [*b, *o]\n  x: 9\n");
   const Node* m = root.find("m");

@@ -639,3 +639,45 @@ TEST_CASE("no false pass: a check whose project's validity check does not run re
     CHECK(has_finding(o["migrate.service"], kBase, line, "unknown key 'imag'"));
   }
 }
+
+namespace {
+// Runs `config` on `src` as staged mode does with `changed` (every changed path present), or as
+// --all does when `changed` is null; returns the run's warnings.
+std::vector<std::string> warnings_of(const MemorySource& src, const std::string& config,
+                                     const std::vector<std::string>* changed) {
+  Config c;
+  Finding err;
+  REQUIRE(parse_config(config, ".smokehook.yml", &c, &err));
+  RunContext ctx(src, &src, env({}));
+  ChangeSet changes;
+  if (changed) {
+    changes.changed = changes.present = *changed;
+    ctx.changes = &changes;
+    ctx.full_scan = false;
+  }
+  Report report;
+  report.mode = changed ? "staged" : "all";
+  run_checks(c, ctx, Selection{}, "", "", &report);
+  return report.warnings;
+}
+}  // namespace
+
+TEST_CASE("warnings: an unset variable once per run, and only for the files the run loads", "[checks][compose]") {
+  // The development file runs alone; its comment names the base file, so a commit touching the base
+  // loads it to learn what it pulls in, but its check is not affected.
+  MemorySource src({{"docker-compose.yml", "services:\n  web:\n    image: nginx\n"},
+                    {"docker-compose.dev.yml",
+                     "# alone, not with docker-compose.yml\nservices:\n  dev:\n    image: dev:${DEV_TAG}\n"
+                     "    environment:\n      TAG: ${DEV_TAG}\n"}});
+  std::string config =
+      "version: 1\nchecks:\n"
+      "  - {id: base, kind: compose-valid, files: [docker-compose.yml]}\n"
+      "  - {id: dev, kind: compose-valid, files: [docker-compose.dev.yml]}\n"
+      "  - {id: dev.again, kind: compose-service, files: [docker-compose.dev.yml], service: dev}\n";
+  std::vector<std::string> base = {"docker-compose.yml"}, dev = {"docker-compose.dev.yml"};
+  CHECK(warnings_of(src, config, &base).empty());
+  std::vector<std::string> expected = {
+      "warning: docker-compose.dev.yml:4:12: the \"DEV_TAG\" variable is not set; defaulting to a blank string"};
+  CHECK(warnings_of(src, config, &dev) == expected);
+  CHECK(warnings_of(src, config, nullptr) == expected);
+}

@@ -82,3 +82,72 @@ TEST_CASE("sarif and junit reports carry every failure", "[report]") {
   CHECK(x.find("tests=\"14\"") != std::string::npos);
   CHECK(x.find("<failure ") != std::string::npos);
 }
+
+namespace {
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("human report: a commit that affects no check is one line; JSON still lists every check", "[report]") {
+  Outcome o = run_staged(example_app(), {"README.md"});
+  std::ostringstream human, quiet, verbose, json;
+  report_human(o.report, HumanStyle{false, false, false}, human);
+  CHECK(human.str() == "smokehook: 1 file changed, 0 of 14 checks affected: nothing to run ✅\n");
+  report_human(o.report, HumanStyle{false, true, false}, quiet);
+  CHECK(quiet.str() == human.str());
+  report_human(o.report, HumanStyle{false, false, true}, verbose);  // -v lists them, as before
+  CHECK(count(verbose.str(), "SKIP: ") == 14);
+  CHECK(verbose.str().find("NO CHECK TO RUN") != std::string::npos);
+  report_json(o.report, json);
+  auto j = nlohmann::json::parse(json.str());
+  CHECK(j["checks"].size() == 14);
+  CHECK(j["summary"]["skipped"] == 14);
+}
+
+TEST_CASE("human report: one cause, one finding, naming every check it fails; JSON keeps each check's own", "[report]") {
+  // The anchor every service after migrate merges names a service that does not exist: compose
+  // reports it for each service that merges it, in every project that loads the base file.
+  MemorySource app = example_app();
+  edit(app, "docker-compose.yml", "  redis:\n    condition: service_started", "  rediss:\n    condition: service_started");
+  Outcome o = run_all(app);
+  std::ostringstream human;
+  report_human(o.report, HumanStyle{false, false, false}, human);
+  std::string h = human.str();
+  INFO(h);
+  CHECK(count(h, "depends on undefined service 'rediss'") == 1);
+  CHECK(h.find("   docker-compose.yml:17:3: service 'api' depends on undefined service 'rediss' (the same for 'worker', "
+               "'worker-high', 'worker-default', 'worker-low')\n"
+               "   ↳ also fails compose.prod, compose.profile.multi-worker, compose.profile.multi-shard, "
+               "compose.profile.combined\n") != std::string::npos);
+  CHECK(h.find(" error") == std::string::npos);  // no "docker-compose.yml: 2 errors" count lines
+  for (const char* id : {"compose.base", "compose.prod", "compose.profile.multi-worker", "compose.profile.multi-shard",
+                         "compose.profile.combined"})
+    CHECK(h.find(std::string("[") + id + "]\n") != std::string::npos);
+  CHECK(count(h, "❌ FAIL: ") == o.failed().size());
+  // Every check keeps its status and its own findings: a JSON reader looks at one check at a time.
+  std::ostringstream json;
+  report_json(o.report, json);
+  auto j = nlohmann::json::parse(json.str());
+  std::map<std::string, size_t> findings;
+  for (const auto& c : j["checks"]) findings[c["id"]] = c["findings"].size();
+  CHECK(findings["compose.base"] == 2);                  // api, worker
+  CHECK(findings["compose.profile.multi-worker"] == 5);  // and the three profile workers
+  CHECK(o["compose.base"].message == "docker-compose.yml: 2 errors");
+}
+
+TEST_CASE("human report: two mistakes stay two causes, each said once", "[report]") {
+  MemorySource app = example_app();
+  edit(app, "docker-compose.yml", "  redis:\n    condition: service_started", "  rediss:\n    condition: service_started");
+  edit(app, "docker-compose.yml", "    image: redis:7-alpine", "    image: redis:7-alpine\n    depends_on: [ghost]");
+  Outcome o = run_all(app);
+  std::ostringstream human;
+  report_human(o.report, HumanStyle{false, true, false}, human);
+  std::string h = human.str();
+  INFO(h);
+  CHECK(count(h, "undefined service 'rediss'") == 1);
+  CHECK(count(h, "service 'redis' depends on undefined service 'ghost'\n") == 1);  // its own line, no "the same for"
+  CHECK(count(h, "↳ also fails") == 2);
+}
