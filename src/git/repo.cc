@@ -84,37 +84,65 @@ git_odb* Repository::odb() const {
   return local.get();
 }
 
+namespace {
+
+// git's unquote_c_style(): `q` starts at an opening '"'. Returns false for
+// broken quoting (no closing quote, an unknown escape, an octal escape that is
+// not three octal digits, a NUL), which git then takes as an unquoted entry.
+bool unquote_c(std::string_view q, std::string* out, size_t* end) {
+  out->clear();
+  auto octal = [](char c) { return c >= '0' && c <= '7'; };
+  for (size_t i = 1; i < q.size();) {
+    char c = q[i++];
+    if (c == '"') {
+      *end = i;
+      return true;
+    }
+    if (c == '\0') return false;
+    if (c != '\\') {
+      *out += c;
+      continue;
+    }
+    if (i >= q.size()) return false;
+    char e = q[i++];
+    static const std::string_view from = "abfnrtv", to = "\a\b\f\n\r\t\v";
+    if (size_t k = from.find(e); k != std::string_view::npos) {
+      *out += to[k];
+    } else if (e == '\\' || e == '"') {
+      *out += e;
+    } else if (e >= '0' && e <= '3' && i + 1 < q.size() && octal(q[i]) && octal(q[i + 1])) {
+      *out += static_cast<char>(((e - '0') << 6) | ((q[i] - '0') << 3) | (q[i + 1] - '0'));
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// As git's parse_alt_odb_entry(): entries separated by ':'; one starting with
+// '#' is a comment; one starting with '"' is C-quoted when the quoting is
+// whole (then the character after the closing quote, the separator, is
+// skipped), else taken as written; empty entries are dropped.
 std::vector<std::string> split_object_dirs(std::string_view list) {
   std::vector<std::string> dirs;
   size_t i = 0;
+  std::string dir;
   while (i < list.size()) {
-    std::string dir;
-    if (list[i] == '"') {  // git's C quoting: \\, \", \n, \t, \ooo
-      for (++i; i < list.size() && list[i] != '"'; ++i) {
-        if (list[i] != '\\' || i + 1 >= list.size()) {
-          dir += list[i];
-          continue;
-        }
-        char c = list[++i];
-        if (c >= '0' && c <= '3' && i + 2 < list.size()) {
-          dir += static_cast<char>(((c - '0') << 6) | ((list[i + 1] - '0') << 3) | (list[i + 2] - '0'));
-          i += 2;
-        } else {
-          static const std::string_view from = "abfnrtv", to = "\a\b\f\n\r\t\v";
-          size_t k = from.find(c);
-          dir += k == std::string_view::npos ? c : to[k];
-        }
-      }
-      i = list.find(':', i);
-      if (i == std::string_view::npos) i = list.size();
-    } else {
-      size_t end = list.find(':', i);
-      if (end == std::string_view::npos) end = list.size();
-      dir.assign(list.substr(i, end - i));
-      i = end;
+    std::string_view rest = list.substr(i);
+    size_t end = 0;
+    if (rest[0] == '#') {
+      end = std::min(rest.find(':'), rest.size());
+      dir.clear();
+    } else if (!(rest[0] == '"' && unquote_c(rest, &dir, &end))) {
+      end = std::min(rest.find(':'), rest.size());
+      dir.assign(rest.substr(0, end));
     }
-    ++i;  // the ':'
-    if (!dir.empty()) dirs.push_back(std::move(dir));
+    if (end < rest.size()) ++end;  // the separator
+    i += end;
+    if (!dir.empty()) dirs.push_back(dir);
   }
   return dirs;
 }
