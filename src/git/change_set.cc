@@ -4,6 +4,8 @@
 // and the index are walked side by side, folder by folder, and a folder whose
 // cache-tree id equals HEAD's tree id is skipped without reading it. With one
 // file staged, that reads the trees on one path from the root, not all of them.
+// A sparse index's folder entry names a tree: it is compared with HEAD's tree
+// of the same folder, and read only when the two differ.
 #include "git/change_set.h"
 
 #include <algorithm>
@@ -158,13 +160,33 @@ class StagedDiff {
     return static_cast<size_t>(it - entries_.begin());
   }
 
-  void index_side(size_t i, size_t e) {
+  // A sparse index's folder: `git diff --cached` lists the files below it, as if it were expanded.
+  bool sparse_dir(const GitIndex::Entry& x, git_tree* head) {
+    git_oid id;
+    git_oid_fromraw(&id, x.id());
+    std::string prefix(x.path());
+    if (!head) return TreeDiff(repo_, out_, err_).added(id, prefix);
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo_.get(), &id) < 0) {
+      *err_ = libgit2_error("cannot read the index's tree " + prefix);
+      return false;
+    }
+    TreePtr tree(raw);
+    return TreeDiff(repo_, out_, err_).walk(head, tree.get(), prefix);
+  }
+
+  bool index_side(size_t i, size_t e) {
     for (; i < e; ++i) {
       const GitIndex::Entry& x = entries_[i];
       if (x.intent_to_add()) continue;
+      if (x.is_sparse_dir()) {
+        if (!sparse_dir(x, nullptr)) return false;
+        continue;
+      }
       if (out_->changed.empty() || out_->changed.back() != x.path()) out_->changed.emplace_back(x.path());
       if (x.stage() == 0 && x.is_file()) out_->present.emplace_back(x.path());
     }
+    return true;
   }
 
   bool head_side(const git_tree_entry* te, const std::string& path) {
@@ -216,7 +238,7 @@ class StagedDiff {
       else order = compare_names(name, index_dir, git_tree_entry_name(te), git_tree_entry_type(te) == GIT_OBJECT_TREE);
 
       if (order < 0) {  // only in the index: added
-        index_side(i, k);
+        if (!index_side(i, k)) return false;
         i = k;
         continue;
       }
@@ -227,7 +249,19 @@ class StagedDiff {
       }
       if (index_dir) {
         const GitIndex::Tree* sub_cache = child(cache, name);
-        if (!same_tree(sub_cache, git_tree_entry_id(te))) {
+        const GitIndex::Entry& x = entries_[i];
+        bool sparse = k == i + 1 && x.is_sparse_dir() && x.path().size() == p + name.size() + 1;
+        if (sparse) {  // compared as a tree: unread when it is HEAD's
+          if (std::memcmp(x.id(), git_tree_entry_id(te)->id, GitIndex::kIdSize) != 0) {
+            git_tree* raw = nullptr;
+            if (git_tree_lookup(&raw, repo_.get(), git_tree_entry_id(te)) < 0) {
+              *err_ = libgit2_error("cannot read HEAD's tree " + prefix + std::string(name));
+              return false;
+            }
+            TreePtr sub(raw);
+            if (!sparse_dir(x, sub.get())) return false;
+          }
+        } else if (!same_tree(sub_cache, git_tree_entry_id(te))) {
           git_tree* raw = nullptr;
           if (git_tree_lookup(&raw, repo_.get(), git_tree_entry_id(te)) < 0) {
             *err_ = libgit2_error("cannot read HEAD's tree " + prefix + std::string(name));
@@ -249,7 +283,7 @@ class StagedDiff {
           bool only_ita = true;
           for (size_t m = i; m < k; ++m) only_ita = only_ita && entries_[m].intent_to_add();
           if (only_ita) out_->changed.emplace_back(x.path());  // in HEAD, not in the next commit
-          else index_side(i, k);
+          else if (!index_side(i, k)) return false;
         }
       }
       i = k;

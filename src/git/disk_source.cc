@@ -221,7 +221,7 @@ void list_others(const Repository& repo, const std::string& root, const std::vec
 
 void list_git(const Repository& repo, const std::string& root, std::vector<std::string>* out) {
   std::string err;
-  std::unique_ptr<GitIndex> index = GitIndex::open(current_index_path(repo), &err);
+  std::unique_ptr<GitIndex> index = GitIndex::open(current_index_path(repo), &err, repo.git_dir());
   std::vector<std::string> gitlinks;
   if (index) {
     out->reserve(index->entries().size() + 64);
@@ -230,6 +230,7 @@ void list_git(const Repository& repo, const std::string& root, std::vector<std::
         gitlinks.emplace_back(e.path());
         continue;
       }
+      if (e.is_sparse_dir()) continue;  // outside the sparse cone: not on disk
       if (!out->empty() && out->back() == e.path()) continue;  // a conflict's stages: the path once
       out->emplace_back(e.path());
     }
