@@ -33,11 +33,12 @@ namespace {
 constexpr std::string_view kHookMarker = SMOKEHOOK_HOOK_MARKER;
 constexpr std::string_view kHookMarkerV1 = "# smokehook:managed-hook:v1";
 
-const char* const kAllHooks[] = {"pre-commit", "pre-push", "pre-receive"};
-// What install writes: the client hooks, or in a bare repository (where pushes arrive) pre-receive.
+const char* const kAllHooks[] = {"pre-commit", "pre-merge-commit", "pre-push", "pre-receive"};
+// What install writes: the client hooks (a conflict-free `git merge` runs
+// pre-merge-commit, not pre-commit), or in a bare repository (where pushes arrive) pre-receive.
 std::vector<std::string_view> hooks_for(const Repository& repo) {
   if (repo.bare()) return {"pre-receive"};
-  return {"pre-commit", "pre-push"};
+  return {"pre-commit", "pre-merge-commit", "pre-push"};
 }
 const char kOrigSuffix[] = ".smokehook-orig";
 
