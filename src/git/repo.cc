@@ -184,6 +184,92 @@ bool Repository::ignores(std::string_view path) const {
   return ignored != 0;
 }
 
+Repository::DefaultBranch Repository::default_branch() const {
+  DefaultBranch d;
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo_.get(), "HEAD") < 0) {
+    d.message = libgit2_error("cannot read HEAD");
+    return d;
+  }
+  GitPtr<git_reference, git_reference_free> head(raw);
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) {
+    d.status = DefaultBranch::Status::Found;
+    d.ref = "HEAD";
+    d.commit = *git_reference_target(head.get());
+    return d;
+  }
+  std::string target = git_reference_symbolic_target(head.get());
+  int rc = git_reference_name_to_id(&d.commit, repo_.get(), target.c_str());
+  if (rc == 0) {
+    d.status = DefaultBranch::Status::Found;
+    d.ref = target;
+    return d;
+  }
+  if (rc != GIT_ENOTFOUND) {
+    d.message = libgit2_error("cannot read " + target);
+    return d;
+  }
+  git_error_clear();
+  d.head = target;  // unborn: the branches decide
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_glob_new(&it_raw, repo_.get(), "refs/heads/*") < 0) {
+    d.message = libgit2_error("cannot list the branches");
+    return d;
+  }
+  GitPtr<git_reference_iterator, git_reference_iterator_free> it(it_raw);
+  const char* name = nullptr;
+  while ((rc = git_reference_next_name(&name, it.get())) == 0) d.branches.emplace_back(name);
+  if (rc != GIT_ITEROVER) {
+    d.message = libgit2_error("cannot list the branches");
+    return d;
+  }
+  git_error_clear();
+  std::sort(d.branches.begin(), d.branches.end());
+  if (d.branches.empty()) {
+    d.status = DefaultBranch::Status::NoBranch;
+    return d;
+  }
+  if (d.branches.size() > 1) {
+    d.status = DefaultBranch::Status::Ambiguous;
+    return d;
+  }
+  d.ref = d.branches[0];
+  if (git_reference_name_to_id(&d.commit, repo_.get(), d.ref.c_str()) < 0) {
+    d.message = libgit2_error("cannot read " + d.ref);
+    return d;
+  }
+  d.status = DefaultBranch::Status::Found;
+  return d;
+}
+
+Repository::Peeled Repository::peel_to_commit(const std::string& hex) const {
+  Peeled p;
+  git_oid id;
+  git_object* raw = nullptr;
+  if (git_oid_fromstr(&id, hex.c_str()) < 0 || git_object_lookup(&raw, repo_.get(), &id, GIT_OBJECT_ANY) < 0) {
+    p.message = libgit2_error("cannot read the pushed object " + hex);
+    return p;
+  }
+  ObjectPtr object(raw);
+  if (git_object_type(object.get()) == GIT_OBJECT_TAG) {  // an annotated tag: what it tags, through tags of tags
+    git_object* target = nullptr;
+    if (git_object_peel(&target, object.get(), GIT_OBJECT_ANY) < 0) {
+      p.message = libgit2_error("cannot peel the tag " + hex);
+      return p;
+    }
+    object.reset(target);
+  }
+  git_object_t type = git_object_type(object.get());
+  if (type != GIT_OBJECT_COMMIT) {
+    p.status = Peeled::Status::NotACommit;
+    p.message = git_object_type2string(type);
+    return p;
+  }
+  p.status = Peeled::Status::Commit;
+  p.commit = *git_object_id(object.get());
+  return p;
+}
+
 std::string Repository::workdir() const { return strip_slash(git_repository_workdir(repo_.get())); }
 std::string Repository::git_dir() const { return strip_slash(git_repository_path(repo_.get())); }
 std::string Repository::common_dir() const { return strip_slash(git_repository_commondir(repo_.get())); }
