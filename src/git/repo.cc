@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <mutex>
 
@@ -36,6 +37,32 @@ std::string strip_slash(const char* p) {
 }
 }  // namespace
 
+namespace {
+// The object format a repository around `dir` declares ("sha256"), lower-cased; "" when none is found.
+std::string object_format(const std::string& dir) {
+  git_buf path = GIT_BUF_INIT;
+  if (git_repository_discover(&path, dir.c_str(), 0, nullptr) < 0) {
+    git_error_clear();
+    return "";
+  }
+  std::string config = strip_slash(path.ptr) + "/config";
+  git_buf_dispose(&path);
+  git_config* raw = nullptr;
+  if (git_config_open_ondisk(&raw, config.c_str()) < 0) {
+    git_error_clear();
+    return "";
+  }
+  ConfigPtr cfg(raw);
+  git_buf value = GIT_BUF_INIT;
+  std::string format;
+  if (git_config_get_string_buf(&value, cfg.get(), "extensions.objectformat") == 0) format.assign(value.ptr, value.size);
+  git_buf_dispose(&value);
+  git_error_clear();
+  for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return format;
+}
+}  // namespace
+
 std::optional<Repository> Repository::open(const std::string& dir, std::string* err) {
   ensure_libgit2();
   err->clear();
@@ -51,6 +78,11 @@ std::optional<Repository> Repository::open(const std::string& dir, std::string* 
   if (rc == GIT_ENOTFOUND) return std::nullopt;
   if (rc < 0) {
     *err = libgit2_error("cannot open the git repository at " + dir);
+    if (std::string format = object_format(env_git_dir && *env_git_dir ? join_path(dir, env_git_dir) : dir);
+        !format.empty() && format != "sha1")
+      *err = "this repository stores its objects with " + format +
+             " ids (extensions.objectFormat), which smokehook cannot read yet: the libgit2 it is built on (" +
+             LIBGIT2_VERSION + ", Debian 12's) reads SHA-1 repositories only";
     return std::nullopt;
   }
   RepoPtr repo(raw);
