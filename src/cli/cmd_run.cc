@@ -127,6 +127,12 @@ int run_staged(const Options& o, const Repository& repo) {
   if (!staged_changes(repo, *index, &changes, &err)) return usage_error(err);
   // Only .env and env_file targets git does not track are read from the working tree.
   DiskSource worktree(repo.workdir(), &repo);
+  // A configuration on disk that the commit does not hold would be ignored, and the built-in suite run in its place.
+  if (o.config.empty() && !index->exists(".smokehook.yml") && worktree.exists(".smokehook.yml"))
+    return usage_error(std::string(".smokehook.yml is in the working tree but not in the index") +
+                       (repo.ignores(".smokehook.yml") ? " (git ignores it: a .gitignore rule)" : "") +
+                       ", so this commit would be checked without it: `git add" +
+                       (repo.ignores(".smokehook.yml") ? " -f" : "") + " .smokehook.yml` to use it");
   Config config;
   if (!load_config(o, *index, &config) || !validate_only(o, config)) return 2;
   RunContext ctx(*index, &worktree, process_environment());
