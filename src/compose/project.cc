@@ -192,11 +192,15 @@ class Loader {
     if (std::find(p_->inputs.begin(), p_->inputs.end(), path) == p_->inputs.end()) p_->inputs.push_back(path);
   }
 
-  // Reads from the source, then from the fallback (for files git does not track).
-  ReadStatus read_local(const std::string& path, std::string* content, std::string* err) {
+  // Reads a file from the source: the commit's tree, the index or the working
+  // tree. Only a `.env` or env_file target (`Where::OrUntracked`), which is
+  // untracked by design, is read from the fallback (the working tree) when the
+  // source does not hold it; any other file the source lacks is missing.
+  enum class Where { Source, OrUntracked };
+  ReadStatus read_input(const std::string& path, Where where, std::string* content, std::string* err) {
     add_input(path);
     ReadStatus st = ctx_.source->read(path, content, err);
-    if (st == ReadStatus::NotFound && ctx_.fallback && ctx_.fallback != ctx_.source)
+    if (st == ReadStatus::NotFound && where == Where::OrUntracked && ctx_.fallback && ctx_.fallback != ctx_.source)
       st = ctx_.fallback->read(path, content, err);
     return st;
   }
@@ -207,7 +211,7 @@ class Loader {
   // makes it required (a project's own .env is optional); `required`: a check's env_file, required too.
   void load_env_file(const std::string& path, const Node* named_at, bool required = false) {
     std::string text, err;
-    ReadStatus st = read_local(path, &text, &err);
+    ReadStatus st = read_input(path, Where::OrUntracked, &text, &err);
     if (st == ReadStatus::Error) {
       p_->errors.push_back(Finding{path, 0, 0, "cannot read: " + err});
       return;
@@ -293,7 +297,7 @@ class Loader {
     }
     ComposeCache::File f;
     std::string text;
-    f.status = read_local(file, &text, &f.read_error);
+    f.status = read_input(file, Where::Source, &text, &f.read_error);
     if (f.status == ReadStatus::Ok) f.parsed = parse_yaml(text, file, &f.docs, &f.parse_error);
     if (ctx_.cache) return ctx_.cache->put(file, std::move(f));
     return uncached_[file] = std::move(f);
@@ -787,7 +791,7 @@ class Loader {
       if (const Node* files = svc.find("env_file"); files && files->is_seq()) {
         for (const Node& f : files->items) {
           std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;
-          read_variables(join_path(project_dir_, path), f, lookup, &merged);
+          read_variables(join_path(project_dir_, path), Where::OrUntracked, f, lookup, &merged);
         }
       }
       if (Node* env = svc.find("environment"); env && env->is_map()) {
@@ -803,12 +807,14 @@ class Loader {
     }
   }
 
-  // A file a service reads (relative to the project, as in compose) must exist in the source or the
-  // working tree; one git ignores is local by design, so its absence is a warning.
-  void require_local_file(const char* kind, const Node& named_at, const std::string& path) {
+  // A file a service reads (relative to the project, as in compose) must exist in the source (an
+  // env_file also untracked in the working tree); one git ignores is local by design, so its
+  // absence is a warning.
+  void require_local_file(const char* kind, const Node& named_at, const std::string& path, Where where) {
     std::string full = join_path(project_dir_, path);
     add_input(full);
-    if (ctx_.source->exists(full) || (ctx_.fallback && ctx_.fallback->exists(full))) return;
+    if (ctx_.source->exists(full) || (where == Where::OrUntracked && ctx_.fallback && ctx_.fallback->exists(full)))
+      return;
     if (ctx_.source->ignored(full))
       p_->warnings.push_back(named_at.at(std::string(kind) + " " + full + " not found (git ignores it: a local file by design)"));
     else
@@ -818,9 +824,10 @@ class Loader {
   // KEY=VALUE lines of an env_file or a label_file into `into`, each value located where the file
   // is named; a file that cannot be read was reported by check_consistency, one that cannot be
   // parsed is reported here.
-  void read_variables(const std::string& path, const Node& named_at, const VariableLookup& lookup, Node* into) {
+  void read_variables(const std::string& path, Where where, const Node& named_at, const VariableLookup& lookup,
+                      Node* into) {
     std::string text, err;
-    if (read_local(path, &text, &err) != ReadStatus::Ok) return;
+    if (read_input(path, where, &text, &err) != ReadStatus::Ok) return;
     EnvVars vars;
     Finding bad;
     if (!parse_dotenv(text, path, lookup, &vars, &bad)) {
@@ -839,7 +846,7 @@ class Loader {
     std::vector<const Node*> files = label_files(svc);
     if (files.empty()) return;
     Node labels = Node::mapping();
-    for (const Node* f : files) read_variables(join_path(project_dir_, f->text), *f, lookup, &labels);
+    for (const Node* f : files) read_variables(join_path(project_dir_, f->text), Where::Source, *f, lookup, &labels);
     if (const Node* own = svc.find("labels"); own && own->is_map())
       for (const auto& le : own->entries) labels.set(le.key, le.value);
     svc.erase("label_file");
@@ -974,10 +981,10 @@ void Loader::check_consistency() {
         bool required = true;
         if (f.is_map())
           if (const Node* r = f.find("required")) required = scalar_bool(*r).value_or(true);
-        if (required) require_local_file("env file", f, path);
+        if (required) require_local_file("env file", f, path, Where::OrUntracked);
       }
     }
-    for (const Node* f : label_files(svc)) require_local_file("label file", *f, f->text);
+    for (const Node* f : label_files(svc)) require_local_file("label file", *f, f->text, Where::Source);
   }
   // Cycles, over every service (compose reports them whatever the profiles).
   std::unordered_map<std::string_view, const Node*> by_name;
