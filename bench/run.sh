@@ -136,3 +136,23 @@ git -C "$r" worktree remove --force "$out/range-wt"
 (cd "$r" && hf --runs 40 --export-json "$out/range.json" \
   "git diff --name-only range-base...range-topic" "$smokehook --from-ref range-base --to-ref range-topic -q")
 median "$out/range.json"
+
+echo "## 8. staged mode with a sparse index (a cone of 1 % of the files), one file staged in it, 100k files"
+# A clone of its own: sparse-checkout rewrites the working tree the other rows use. The cone is
+# the files at the top (always in the cone) and the second-level folders that add up to 1 % of the files.
+r=$out/r100000 s=$out/r100000-sparse
+if [ ! -d "$s/.git" ]; then
+  git clone -q --sparse "$r" "$s"
+  want=$(( $(git -C "$s" ls-files | wc -l) / 100 ))
+  cone=$(git -C "$s" ls-files | awk -F/ 'NF > 2 {print $1 "/" $2}' | sort | uniq -c | sort -k2 |
+    awk -v want="$want" '{ if (sum + $1 <= want) { sum += $1; print $2 } }')
+  # shellcheck disable=SC2086
+  git -C "$s" sparse-checkout set --sparse-index $cone
+fi
+echo "cone: $(git -C "$s" ls-files --sparse | grep -vc '/$') index entries, $(git -C "$s" ls-files --sparse | grep -c '/$') folder entries; $(git -C "$s" ls-files | wc -l) files"
+f=$(git -C "$s" sparse-checkout list | head -1)
+f=$(git -C "$s" ls-files --sparse -- "$f" | head -1)
+echo "# bench" >>"$s/$f" && git -C "$s" add "$f"
+(cd "$s" && hf --runs 30 --export-json "$out/sparse.json" "git diff --cached --name-only" "$smokehook")
+median "$out/sparse.json"
+git -C "$s" reset -q --hard

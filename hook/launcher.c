@@ -1,5 +1,5 @@
 /* The compiled hook that `smokehook install` writes as .git/hooks/pre-commit
- * and pre-push: it replaces itself with smokehook, found where it was
+ * pre-merge-commit and pre-push: it replaces itself with smokehook, found where it was
  * installed from, else on PATH, else it says what to do and fails the hook.
  *
  * Why not a shell script: every program started costs a process start-up,
@@ -124,15 +124,15 @@ static void execute_from_path(char** argv, char** envp) {
 static void explain(const char* hook, const char* bin) {
   char text[SMOKEHOOK_SLOT_SIZE + 512];
   unsigned long n = 0;
-  const int push = same(hook, "pre-push");
   const int server = same(hook, "pre-receive"); /* the pusher cannot skip it: say what holds */
+  const char* verb = same(hook, "pre-push") ? "push" : same(hook, "pre-merge-commit") ? "merge" : "commit";
   const char* parts[] = {
       "smokehook: the ", hook, " hook cannot find smokehook: it is not at ", bin,
       " (where it was installed from) nor on PATH.\n",
       "smokehook: reinstall it and run 'smokehook install' again, or run 'smokehook uninstall' to remove this hook.\n",
       server ? "smokehook: every push is refused until then." : "smokehook: to ",
-      server ? "" : push ? "push" : "commit", server ? "" : " once without the hook: git ",
-      server ? "" : push ? "push" : "commit", server ? "\n" : " --no-verify\n"};
+      server ? "" : verb, server ? "" : " once without the hook: git ",
+      server ? "" : verb, server ? "\n" : " --no-verify\n"};
   for (unsigned long i = 0; i < sizeof parts / sizeof parts[0]; i++)
     for (const char* c = parts[i]; *c && n < sizeof text; c++) text[n++] = *c;
   syscall3(SYS_write, 2, (long)text, (long)n);

@@ -18,6 +18,7 @@ if [ -z "$bin" ]; then
   echo "smokehook: reinstall it and run 'smokehook install' again, or run 'smokehook uninstall' to remove this hook." >&2
   case $hook in
     pre-commit) echo "smokehook: to commit once without the hook: git commit --no-verify" >&2 ;;
+    pre-merge-commit) echo "smokehook: to merge once without the hook: git merge --no-verify" >&2 ;;
     pre-push) echo "smokehook: to push once without the hook: git push --no-verify" >&2 ;;
     *) echo "smokehook: every push is refused until then." >&2 ;;
   esac

@@ -7,7 +7,8 @@ packages="build-essential cmake pkg-config git ca-certificates dpkg-dev xz-utils
   libgit2-dev libhttp-parser-dev zlib1g-dev libyaml-cpp-dev libre2-dev libcurl4-openssl-dev nlohmann-json3-dev
   libcli11-dev"
 if [ "${1:-}" = "--tests" ]; then
-  packages="$packages catch2 python3 python3-yaml pre-commit libxml2-utils"
+  # clang and its libFuzzer runtime: the suite runs every fuzz target briefly (tests/fuzz/run.sh).
+  packages="$packages catch2 python3 python3-yaml pre-commit libxml2-utils clang libclang-rt-14-dev"
   command -v npm >/dev/null 2>&1 || packages="$packages npm"
   # tests/release: the completions parsed by their shells, the man page rendered, fresh Debian roots
   packages="$packages zsh fish groff-base mmdebstrap"

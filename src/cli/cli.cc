@@ -53,7 +53,7 @@ void define_command_line(CLI::App& app, Options& o, CommandLineText& t) {
   app.add_option("--from-ref", o.from_ref, "the checks affected by A...B, on B's tree (CI ranges)")
       ->type_name("A");
   app.add_option("--to-ref", o.to_ref, "with --from-ref: the commit to check (default HEAD)")->type_name("B");
-  app.add_option("--hook", o.hook, "run as git's hook: pre-commit, pre-push REMOTE URL, or pre-receive")
+  app.add_option("--hook", o.hook, "run as git's hook: pre-commit, pre-merge-commit, pre-push REMOTE URL, or pre-receive")
       ->expected(1, 3)
       ->type_name("NAME [ARGS]");
   // Hidden: what the installed hook passes, so that smokehook runs the hook kept beside it.
@@ -150,7 +150,7 @@ bool parse_hook_line(int argc, char** argv, Options* o) {
   int rest = argc - i - 2;
   for (int k = i + 2; k < argc; ++k)
     if (argv[k][0] == '-') return false;  // an option among the arguments: the full parser decides
-  bool pre_commit = std::strcmp(hook, "pre-commit") == 0 && rest == 0;
+  bool pre_commit = (std::strcmp(hook, "pre-commit") == 0 || std::strcmp(hook, "pre-merge-commit") == 0) && rest == 0;
   bool pre_push = std::strcmp(hook, "pre-push") == 0 && rest <= 2;
   bool pre_receive = std::strcmp(hook, "pre-receive") == 0 && rest == 0;
   if (!pre_commit && !pre_push && !pre_receive) return false;
@@ -233,8 +233,8 @@ Parsed parse(int argc, char** argv) {
     if (!trim(part).empty()) o.only.emplace_back(trim(part));
   if (!o.hook.empty()) {
     const std::string& h = o.hook[0];
-    if (h != "pre-commit" && h != "pre-push" && h != "pre-receive") {
-      p.exit = usage_error("--hook: unknown hook '" + h + "' (pre-commit, pre-push, pre-receive)");
+    if (h != "pre-commit" && h != "pre-merge-commit" && h != "pre-push" && h != "pre-receive") {
+      p.exit = usage_error("--hook: unknown hook '" + h + "' (pre-commit, pre-merge-commit, pre-push, pre-receive)");
       return p;
     }
     if (o.all || !o.rev.empty()) {

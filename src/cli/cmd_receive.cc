@@ -4,8 +4,9 @@
 // and the refs not yet updated. Every branch and tag the push sets gets every
 // non-live check on its new commit's tree; exit 1 rejects the whole push. The
 // rules are the server's: the file installed with `install --config`, else the
-// default branch's .smokehook.yml as it was before this push, else the built-in
-// suite; only a repository's first push (no default branch yet) is checked by
+// default branch's .smokehook.yml as it was before this push (the branch HEAD
+// names, or when that one does not exist the only branch), else the built-in
+// suite; only a repository's first push (no branch at all yet) is checked by
 // the pushed commit's own configuration. Nothing is written to the repository.
 #include <algorithm>
 #include <cstdio>
@@ -27,34 +28,6 @@ namespace {
 
 enum class Rules { Server, Pushed };
 
-// The default branch's commit before this push (the refs are not updated yet),
-// or nullopt with `err` empty when it does not exist: the repository's first push.
-std::optional<git_oid> default_branch(const Repository& repo, std::string* name, std::string* err) {
-  git_reference* raw = nullptr;
-  if (git_reference_lookup(&raw, repo.get(), "HEAD") < 0) {
-    *err = libgit2_error("cannot read HEAD");
-    return std::nullopt;
-  }
-  GitPtr<git_reference, git_reference_free> head(raw);
-  git_oid id;
-  if (git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
-    *name = git_reference_symbolic_target(head.get());
-    int rc = git_reference_name_to_id(&id, repo.get(), name->c_str());
-    if (rc == GIT_ENOTFOUND) {
-      git_error_clear();
-      return std::nullopt;
-    }
-    if (rc < 0) {
-      *err = libgit2_error("cannot read " + *name);
-      return std::nullopt;
-    }
-  } else {
-    *name = "HEAD";
-    id = *git_reference_target(head.get());
-  }
-  return id;
-}
-
 // Loads the server's rules into `config`. Returns false after printing why;
 // sets `rules` to Pushed when each pushed commit's own configuration applies,
 // and `config_id` to the blob id of the default branch's .smokehook.yml, if any.
@@ -66,56 +39,46 @@ bool server_config(const Options& o, const Repository& repo, Config* config, Rul
     std::cerr << "smokehook: the rules of " << o.config << " (this server's)\n";
     return true;
   }
-  std::string name, err;
-  std::optional<git_oid> id = default_branch(repo, &name, &err);
-  if (!err.empty()) {
-    usage_error("pre-receive: " + err);
-    return false;
+  using Status = Repository::DefaultBranch::Status;
+  Repository::DefaultBranch d = repo.default_branch();
+  switch (d.status) {
+    case Status::Error:
+      usage_error("pre-receive: " + d.message);
+      return false;
+    case Status::NoBranch:  // the repository's first push: nothing else to take rules from
+      *rules = Rules::Pushed;
+      std::cerr << "smokehook: the repository holds no branch yet: each pushed commit is checked by its own "
+                   ".smokehook.yml\n";
+      return true;
+    case Status::Ambiguous: {
+      std::string names;
+      for (const std::string& b : d.branches) names += (names.empty() ? "" : ", ") + b.substr(std::string("refs/heads/").size());
+      std::cerr << o.failure_prefix << "smokehook: push rejected: the rules come from the default branch, and HEAD names "
+                << d.head << ", which does not exist, while there are several branches (" << names
+                << "). On the server, name the default branch with `git symbolic-ref HEAD refs/heads/NAME`, or install "
+                   "smokehook with --config FILE\n";
+      return false;
+    }
+    case Status::Found:
+      break;
   }
-  if (!id) {
-    *rules = Rules::Pushed;
-    std::cerr << "smokehook: " << (name.empty() ? "the default branch" : name)
-              << " does not exist yet: each pushed commit is checked by its own .smokehook.yml\n";
-    return true;
-  }
-  TreePtr tree = repo.commit_tree(*id, &err);
+  const std::string& name = d.ref;
+  if (!d.head.empty())
+    std::cerr << "smokehook: HEAD names " << d.head << ", which does not exist: the only branch, " << name
+              << ", is the default one\n";
+  std::string err;
+  const git_oid& id = d.commit;
+  TreePtr tree = repo.commit_tree(id, &err);
   if (!tree) {
     usage_error("pre-receive: " + name + ": " + err);
     return false;
   }
-  TreeSource source(repo, std::move(tree), oid_hex(*id));
+  TreeSource source(repo, std::move(tree), oid_hex(id));
   if (!load_config(o, source, config)) return false;
   *config_id = source.blob_id(".smokehook.yml");
-  std::cerr << "smokehook: the rules of " << name << " (" << oid_hex(*id).substr(0, 12) << "), as before this push: "
+  std::cerr << "smokehook: the rules of " << name << " (" << oid_hex(id).substr(0, 12) << "), as before this push: "
             << (source.exists(".smokehook.yml") ? ".smokehook.yml" : "the built-in suite") << "\n";
   return true;
-}
-
-// The commit a pushed id names (an annotated tag peeled); nullopt with `skip`
-// saying why when it names no commit, or with `err` set when it cannot be read.
-std::optional<git_oid> pushed_commit(const Repository& repo, const ReceivedRef& ref, std::string* skip,
-                                     std::string* err) {
-  git_oid id;
-  git_object* raw = nullptr;
-  if (git_oid_fromstr(&id, ref.new_oid.c_str()) < 0 || git_object_lookup(&raw, repo.get(), &id, GIT_OBJECT_ANY) < 0) {
-    *err = libgit2_error(ref.ref + ": cannot read the pushed object " + ref.new_oid);
-    return std::nullopt;
-  }
-  ObjectPtr object(raw);
-  if (git_object_type(object.get()) == GIT_OBJECT_TAG) {  // an annotated tag: what it tags, through tags of tags
-    git_object* target = nullptr;
-    if (git_object_peel(&target, object.get(), GIT_OBJECT_ANY) < 0) {
-      *err = libgit2_error(ref.ref + ": cannot peel the tag " + ref.new_oid);
-      return std::nullopt;
-    }
-    object.reset(target);
-  }
-  git_object_t type = git_object_type(object.get());
-  if (type != GIT_OBJECT_COMMIT) {
-    *skip = ref.ref + " points at a " + git_object_type2string(type) + ", not a commit: not checked";
-    return std::nullopt;
-  }
-  return *git_object_id(object.get());
 }
 
 // Whether the pushed tree's .smokehook.yml, when it has one that differs from
@@ -179,16 +142,15 @@ int cmd_receive(const Options& given) {
       if (rules == Rules::Server && !validate_only(o, configs.front())) return 2;
       loaded = true;
     }
-    std::string skip;
-    std::optional<git_oid> commit = pushed_commit(*repo, ref, &skip, &err);
-    if (!commit) {
-      if (!err.empty()) return usage_error("pre-receive: " + err);
-      report.warnings.push_back(skip);
+    Repository::Peeled pushed = repo->peel_to_commit(ref.new_oid);
+    if (pushed.status == Repository::Peeled::Status::Error) return usage_error("pre-receive: " + ref.ref + ": " + pushed.message);
+    if (pushed.status == Repository::Peeled::Status::NotACommit) {
+      report.warnings.push_back(ref.ref + " points at a " + pushed.message + ", not a commit: not checked");
       continue;
     }
-    TreePtr tree = repo->commit_tree(*commit, &err);
+    TreePtr tree = repo->commit_tree(pushed.commit, &err);
     if (!tree) return usage_error("pre-receive: " + ref.ref + ": " + err);
-    std::string hex = oid_hex(*commit);
+    std::string hex = oid_hex(pushed.commit);
     TreeSource source(*repo, std::move(tree), hex);
     const Config* config = &configs.front();
     if (rules == Rules::Server && o.config.empty() && !pushed_config_loads(o, source, server_config_id)) {

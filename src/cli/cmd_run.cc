@@ -127,6 +127,12 @@ int run_staged(const Options& o, const Repository& repo) {
   if (!staged_changes(repo, *index, &changes, &err)) return usage_error(err);
   // Only .env and env_file targets git does not track are read from the working tree.
   DiskSource worktree(repo.workdir(), &repo);
+  // A configuration on disk that the commit does not hold would be ignored, and the built-in suite run in its place.
+  if (o.config.empty() && !index->exists(".smokehook.yml") && worktree.exists(".smokehook.yml"))
+    return usage_error(std::string(".smokehook.yml is in the working tree but not in the index") +
+                       (repo.ignores(".smokehook.yml") ? " (git ignores it: a .gitignore rule)" : "") +
+                       ", so this commit would be checked without it: `git add" +
+                       (repo.ignores(".smokehook.yml") ? " -f" : "") + " .smokehook.yml` to use it");
   Config config;
   if (!load_config(o, *index, &config) || !validate_only(o, config)) return 2;
   RunContext ctx(*index, &worktree, process_environment());
@@ -187,8 +193,9 @@ int run_range(const Options& o, const Repository& repo) {
   std::optional<git_oid> to = repo.resolve_commit(to_ref, &err);
   if (!to) return usage_error("--to-ref: " + err);
   ChangeSet changes;
-  std::string no_base;
-  if (!range_changes(repo, *from, *to, &changes, &no_base, &err)) return usage_error(err);
+  std::string why;
+  RangeStatus range = range_changes(repo, *from, *to, &changes, &why);
+  if (range == RangeStatus::Error) return usage_error(why);
   TreePtr tree = repo.commit_tree(*to, &err);
   if (!tree) return usage_error(err);
   TreeSource source(repo, std::move(tree), oid_hex(*to));
@@ -201,12 +208,12 @@ int run_range(const Options& o, const Repository& repo) {
   Report report;
   report.mode = "range";
   report.source = source.name();
-  if (no_base.empty()) {
+  if (range == RangeStatus::Okay) {
     ctx.changes = &changes;
     ctx.full_scan = false;
   } else {
     report.note = "no merge base of " + o.from_ref + "..." + to_ref + " is reachable, so every check ran on " +
-                  to_ref + " (" + no_base + ")";
+                  to_ref + " (" + why + ")";
     if (o.format != Format::Human) report.warnings.push_back("warning: " + report.note);
   }
   Selection sel = selection(o);

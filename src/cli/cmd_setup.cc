@@ -56,6 +56,32 @@ bool server_config_path(const Options& o, const Repository& repo, std::string* p
   return true;
 }
 
+// A server's rules come from the branch HEAD names (docs/pre-receive.md); `git init --bare` leaves
+// HEAD at a branch that may never be pushed. Says what that means for the pushes to come.
+void warn_unborn_head(const Repository& repo) {
+  Repository::DefaultBranch d = repo.default_branch();
+  if (d.head.empty()) return;  // HEAD names a branch that exists (or a commit): its rules apply
+  std::string set = "`git symbolic-ref HEAD refs/heads/NAME` in " + repo.git_dir() + ", or install with --config FILE";
+  std::cerr << "smokehook: HEAD is unborn: it names " << d.head << ", which does not exist";
+  switch (d.status) {
+    case Repository::DefaultBranch::Status::NoBranch:
+      std::cerr << " (no branch has been pushed yet). The first push is checked by its own .smokehook.yml; after "
+                   "it the rules come from the only branch, and with several branches every push is refused until "
+                   "HEAD names the default one: "
+                << set << "\n";
+      break;
+    case Repository::DefaultBranch::Status::Found:
+      std::cerr << ". The rules come from the only branch, " << d.ref << ", until there are several; then every "
+                   "push is refused until HEAD names the default one: "
+                << set << "\n";
+      break;
+    default:
+      std::cerr << ", and there are several branches: every push is refused until HEAD names the default one: "
+                << set << "\n";
+      break;
+  }
+}
+
 }  // namespace
 
 int cmd_install(const Options& o) {
@@ -64,8 +90,12 @@ int cmd_install(const Options& o) {
   std::string err, config;
   if (!o.config.empty() && !server_config_path(o, *repo, &config)) return 2;
   int rc = install_hooks(*repo, own_path(), config, o.force, std::cout, &err);
-  if (rc) usage_error("install: " + err);
-  return rc;
+  if (rc) {
+    usage_error("install: " + err);
+    return rc;
+  }
+  if (repo->bare() && config.empty()) warn_unborn_head(*repo);
+  return 0;
 }
 
 int cmd_uninstall(const Options&) {

@@ -166,10 +166,10 @@ void Loader::check_service_files(const Node& svc) {
       bool required = true;
       if (f.is_map())
         if (const Node* r = f.find("required")) required = scalar_bool(*r).value_or(true);
-      if (required) require_local_file("env file", f, path);
+      if (required) require_local_file("env file", f, path, Where::OrUntracked);
     }
   }
-  for (const Node* f : label_files(svc)) require_local_file("label file", *f, f->text);
+  for (const Node* f : label_files(svc)) require_local_file("label file", *f, f->text, Where::Source);
 }
 
 // Dependency cycles, over every service (compose reports them whatever the profiles).

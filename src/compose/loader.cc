@@ -131,17 +131,17 @@ void Loader::add_input(const std::string& path) {
   if (std::find(p_->inputs.begin(), p_->inputs.end(), path) == p_->inputs.end()) p_->inputs.push_back(path);
 }
 
-ReadStatus Loader::read_local(const std::string& path, std::string* content, std::string* err) {
+ReadStatus Loader::read_input(const std::string& path, Where where, std::string* content, std::string* err) {
   add_input(path);
   ReadStatus st = ctx_.source->read(path, content, err);
-  if (st == ReadStatus::NotFound && ctx_.fallback && ctx_.fallback != ctx_.source)
+  if (st == ReadStatus::NotFound && where == Where::OrUntracked && ctx_.fallback && ctx_.fallback != ctx_.source)
     st = ctx_.fallback->read(path, content, err);
   return st;
 }
 
 void Loader::load_env_file(const std::string& path, const Node* named_at, bool required) {
   std::string text, err;
-  ReadStatus st = read_local(path, &text, &err);
+  ReadStatus st = read_input(path, Where::OrUntracked, &text, &err);
   if (st == ReadStatus::Error) {
     p_->errors.push_back(Finding{path, 0, 0, "cannot read: " + err});
     return;
@@ -219,7 +219,7 @@ const ComposeCache::File& Loader::parsed_file(const std::string& file) {
   }
   ComposeCache::File f;
   std::string text;
-  f.status = read_local(file, &text, &f.read_error);
+  f.status = read_input(file, Where::Source, &text, &f.read_error);
   if (f.status == ReadStatus::Ok) f.parsed = parse_yaml(text, file, &f.docs, &f.parse_error);
   if (ctx_.cache) return ctx_.cache->put(file, std::move(f));
   return uncached_[file] = std::move(f);
@@ -355,7 +355,7 @@ void Loader::resolve_environment(const VariableLookup& lookup) {
     if (const Node* files = svc.find("env_file"); files && files->is_seq()) {
       for (const Node& f : files->items) {
         std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;
-        read_variables(join_path(project_dir_, path), f, lookup, &merged);
+        read_variables(join_path(project_dir_, path), Where::OrUntracked, f, lookup, &merged);
       }
     }
     if (Node* env = svc.find("environment"); env && env->is_map()) {
@@ -371,19 +371,21 @@ void Loader::resolve_environment(const VariableLookup& lookup) {
   }
 }
 
-void Loader::require_local_file(const char* kind, const Node& named_at, const std::string& path) {
+void Loader::require_local_file(const char* kind, const Node& named_at, const std::string& path, Where where) {
   std::string full = join_path(project_dir_, path);
   add_input(full);
-  if (ctx_.source->exists(full) || (ctx_.fallback && ctx_.fallback->exists(full))) return;
+  if (ctx_.source->exists(full) || (where == Where::OrUntracked && ctx_.fallback && ctx_.fallback->exists(full)))
+    return;
   if (ctx_.source->ignored(full))
     p_->warnings.push_back(named_at.at(std::string(kind) + " " + full + " not found (git ignores it: a local file by design)"));
   else
     p_->errors.push_back(named_at.at(std::string(kind) + " " + full + " not found"));
 }
 
-void Loader::read_variables(const std::string& path, const Node& named_at, const VariableLookup& lookup, Node* into) {
+void Loader::read_variables(const std::string& path, Where where, const Node& named_at, const VariableLookup& lookup,
+                            Node* into) {
   std::string text, err;
-  if (read_local(path, &text, &err) != ReadStatus::Ok) return;
+  if (read_input(path, where, &text, &err) != ReadStatus::Ok) return;
   EnvVars vars;
   Finding bad;
   if (!parse_dotenv(text, path, lookup, &vars, &bad)) {
@@ -401,7 +403,7 @@ void Loader::resolve_labels(Node& svc, const VariableLookup& lookup) {
   std::vector<const Node*> files = label_files(svc);
   if (files.empty()) return;
   Node labels = Node::mapping();
-  for (const Node* f : files) read_variables(join_path(project_dir_, f->text), *f, lookup, &labels);
+  for (const Node* f : files) read_variables(join_path(project_dir_, f->text), Where::Source, *f, lookup, &labels);
   if (const Node* own = svc.find("labels"); own && own->is_map())
     for (const auto& le : own->entries) labels.set(le.key, le.value);
   svc.erase("label_file");

@@ -38,8 +38,12 @@ class Loader {
  private:
   void add_input(const std::string& path);
 
-  // Reads from the source, then from the fallback (for files git does not track).
-  ReadStatus read_local(const std::string& path, std::string* content, std::string* err);
+  // Reads a file from the source: the commit's tree, the index or the working
+  // tree. Only a `.env` or env_file target (`Where::OrUntracked`), which is
+  // untracked by design, is read from the fallback (the working tree) when the
+  // source does not hold it; any other file the source lacks is missing.
+  enum class Where { Source, OrUntracked };
+  ReadStatus read_input(const std::string& path, Where where, std::string* content, std::string* err);
 
   void load_env(const std::string& dir) { load_env_file(join_path(dir, ".env"), nullptr); }
 
@@ -133,14 +137,16 @@ class Loader {
   // bare `- NAME` takes its value from the environment or .env when set there.
   void resolve_environment(const VariableLookup& lookup);
 
-  // A file a service reads (relative to the project, as in compose) must exist in the source or the
-  // working tree; one git ignores is local by design, so its absence is a warning.
-  void require_local_file(const char* kind, const Node& named_at, const std::string& path);
+  // A file a service reads (relative to the project, as in compose) must exist in the source (an
+  // env_file also untracked in the working tree); one git ignores is local by design, so its
+  // absence is a warning.
+  void require_local_file(const char* kind, const Node& named_at, const std::string& path, Where where);
 
   // KEY=VALUE lines of an env_file or a label_file into `into`, each value located where the file
   // is named; a file that cannot be read was reported by check_consistency, one that cannot be
   // parsed is reported here.
-  void read_variables(const std::string& path, const Node& named_at, const VariableLookup& lookup, Node* into);
+  void read_variables(const std::string& path, Where where, const Node& named_at, const VariableLookup& lookup,
+                      Node* into);
 
   // label_file: labels read from files, then `labels` on top; the key itself is gone, as in compose.
   void resolve_labels(Node& svc, const VariableLookup& lookup);

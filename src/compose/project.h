@@ -41,8 +41,10 @@ class ComposeCache;
 
 struct ComposeContext {
   const FileSource* source = nullptr;
-  // Where `.env` and env_file targets are looked for when `source` lacks them
-  // (they are usually untracked): the working tree. May be null.
+  // Where `.env` and env_file targets, and only they, are looked for when
+  // `source` lacks them (they are untracked by design): the working tree.
+  // Every other file (compose files, extends and include targets,
+  // label_file) is read from `source` alone. May be null.
   const FileSource* fallback = nullptr;
   VariableLookup environment;  // the process environment; wins over .env
   ComposeCache* cache = nullptr;  // optional, shared by the projects of a run

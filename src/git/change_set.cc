@@ -4,6 +4,8 @@
 // and the index are walked side by side, folder by folder, and a folder whose
 // cache-tree id equals HEAD's tree id is skipped without reading it. With one
 // file staged, that reads the trees on one path from the root, not all of them.
+// A sparse index's folder entry names a tree: it is compared with HEAD's tree
+// of the same folder, and read only when the two differ.
 #include "git/change_set.h"
 
 #include <algorithm>
@@ -30,6 +32,97 @@ int compare_names(std::string_view a, bool a_dir, std::string_view b, bool b_dir
   int cb = b.size() > n ? static_cast<unsigned char>(b[n]) : (b_dir ? '/' : 0);
   return ca - cb;
 }
+
+// Two trees side by side, as `git diff --no-renames A B` lists their
+// difference: a folder whose id is the same on both sides is skipped unread,
+// so a one-file change costs the trees on its path. A submodule whose commit
+// differs is a changed path, never read.
+class TreeDiff {
+ public:
+  TreeDiff(const Repository& repo, ChangeSet* out, std::string* err) : repo_(repo), out_(out), err_(err) {}
+
+  // Every path of tree `id`, below `prefix` ("a/b/"), as added.
+  bool added(const git_oid& id, std::string prefix) {
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo_.get(), &id) < 0) {
+      *err_ = libgit2_error("cannot read the tree " + prefix);
+      return false;
+    }
+    TreePtr tree(raw);
+    return walk(nullptr, tree.get(), prefix);
+  }
+
+  bool walk(git_tree* a, git_tree* b, std::string& prefix) {
+    size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+    size_t i = 0, j = 0;
+    const size_t p = prefix.size();
+    while (i < na || j < nb) {
+      const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
+      const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
+      int order = !ea ? 1 : !eb ? -1 : compare_names(git_tree_entry_name(ea), is_tree(ea), git_tree_entry_name(eb), is_tree(eb));
+      if (order < 0) {  // only in A: deleted
+        if (!one_side(ea, prefix + git_tree_entry_name(ea), false)) return false;
+        ++i;
+        continue;
+      }
+      if (order > 0) {  // only in B: added
+        if (!one_side(eb, prefix + git_tree_entry_name(eb), true)) return false;
+        ++j;
+        continue;
+      }
+      ++i;
+      ++j;
+      if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+          git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+        continue;
+      if (is_tree(ea)) {  // compare_names puts a folder and a file of the same name apart: both are folders
+        TreePtr sa = lookup(ea, prefix), sb = lookup(eb, prefix);
+        if (!sa || !sb) return false;
+        prefix.append(git_tree_entry_name(ea)).push_back('/');
+        bool ok = walk(sa.get(), sb.get(), prefix);
+        prefix.resize(p);
+        if (!ok) return false;
+        continue;
+      }
+      std::string path = prefix + git_tree_entry_name(eb);
+      out_->changed.push_back(path);
+      if (is_file(eb)) out_->present.push_back(std::move(path));
+    }
+    return true;
+  }
+
+ private:
+  static bool is_tree(const git_tree_entry* e) { return git_tree_entry_type(e) == GIT_OBJECT_TREE; }
+  static bool is_file(const git_tree_entry* e) { return git_tree_entry_type(e) == GIT_OBJECT_BLOB; }
+
+  TreePtr lookup(const git_tree_entry* e, const std::string& prefix) {
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo_.get(), git_tree_entry_id(e)) < 0)
+      *err_ = libgit2_error("cannot read the tree " + prefix + git_tree_entry_name(e));
+    return TreePtr(raw);
+  }
+
+  // Every path below one entry that only one side has.
+  bool one_side(const git_tree_entry* e, const std::string& path, bool in_b) {
+    if (!is_tree(e)) {
+      out_->changed.push_back(path);
+      if (in_b && is_file(e)) out_->present.push_back(path);
+      return true;
+    }
+    TreePtr tree = lookup(e, "");
+    if (!tree) return false;
+    size_t n = git_tree_entrycount(tree.get());
+    for (size_t k = 0; k < n; ++k) {
+      const git_tree_entry* sub = git_tree_entry_byindex(tree.get(), k);
+      if (!one_side(sub, path + "/" + git_tree_entry_name(sub), in_b)) return false;
+    }
+    return true;
+  }
+
+  const Repository& repo_;
+  ChangeSet* out_;
+  std::string* err_;
+};
 
 class StagedDiff {
  public:
@@ -68,13 +161,33 @@ class StagedDiff {
     return static_cast<size_t>(it - entries_.begin());
   }
 
-  void index_side(size_t i, size_t e) {
+  // A sparse index's folder: `git diff --cached` lists the files below it, as if it were expanded.
+  bool sparse_dir(const GitIndex::Entry& x, git_tree* head) {
+    git_oid id;
+    git_oid_fromraw(&id, x.id());
+    std::string prefix(x.path());
+    if (!head) return TreeDiff(repo_, out_, err_).added(id, prefix);
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo_.get(), &id) < 0) {
+      *err_ = libgit2_error("cannot read the index's tree " + prefix);
+      return false;
+    }
+    TreePtr tree(raw);
+    return TreeDiff(repo_, out_, err_).walk(head, tree.get(), prefix);
+  }
+
+  bool index_side(size_t i, size_t e) {
     for (; i < e; ++i) {
       const GitIndex::Entry& x = entries_[i];
       if (x.intent_to_add()) continue;
+      if (x.is_sparse_dir()) {
+        if (!sparse_dir(x, nullptr)) return false;
+        continue;
+      }
       if (out_->changed.empty() || out_->changed.back() != x.path()) out_->changed.emplace_back(x.path());
       if (x.stage() == 0 && x.is_file()) out_->present.emplace_back(x.path());
     }
+    return true;
   }
 
   bool head_side(const git_tree_entry* te, const std::string& path) {
@@ -126,7 +239,7 @@ class StagedDiff {
       else order = compare_names(name, index_dir, git_tree_entry_name(te), git_tree_entry_type(te) == GIT_OBJECT_TREE);
 
       if (order < 0) {  // only in the index: added
-        index_side(i, k);
+        if (!index_side(i, k)) return false;
         i = k;
         continue;
       }
@@ -137,7 +250,19 @@ class StagedDiff {
       }
       if (index_dir) {
         const GitIndex::Tree* sub_cache = child(cache, name);
-        if (!same_tree(sub_cache, git_tree_entry_id(te))) {
+        const GitIndex::Entry& x = entries_[i];
+        bool sparse = k == i + 1 && x.is_sparse_dir() && x.path().size() == p + name.size() + 1;
+        if (sparse) {  // compared as a tree: unread when it is HEAD's
+          if (std::memcmp(x.id(), git_tree_entry_id(te)->id, GitIndex::kIdSize) != 0) {
+            git_tree* raw = nullptr;
+            if (git_tree_lookup(&raw, repo_.get(), git_tree_entry_id(te)) < 0) {
+              *err_ = libgit2_error("cannot read HEAD's tree " + prefix + std::string(name));
+              return false;
+            }
+            TreePtr sub(raw);
+            if (!sparse_dir(x, sub.get())) return false;
+          }
+        } else if (!same_tree(sub_cache, git_tree_entry_id(te))) {
           git_tree* raw = nullptr;
           if (git_tree_lookup(&raw, repo_.get(), git_tree_entry_id(te)) < 0) {
             *err_ = libgit2_error("cannot read HEAD's tree " + prefix + std::string(name));
@@ -152,14 +277,14 @@ class StagedDiff {
       } else {
         const GitIndex::Entry& x = entries_[i];
         uint32_t head_mode = static_cast<uint32_t>(git_tree_entry_filemode(te));
+        // A submodule (gitlink) whose commit moved is changed like a file; its content is never read.
         bool same = k == i + 1 && x.stage() == 0 && !x.intent_to_add() && x.mode() == head_mode &&
                     std::memcmp(x.id(), git_tree_entry_id(te)->id, GitIndex::kIdSize) == 0;
-        bool submodule_moved = x.is_gitlink() && head_mode == GIT_FILEMODE_COMMIT && k == i + 1;
-        if (!same && !submodule_moved) {
+        if (!same) {
           bool only_ita = true;
           for (size_t m = i; m < k; ++m) only_ita = only_ita && entries_[m].intent_to_add();
           if (only_ita) out_->changed.emplace_back(x.path());  // in HEAD, not in the next commit
-          else index_side(i, k);
+          else if (!index_side(i, k)) return false;
         }
       }
       i = k;
@@ -173,88 +298,6 @@ class StagedDiff {
   const std::vector<GitIndex::Entry>& entries_;
   ChangeSet* out_;
   std::string* err_ = nullptr;
-};
-
-// Two trees side by side, as `git diff --no-renames --ignore-submodules A B`
-// lists their difference: a folder whose id is the same on both sides is
-// skipped unread, so a one-file change costs the trees on its path.
-class TreeDiff {
- public:
-  TreeDiff(const Repository& repo, ChangeSet* out, std::string* err) : repo_(repo), out_(out), err_(err) {}
-
-  bool walk(git_tree* a, git_tree* b, std::string& prefix) {
-    size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
-    size_t i = 0, j = 0;
-    const size_t p = prefix.size();
-    while (i < na || j < nb) {
-      const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
-      const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
-      int order = !ea ? 1 : !eb ? -1 : compare_names(git_tree_entry_name(ea), is_tree(ea), git_tree_entry_name(eb), is_tree(eb));
-      if (order < 0) {  // only in A: deleted
-        if (!one_side(ea, prefix + git_tree_entry_name(ea), false)) return false;
-        ++i;
-        continue;
-      }
-      if (order > 0) {  // only in B: added
-        if (!one_side(eb, prefix + git_tree_entry_name(eb), true)) return false;
-        ++j;
-        continue;
-      }
-      ++i;
-      ++j;
-      if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-          git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
-        continue;
-      if (is_tree(ea)) {  // compare_names puts a folder and a file of the same name apart: both are folders
-        TreePtr sa = lookup(ea, prefix), sb = lookup(eb, prefix);
-        if (!sa || !sb) return false;
-        prefix.append(git_tree_entry_name(ea)).push_back('/');
-        bool ok = walk(sa.get(), sb.get(), prefix);
-        prefix.resize(p);
-        if (!ok) return false;
-        continue;
-      }
-      // A submodule moved to another commit is not a change, as in staged mode.
-      if (git_tree_entry_filemode(ea) == GIT_FILEMODE_COMMIT && git_tree_entry_filemode(eb) == GIT_FILEMODE_COMMIT)
-        continue;
-      std::string path = prefix + git_tree_entry_name(eb);
-      out_->changed.push_back(path);
-      if (is_file(eb)) out_->present.push_back(std::move(path));
-    }
-    return true;
-  }
-
- private:
-  static bool is_tree(const git_tree_entry* e) { return git_tree_entry_type(e) == GIT_OBJECT_TREE; }
-  static bool is_file(const git_tree_entry* e) { return git_tree_entry_type(e) == GIT_OBJECT_BLOB; }
-
-  TreePtr lookup(const git_tree_entry* e, const std::string& prefix) {
-    git_tree* raw = nullptr;
-    if (git_tree_lookup(&raw, repo_.get(), git_tree_entry_id(e)) < 0)
-      *err_ = libgit2_error("cannot read the tree " + prefix + git_tree_entry_name(e));
-    return TreePtr(raw);
-  }
-
-  // Every path below one entry that only one side has.
-  bool one_side(const git_tree_entry* e, const std::string& path, bool in_b) {
-    if (!is_tree(e)) {
-      out_->changed.push_back(path);
-      if (in_b && is_file(e)) out_->present.push_back(path);
-      return true;
-    }
-    TreePtr tree = lookup(e, "");
-    if (!tree) return false;
-    size_t n = git_tree_entrycount(tree.get());
-    for (size_t k = 0; k < n; ++k) {
-      const git_tree_entry* sub = git_tree_entry_byindex(tree.get(), k);
-      if (!one_side(sub, path + "/" + git_tree_entry_name(sub), in_b)) return false;
-    }
-    return true;
-  }
-
-  const Repository& repo_;
-  ChangeSet* out_;
-  std::string* err_;
 };
 
 void sort_change_set(ChangeSet* out) {
@@ -273,30 +316,31 @@ bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet*
   return true;
 }
 
-bool range_changes(const Repository& repo, const git_oid& from, const git_oid& to, ChangeSet* out,
-                   std::string* no_base, std::string* err) {
+RangeStatus range_changes(const Repository& repo, const git_oid& from, const git_oid& to, ChangeSet* out,
+                          std::string* why) {
   git_oid base;
   int rc = git_merge_base(&base, repo.get(), &from, &to);
   if (rc == GIT_ENOTFOUND || (rc < 0 && git_repository_is_shallow(repo.get()) == 1)) {
     // libgit2 does not read a shallow clone's boundary: a walk that reaches it
     // finds a parent missing. Either way git itself would have no base to diff.
-    *no_base = rc == GIT_ENOTFOUND && git_repository_is_shallow(repo.get()) != 1
-                   ? "the two commits have no common history"
-                   : "this shallow clone does not reach it; fetching more history (git fetch --deepen N) narrows the run";
-    return true;
+    *why = rc == GIT_ENOTFOUND && git_repository_is_shallow(repo.get()) != 1
+               ? "the two commits have no common history"
+               : "this shallow clone does not reach it; fetching more history (git fetch --deepen N) narrows the run";
+    git_error_clear();
+    return RangeStatus::NoBase;
   }
   if (rc < 0) {
-    *err = libgit2_error("cannot find the merge base of " + oid_hex(from) + " and " + oid_hex(to));
-    return false;
+    *why = libgit2_error("cannot find the merge base of " + oid_hex(from) + " and " + oid_hex(to));
+    return RangeStatus::Error;
   }
-  TreePtr a = repo.commit_tree(base, err);
-  if (!a) return false;
-  TreePtr b = repo.commit_tree(to, err);
-  if (!b) return false;
+  TreePtr a = repo.commit_tree(base, why);
+  if (!a) return RangeStatus::Error;
+  TreePtr b = repo.commit_tree(to, why);
+  if (!b) return RangeStatus::Error;
   std::string prefix;
-  if (!TreeDiff(repo, out, err).walk(a.get(), b.get(), prefix)) return false;
+  if (!TreeDiff(repo, out, why).walk(a.get(), b.get(), prefix)) return RangeStatus::Error;
   sort_change_set(out);
-  return true;
+  return RangeStatus::Okay;
 }
 
 ChangeSet listed_changes(const std::vector<std::string>& paths, const FileSource& source) {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fd.h"
 #include "base/parallel.h"
 #include "base/text.h"
 #include "git/index.h"
@@ -26,24 +27,17 @@ DiskSource::DiskSource(std::string root, const Repository* repo) : root_(std::mo
 
 int DiskSource::root_fd() const {
   // Opened on first read, not in the constructor: a commit that reads nothing from disk opens nothing.
-  std::call_once(root_opened_, [this] { root_fd_ = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC); });
-  return root_fd_;
-}
-
-DiskSource::FolderCache::~FolderCache() {
-  if (fd >= 0) ::close(fd);
+  std::call_once(root_opened_, [this] { root_fd_ = Fd(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)); });
+  return root_fd_.get();
 }
 
 void DiskSource::FolderCache::open(uint64_t source, int root_fd, std::string folder) {
-  if (fd >= 0) ::close(fd);
-  fd = ::openat(root_fd, folder.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  fd = Fd(::openat(root_fd, folder.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   owner = source;
   name = std::move(folder);
 }
 
-DiskSource::~DiskSource() {
-  if (root_fd_ >= 0) ::close(root_fd_);
-}
+DiskSource::~DiskSource() = default;
 
 std::string DiskSource::full(std::string_view path) const {
   if (!path.empty() && path[0] == '/') return std::string(path);
@@ -73,16 +67,16 @@ std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t l
   if (root >= 0 && slash != std::string::npos && slash > 0) {
     std::string_view name(p.data(), slash);
     if (folder.owner != serial_ || folder.name != name) folder.open(serial_, root, std::string(name));
-    if (folder.fd >= 0) {
-      dir = folder.fd;
+    if (folder.fd) {
+      dir = folder.fd.get();
       p.erase(0, slash + 1);
     }
   }
   // One open and one fstat per file. O_NOFOLLOW: a link is read as git stores
   // it, its target path, never what it points to. O_NONBLOCK: a FIFO opens
   // without waiting, and is then refused like any other non-file.
-  int fd = ::openat(dir, p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) {
+  Fd fd(::openat(dir, p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd) {
     if (accept && errno != ELOOP) return std::nullopt;
     if (errno == ENOENT || errno == ENOTDIR) return r;
     if (errno == ELOOP) {  // a symbolic link
@@ -110,24 +104,18 @@ std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t l
     return r;
   }
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {  // a folder, FIFO, socket or device is no file here
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {  // a folder, FIFO, socket or device is no file here
     if (accept) return std::nullopt;
     return r;
   }
-  if (accept && !accept(st)) {
-    ::close(fd);
-    return std::nullopt;
-  }
+  if (accept && !accept(st)) return std::nullopt;
   r.size = static_cast<uint64_t>(st.st_size);
   r.status = ReadStatus::Ok;
   if (r.size > limit) {
     r.too_large = true;
-    ::close(fd);
     return r;
   }
-  if (!read_fd(fd, r.size, content, err)) r.status = ReadStatus::Error;
-  ::close(fd);
+  if (!read_fd(fd.get(), r.size, content, err)) r.status = ReadStatus::Error;
   return r;
 }
 
@@ -233,7 +221,7 @@ void list_others(const Repository& repo, const std::string& root, const std::vec
 
 void list_git(const Repository& repo, const std::string& root, std::vector<std::string>* out) {
   std::string err;
-  std::unique_ptr<GitIndex> index = GitIndex::open(current_index_path(repo), &err);
+  std::unique_ptr<GitIndex> index = GitIndex::open(current_index_path(repo), &err, repo.git_dir());
   std::vector<std::string> gitlinks;
   if (index) {
     out->reserve(index->entries().size() + 64);
@@ -242,6 +230,7 @@ void list_git(const Repository& repo, const std::string& root, std::vector<std::
         gitlinks.emplace_back(e.path());
         continue;
       }
+      if (e.is_sparse_dir()) continue;  // outside the sparse cone: not on disk
       if (!out->empty() && out->back() == e.path()) continue;  // a conflict's stages: the path once
       out->emplace_back(e.path());
     }

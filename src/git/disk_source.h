@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/fd.h"
 #include "base/file_source.h"
 
 namespace smokehook {
@@ -49,15 +50,14 @@ class DiskSource : public FileSource {
   struct FolderCache {  // one per thread
     uint64_t owner = 0;  // the DiskSource's serial: an address can be reused, a serial cannot
     std::string name;
-    int fd = -1;
-    ~FolderCache();
+    Fd fd;
     void open(uint64_t source, int root_fd, std::string folder);
   };
   uint64_t serial_;
   std::string root_;
   int root_fd() const;  // relative paths are opened from here: the kernel walks only their own components
   mutable std::once_flag root_opened_;
-  mutable int root_fd_ = -1;
+  mutable Fd root_fd_;
   const Repository* repo_;
   mutable std::once_flag listed_;
   mutable std::vector<std::string> paths_;

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fd.h"
 #include "git/repo.h"
 #include "hook_slot.h"
 #include "base/text.h"
@@ -32,11 +33,12 @@ namespace {
 constexpr std::string_view kHookMarker = SMOKEHOOK_HOOK_MARKER;
 constexpr std::string_view kHookMarkerV1 = "# smokehook:managed-hook:v1";
 
-const char* const kAllHooks[] = {"pre-commit", "pre-push", "pre-receive"};
-// What install writes: the client hooks, or in a bare repository (where pushes arrive) pre-receive.
+const char* const kAllHooks[] = {"pre-commit", "pre-merge-commit", "pre-push", "pre-receive"};
+// What install writes: the client hooks (a conflict-free `git merge` runs
+// pre-merge-commit, not pre-commit), or in a bare repository (where pushes arrive) pre-receive.
 std::vector<std::string_view> hooks_for(const Repository& repo) {
   if (repo.bare()) return {"pre-receive"};
-  return {"pre-commit", "pre-push"};
+  return {"pre-commit", "pre-merge-commit", "pre-push"};
 }
 const char kOrigSuffix[] = ".smokehook-orig";
 
@@ -69,14 +71,14 @@ bool mkdirs(const std::string& dir, std::string* err) {
 // Writes through a temporary file and a rename: a hook is never half-written.
 bool write_executable(const std::string& path, const std::string& content, std::string* err) {
   std::string tmp = path + ".smokehook-tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-  if (fd < 0) {
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755));
+  if (!fd) {
     *err = "cannot write " + tmp + ": " + std::strerror(errno);
     return false;
   }
-  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-  ok = ::fchmod(fd, 0755) == 0 && ok;
-  ok = ::close(fd) == 0 && ok;
+  bool ok = ::write(fd.get(), content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  ok = ::fchmod(fd.get(), 0755) == 0 && ok;
+  ok = fd.close() && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     *err = "cannot write " + path + ": " + std::strerror(errno);
     ::unlink(tmp.c_str());
@@ -146,19 +148,19 @@ int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
   if (::access(path.c_str(), X_OK) != 0) return 0;  // git does not run a hook that is not executable either
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
-  int stdin_fd = -1;
+  Fd stdin_fd;
   if (input) {
     // A file in memory, not a pipe: a hook that never reads its stdin cannot block us.
-    stdin_fd = ::memfd_create("smokehook-hook-input", MFD_CLOEXEC);
-    bool ok = stdin_fd >= 0 && ::write(stdin_fd, input->data(), input->size()) == static_cast<ssize_t>(input->size()) &&
-              ::lseek(stdin_fd, 0, SEEK_SET) == 0;
+    stdin_fd = Fd(::memfd_create("smokehook-hook-input", MFD_CLOEXEC));
+    bool ok = stdin_fd &&
+              ::write(stdin_fd.get(), input->data(), input->size()) == static_cast<ssize_t>(input->size()) &&
+              ::lseek(stdin_fd.get(), 0, SEEK_SET) == 0;
     if (!ok) {
       *err = "cannot pass git's ref lines to " + path + ": " + std::strerror(errno);
-      if (stdin_fd >= 0) ::close(stdin_fd);
       ::posix_spawn_file_actions_destroy(&actions);
       return 2;
     }
-    ::posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
+    ::posix_spawn_file_actions_adddup2(&actions, stdin_fd.get(), STDIN_FILENO);
   }
   std::string shell = "/bin/sh";
   std::vector<char*> argv = {const_cast<char*>(path.c_str())};
@@ -171,7 +173,7 @@ int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
     rc = ::posix_spawn(&pid, shell.c_str(), &actions, nullptr, argv.data(), environ);
   }
   ::posix_spawn_file_actions_destroy(&actions);
-  if (stdin_fd >= 0) ::close(stdin_fd);
+  stdin_fd.close();
   if (rc != 0) {
     *err = "cannot run the hook kept from before smokehook, " + path + ": " + std::strerror(rc);
     return 2;

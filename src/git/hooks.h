@@ -1,4 +1,4 @@
-// `smokehook install` / `uninstall`: the pre-commit and pre-push hooks, written
+// `smokehook install` / `uninstall`: the pre-commit, pre-merge-commit and pre-push hooks, written
 // where git runs hooks from; in a bare repository (a server's), the pre-receive
 // hook alone. Each is the compiled hook (hook/launcher.c) with the
 // hook's name and smokehook's path filled in, or where that is not built, or with
@@ -24,7 +24,7 @@ int uninstall_hooks(const Repository& repo, std::ostream& out, std::string* err)
 enum class HookForm { Compiled, Shell };
 // Compiled when this build has it and SMOKEHOOK_HOOK_SCRIPT is not 1.
 HookForm default_hook_form();
-// The hook file for `hook` ("pre-commit" / "pre-push" / "pre-receive") running
+// The hook file for `hook` ("pre-commit" / "pre-merge-commit" / "pre-push" / "pre-receive") running
 // `binary`, with `--config config` when `config` is not empty; false with `err`
 // set when they cannot be recorded in it (paths too long).
 bool hook_file_content(HookForm form, const std::string& hook, const std::string& binary, std::string* content,

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <mutex>
 
@@ -36,6 +37,32 @@ std::string strip_slash(const char* p) {
 }
 }  // namespace
 
+namespace {
+// The object format a repository around `dir` declares ("sha256"), lower-cased; "" when none is found.
+std::string object_format(const std::string& dir) {
+  git_buf path = GIT_BUF_INIT;
+  if (git_repository_discover(&path, dir.c_str(), 0, nullptr) < 0) {
+    git_error_clear();
+    return "";
+  }
+  std::string config = strip_slash(path.ptr) + "/config";
+  git_buf_dispose(&path);
+  git_config* raw = nullptr;
+  if (git_config_open_ondisk(&raw, config.c_str()) < 0) {
+    git_error_clear();
+    return "";
+  }
+  ConfigPtr cfg(raw);
+  git_buf value = GIT_BUF_INIT;
+  std::string format;
+  if (git_config_get_string_buf(&value, cfg.get(), "extensions.objectformat") == 0) format.assign(value.ptr, value.size);
+  git_buf_dispose(&value);
+  git_error_clear();
+  for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return format;
+}
+}  // namespace
+
 std::optional<Repository> Repository::open(const std::string& dir, std::string* err) {
   ensure_libgit2();
   err->clear();
@@ -51,6 +78,11 @@ std::optional<Repository> Repository::open(const std::string& dir, std::string* 
   if (rc == GIT_ENOTFOUND) return std::nullopt;
   if (rc < 0) {
     *err = libgit2_error("cannot open the git repository at " + dir);
+    if (std::string format = object_format(env_git_dir && *env_git_dir ? join_path(dir, env_git_dir) : dir);
+        !format.empty() && format != "sha1")
+      *err = "this repository stores its objects with " + format +
+             " ids (extensions.objectFormat), which smokehook cannot read yet: the libgit2 it is built on (" +
+             LIBGIT2_VERSION + ", Debian 12's) reads SHA-1 repositories only";
     return std::nullopt;
   }
   RepoPtr repo(raw);
@@ -84,37 +116,65 @@ git_odb* Repository::odb() const {
   return local.get();
 }
 
+namespace {
+
+// git's unquote_c_style(): `q` starts at an opening '"'. Returns false for
+// broken quoting (no closing quote, an unknown escape, an octal escape that is
+// not three octal digits, a NUL), which git then takes as an unquoted entry.
+bool unquote_c(std::string_view q, std::string* out, size_t* end) {
+  out->clear();
+  auto octal = [](char c) { return c >= '0' && c <= '7'; };
+  for (size_t i = 1; i < q.size();) {
+    char c = q[i++];
+    if (c == '"') {
+      *end = i;
+      return true;
+    }
+    if (c == '\0') return false;
+    if (c != '\\') {
+      *out += c;
+      continue;
+    }
+    if (i >= q.size()) return false;
+    char e = q[i++];
+    static const std::string_view from = "abfnrtv", to = "\a\b\f\n\r\t\v";
+    if (size_t k = from.find(e); k != std::string_view::npos) {
+      *out += to[k];
+    } else if (e == '\\' || e == '"') {
+      *out += e;
+    } else if (e >= '0' && e <= '3' && i + 1 < q.size() && octal(q[i]) && octal(q[i + 1])) {
+      *out += static_cast<char>(((e - '0') << 6) | ((q[i] - '0') << 3) | (q[i + 1] - '0'));
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// As git's parse_alt_odb_entry(): entries separated by ':'; one starting with
+// '#' is a comment; one starting with '"' is C-quoted when the quoting is
+// whole (then the character after the closing quote, the separator, is
+// skipped), else taken as written; empty entries are dropped.
 std::vector<std::string> split_object_dirs(std::string_view list) {
   std::vector<std::string> dirs;
   size_t i = 0;
+  std::string dir;
   while (i < list.size()) {
-    std::string dir;
-    if (list[i] == '"') {  // git's C quoting: \\, \", \n, \t, \ooo
-      for (++i; i < list.size() && list[i] != '"'; ++i) {
-        if (list[i] != '\\' || i + 1 >= list.size()) {
-          dir += list[i];
-          continue;
-        }
-        char c = list[++i];
-        if (c >= '0' && c <= '3' && i + 2 < list.size()) {
-          dir += static_cast<char>(((c - '0') << 6) | ((list[i + 1] - '0') << 3) | (list[i + 2] - '0'));
-          i += 2;
-        } else {
-          static const std::string_view from = "abfnrtv", to = "\a\b\f\n\r\t\v";
-          size_t k = from.find(c);
-          dir += k == std::string_view::npos ? c : to[k];
-        }
-      }
-      i = list.find(':', i);
-      if (i == std::string_view::npos) i = list.size();
-    } else {
-      size_t end = list.find(':', i);
-      if (end == std::string_view::npos) end = list.size();
-      dir.assign(list.substr(i, end - i));
-      i = end;
+    std::string_view rest = list.substr(i);
+    size_t end = 0;
+    if (rest[0] == '#') {
+      end = std::min(rest.find(':'), rest.size());
+      dir.clear();
+    } else if (!(rest[0] == '"' && unquote_c(rest, &dir, &end))) {
+      end = std::min(rest.find(':'), rest.size());
+      dir.assign(rest.substr(0, end));
     }
-    ++i;  // the ':'
-    if (!dir.empty()) dirs.push_back(std::move(dir));
+    if (end < rest.size()) ++end;  // the separator
+    i += end;
+    if (!dir.empty()) dirs.push_back(dir);
   }
   return dirs;
 }
@@ -154,6 +214,92 @@ bool Repository::ignores(std::string_view path) const {
     return false;
   }
   return ignored != 0;
+}
+
+Repository::DefaultBranch Repository::default_branch() const {
+  DefaultBranch d;
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo_.get(), "HEAD") < 0) {
+    d.message = libgit2_error("cannot read HEAD");
+    return d;
+  }
+  GitPtr<git_reference, git_reference_free> head(raw);
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) {
+    d.status = DefaultBranch::Status::Found;
+    d.ref = "HEAD";
+    d.commit = *git_reference_target(head.get());
+    return d;
+  }
+  std::string target = git_reference_symbolic_target(head.get());
+  int rc = git_reference_name_to_id(&d.commit, repo_.get(), target.c_str());
+  if (rc == 0) {
+    d.status = DefaultBranch::Status::Found;
+    d.ref = target;
+    return d;
+  }
+  if (rc != GIT_ENOTFOUND) {
+    d.message = libgit2_error("cannot read " + target);
+    return d;
+  }
+  git_error_clear();
+  d.head = target;  // unborn: the branches decide
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_glob_new(&it_raw, repo_.get(), "refs/heads/*") < 0) {
+    d.message = libgit2_error("cannot list the branches");
+    return d;
+  }
+  GitPtr<git_reference_iterator, git_reference_iterator_free> it(it_raw);
+  const char* name = nullptr;
+  while ((rc = git_reference_next_name(&name, it.get())) == 0) d.branches.emplace_back(name);
+  if (rc != GIT_ITEROVER) {
+    d.message = libgit2_error("cannot list the branches");
+    return d;
+  }
+  git_error_clear();
+  std::sort(d.branches.begin(), d.branches.end());
+  if (d.branches.empty()) {
+    d.status = DefaultBranch::Status::NoBranch;
+    return d;
+  }
+  if (d.branches.size() > 1) {
+    d.status = DefaultBranch::Status::Ambiguous;
+    return d;
+  }
+  d.ref = d.branches[0];
+  if (git_reference_name_to_id(&d.commit, repo_.get(), d.ref.c_str()) < 0) {
+    d.message = libgit2_error("cannot read " + d.ref);
+    return d;
+  }
+  d.status = DefaultBranch::Status::Found;
+  return d;
+}
+
+Repository::Peeled Repository::peel_to_commit(const std::string& hex) const {
+  Peeled p;
+  git_oid id;
+  git_object* raw = nullptr;
+  if (git_oid_fromstr(&id, hex.c_str()) < 0 || git_object_lookup(&raw, repo_.get(), &id, GIT_OBJECT_ANY) < 0) {
+    p.message = libgit2_error("cannot read the pushed object " + hex);
+    return p;
+  }
+  ObjectPtr object(raw);
+  if (git_object_type(object.get()) == GIT_OBJECT_TAG) {  // an annotated tag: what it tags, through tags of tags
+    git_object* target = nullptr;
+    if (git_object_peel(&target, object.get(), GIT_OBJECT_ANY) < 0) {
+      p.message = libgit2_error("cannot peel the tag " + hex);
+      return p;
+    }
+    object.reset(target);
+  }
+  git_object_t type = git_object_type(object.get());
+  if (type != GIT_OBJECT_COMMIT) {
+    p.status = Peeled::Status::NotACommit;
+    p.message = git_object_type2string(type);
+    return p;
+  }
+  p.status = Peeled::Status::Commit;
+  p.commit = *git_object_id(object.get());
+  return p;
 }
 
 std::string Repository::workdir() const { return strip_slash(git_repository_workdir(repo_.get())); }

@@ -54,6 +54,34 @@ class Repository {
   // Where git runs hooks from: core.hooksPath (relative to the working tree) or <common dir>/hooks.
   std::string hooks_dir(std::string* err) const;
 
+  // The branch a server's rules come from (pre-receive): the one HEAD names;
+  // when HEAD names a branch that does not exist (`git init --bare` leaves it
+  // at master whatever is pushed), the only branch there is.
+  struct DefaultBranch {
+    enum class Status {
+      Found,      // `ref` at `commit`
+      NoBranch,   // the repository holds no branch at all: its first push
+      Ambiguous,  // HEAD names no existing branch and there are several (`branches`)
+      Error,      // `message` says why
+    };
+    Status status = Status::Error;
+    std::string ref;       // refs/heads/NAME, or "HEAD" when it is detached
+    git_oid commit{};
+    std::string head;      // what HEAD names when that is not `ref` (it does not exist)
+    std::vector<std::string> branches;  // Ambiguous: every branch
+    std::string message;
+  };
+  DefaultBranch default_branch() const;
+
+  // What a pushed object id names, an annotated tag peeled (through tags of tags).
+  struct Peeled {
+    enum class Status { Commit, NotACommit, Error };
+    Status status = Status::Error;
+    git_oid commit{};     // Commit
+    std::string message;  // NotACommit: the object's type ("tree", "blob"); Error: why
+  };
+  Peeled peel_to_commit(const std::string& hex) const;
+
   // HEAD's tree, or null with `err` empty for an unborn HEAD.
   TreePtr head_tree(std::string* err) const;
   // The commit a revision names; nullopt with `err` set when it names none.

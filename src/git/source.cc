@@ -80,6 +80,95 @@ BoundedRead visit_blob(const Repository& repo, const git_oid& id, uint64_t limit
   return r;
 }
 
+// One entry of a tree object: "<octal mode> <name>\0<id>".
+struct RawEntry {
+  uint32_t mode = 0;
+  std::string_view name;
+  git_oid id{};
+};
+
+// A tree's entries, read through the calling thread's object database (a
+// libgit2 tree object belongs to the thread that made it). False with `err`
+// set when the tree cannot be read or is malformed.
+bool read_tree(const Repository& repo, const git_oid& id, OdbObjectPtr* object, std::vector<RawEntry>* entries,
+               std::string* err) {
+  git_odb* odb = repo.odb();
+  git_odb_object* raw = nullptr;
+  if (!odb || git_odb_read(&raw, odb, &id) < 0) {
+    *err = libgit2_error("cannot read tree " + oid_hex(id));
+    return false;
+  }
+  object->reset(raw);
+  if (git_odb_object_type(raw) != GIT_OBJECT_TREE) {
+    *err = "cannot read tree " + oid_hex(id) + ": it is not a tree";
+    return false;
+  }
+  std::string_view data(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+  entries->clear();
+  while (!data.empty()) {
+    RawEntry e;
+    size_t space = data.find(' ');
+    size_t nul = data.find('\0', space == std::string_view::npos ? data.size() : space);
+    if (space == std::string_view::npos || space == 0 || space > 7 || nul == std::string_view::npos ||
+        data.size() - nul - 1 < GIT_OID_RAWSZ) {
+      *err = "cannot read tree " + oid_hex(id) + ": malformed";
+      return false;
+    }
+    for (char c : data.substr(0, space)) {
+      if (c < '0' || c > '7') {
+        *err = "cannot read tree " + oid_hex(id) + ": malformed";
+        return false;
+      }
+      e.mode = e.mode * 8 + static_cast<uint32_t>(c - '0');
+    }
+    e.name = data.substr(space + 1, nul - space - 1);
+    git_oid_fromraw(&e.id, reinterpret_cast<const unsigned char*>(data.data() + nul + 1));
+    entries->push_back(e);
+    data.remove_prefix(nul + 1 + GIT_OID_RAWSZ);
+  }
+  return true;
+}
+
+bool raw_is_file(uint32_t mode) { return mode == 0100644 || mode == 0100755 || mode == 0120000; }
+
+// The blob id of `rest` ("c/d.txt") below tree `id`; nullopt when there is none.
+std::optional<git_oid> find_in_tree(const Repository& repo, git_oid id, std::string_view rest) {
+  OdbObjectPtr object;
+  std::vector<RawEntry> entries;
+  std::string err;
+  for (;;) {
+    if (!read_tree(repo, id, &object, &entries, &err)) {
+      git_error_clear();
+      return std::nullopt;
+    }
+    size_t slash = rest.find('/');
+    std::string_view name = rest.substr(0, slash);
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const RawEntry& e) { return e.name == name; });
+    bool folder = slash != std::string_view::npos;
+    if (it == entries.end() || (folder ? it->mode != 040000 : !raw_is_file(it->mode))) return std::nullopt;
+    if (!folder) return it->id;
+    id = it->id;
+    rest.remove_prefix(slash + 1);
+  }
+}
+
+// Every file below tree `id`, with `prefix` ("a/b/") before its path, in git's order.
+bool expand_tree(const Repository& repo, const git_oid& id, const std::string& prefix,
+                 std::vector<std::pair<std::string, git_oid>>* out, std::string* err) {
+  OdbObjectPtr object;
+  std::vector<RawEntry> entries;
+  if (!read_tree(repo, id, &object, &entries, err)) return false;
+  for (const RawEntry& e : entries) {
+    std::string path = prefix + std::string(e.name);
+    if (e.mode == 040000) {
+      if (!expand_tree(repo, e.id, path + "/", out, err)) return false;
+    } else if (raw_is_file(e.mode)) {
+      out->emplace_back(std::move(path), e.id);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 TreeSource::TreeSource(const Repository& repo, TreePtr tree, std::string label)
@@ -124,7 +213,7 @@ void TreeSource::prepare_bulk_read() const {
   std::call_once(prepared_, [this] {
     if (!worktree_is_verbatim()) return;
     std::string err;
-    index_ = GitIndex::open(current_index_path(repo_), &err);
+    index_ = GitIndex::open(current_index_path(repo_), &err, repo_.git_dir());
     if (index_) worktree_ = candidate_;
   });
 }
@@ -277,7 +366,7 @@ IndexSource::~IndexSource() = default;
 
 std::unique_ptr<IndexSource> IndexSource::open(const Repository& repo, const std::string& index_path,
                                                std::string* err) {
-  std::unique_ptr<GitIndex> index = GitIndex::open(index_path, err);
+  std::unique_ptr<GitIndex> index = GitIndex::open(index_path, err, repo.git_dir());
   if (!index) return nullptr;
   return std::unique_ptr<IndexSource>(new IndexSource(repo, std::move(index)));
 }
@@ -288,9 +377,15 @@ std::string IndexSource::blob_id(std::string_view path) const {
 }
 
 std::optional<git_oid> IndexSource::file_id(std::string_view path) const {
-  const GitIndex::Entry* e = index_->find(path);
-  if (!e || e->intent_to_add() || !e->is_file()) return std::nullopt;
   git_oid id;
+  const GitIndex::Entry* e = index_->find(path);
+  if (!e) {
+    const GitIndex::Entry* dir = index_->sparse_dir_of(path);  // below a sparse index's folder: in its tree
+    if (!dir) return std::nullopt;
+    git_oid_fromraw(&id, dir->id());
+    return find_in_tree(repo_, id, path.substr(dir->path().size()));
+  }
+  if (e->intent_to_add() || !e->is_file()) return std::nullopt;
   git_oid_fromraw(&id, e->id());
   return id;
 }
@@ -317,6 +412,15 @@ const std::vector<std::string>& IndexSource::paths() const {
   std::call_once(listed_, [this] {
     paths_.reserve(index_->entries().size());
     for (const GitIndex::Entry& e : index_->entries()) {
+      if (e.stage() == 0 && e.is_sparse_dir()) {  // its files, in place: a folder's files sort where it does
+        git_oid id;
+        git_oid_fromraw(&id, e.id());
+        std::vector<std::pair<std::string, git_oid>> files;
+        std::string err;
+        if (!expand_tree(repo_, id, std::string(e.path()), &files, &err)) continue;  // unreadable: read as missing
+        for (auto& f : files) paths_.push_back(std::move(f.first));
+        continue;
+      }
       if (e.stage() != 0 || e.intent_to_add() || !e.is_file()) continue;
       paths_.emplace_back(e.path());
     }

@@ -61,6 +61,9 @@ class TreeSource : public FileSource {
   mutable std::vector<git_oid> ids_;  // paths_[i]'s blob
 };
 
+// The index (staged mode). In a sparse index, a file below a folder entry is
+// found in that folder's tree, read through the calling thread's object
+// database; paths() lists them all, the folders expanded.
 class IndexSource : public FileSource {
  public:
   // Opens the index file at `index_path` read-only (no lock is taken).

@@ -287,7 +287,7 @@ echo "print('no compose here')" >app/main.py
 git add -A && git commit -qm "no compose files: the built-in suite would fail"
 run git push "$E" main
 expect_rc 0
-expect_log "does not exist yet"
+expect_log "the repository holds no branch yet"
 expect_log "1 check passed,"
 echo "OWN_WORD" >>app/main.py && git commit -qam "own word"
 push_refused "$E" main:other

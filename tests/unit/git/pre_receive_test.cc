@@ -63,4 +63,15 @@ TEST_CASE("GIT_ALTERNATE_OBJECT_DIRECTORIES is split as git splits it", "[pre-re
   CHECK(split_object_dirs("/a:/b::rel") == std::vector<std::string>{"/a", "/b", "rel"});
   CHECK(split_object_dirs("\"/with:colon\":/b") == std::vector<std::string>{"/with:colon", "/b"});
   CHECK(split_object_dirs("\"/q\\\"uote\\\\d\\n\\101\"") == std::vector<std::string>{"/q\"uote\\d\nA"});
+  // An octal escape is three octal digits, the first 0-3; anything else is broken quoting, which git takes as
+  // written (what the fuzzer found: a byte above 127 after "\0" was shifted as a negative number).
+  CHECK(split_object_dirs("\"\\0\x9c\x9c\"") == std::vector<std::string>{"\"\\0\x9c\x9c\""});
+  CHECK(split_object_dirs("\"/a\\08\":/b") == std::vector<std::string>{"\"/a\\08\"", "/b"});
+  CHECK(split_object_dirs("\"/a\\400\"") == std::vector<std::string>{"\"/a\\400\""});
+  CHECK(split_object_dirs("\"/a\\1") == std::vector<std::string>{"\"/a\\1"});  // no closing quote
+  CHECK(split_object_dirs("\"/a\\q\"") == std::vector<std::string>{"\"/a\\q\""});  // an unknown escape
+  CHECK(split_object_dirs("\"/a\\377\"") == std::vector<std::string>{"/a\xff"});
+  // As git: an entry starting with '#' is a comment; the character after a closing quote is the separator.
+  CHECK(split_object_dirs("#/c:/d") == std::vector<std::string>{"/d"});
+  CHECK(split_object_dirs("\"/e\"x/f") == std::vector<std::string>{"/e", "/f"});
 }

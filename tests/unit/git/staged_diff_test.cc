@@ -1,7 +1,8 @@
 // The index reader and the staged diff, against git itself: each scenario is
 // made with real git commands, and the changed paths must equal what
 // `git diff --cached --name-only --no-renames` prints, whatever the index
-// version and whether its cache-tree is whole, invalidated or missing.
+// version, whether its cache-tree is whole, invalidated or missing, whether it
+// is split or sparse, and with submodules (gitlinks) among the paths.
 #include <catch2/catch.hpp>
 
 #include <stdlib.h>
@@ -47,15 +48,33 @@ ChangeSet ours(const ScratchRepo& r) {
   return changes;
 }
 
-// Our changed and present paths equal git's.
+// Our changed and present paths equal git's. A submodule is a changed path
+// as git lists it, but never present: its content is not a file of this repository.
 void check_against_git(const ScratchRepo& r) {
   ChangeSet c = ours(r);
   bool born = std::system(("git -C '" + r.dir() + "' rev-parse -q --verify HEAD >/dev/null").c_str()) == 0;
   std::string base = born ? "HEAD" : "4b825dc642cb6eb9a060e54bf8d69288fbee4904";  // the empty tree
   INFO("index version " << r.out("git update-index --show-index-version 2>/dev/null || true"));
-  CHECK(c.changed == lines(r.out("git diff --cached --name-only --no-renames --ignore-submodules " + base)));
-  CHECK(c.present ==
-        lines(r.out("git diff --cached --name-only --no-renames --ignore-submodules --diff-filter=ACMRT " + base)));
+  CHECK(c.changed == lines(r.out("git diff --cached --name-only --no-renames " + base)));
+  std::vector<std::string> present = lines(r.out("git diff --cached --name-only --no-renames --diff-filter=ACMRT " + base));
+  std::vector<std::string> gitlinks = lines(r.out("git ls-files -s | awk '$1 == \"160000\" {print $4}'"));
+  present.erase(std::remove_if(present.begin(), present.end(),
+                               [&](const std::string& p) { return std::binary_search(gitlinks.begin(), gitlinks.end(), p); }),
+                present.end());
+  CHECK(c.present == present);
+}
+
+std::unique_ptr<GitIndex> read_index(const ScratchRepo& r) {
+  std::string err;
+  std::unique_ptr<GitIndex> index = GitIndex::open(r.dir() + "/.git/index", &err);
+  INFO(err);
+  REQUIRE(index);
+  return index;
+}
+
+size_t sparse_dirs(const GitIndex& index) {
+  return static_cast<size_t>(std::count_if(index.entries().begin(), index.entries().end(),
+                                           [](const GitIndex::Entry& e) { return e.is_sparse_dir(); }));
 }
 
 void seed_tree(const ScratchRepo& r) {
@@ -98,6 +117,31 @@ TEST_CASE("staged diff: one scenario at a time, equal to git's", "[staged]") {
       {"index version 4", "git update-index --index-version 4 && echo v >>a/b/three.py && git add a/b/three.py && "
                           "echo w >a/b/new.py && git add a/b/new.py"},
       {"index version 2", "git update-index --index-version 2 && git rm -q a-b/five.py"},
+      {"a submodule added", "git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),vendor/sub"},
+      {"a submodule's commit moved",
+       "git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),sub && git commit -qm sub && "
+       "git update-index --cacheinfo 160000,$(git rev-parse HEAD),sub"},
+      {"a submodule removed, a file in its place",
+       "git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),sub && git commit -qm sub && "
+       "git update-index --force-remove sub && echo f >sub && git add sub"},
+      {"a split index", "git update-index --split-index && echo s >>a/one.py && git add a/one.py && "
+                        "git rm -q z/seven.py && echo n >a/b/n.py && git add a/b/n.py"},
+      {"a split index whose shared file is never rewritten",
+       "git config splitIndex.maxPercentChange 100 && git update-index --split-index && git commit -qm s --allow-empty && "
+       "echo s >>a/b/c/four.py && git add -A && git commit -qm t && git rm -q a/two.py && echo x >x.py && git add x.py && "
+       "chmod +x a/one.py && git add a/one.py"},
+      {"a split index, version 4", "git update-index --index-version 4 --split-index && echo v >>a/b/three.py && "
+                                   "git add a/b/three.py && git rm -q a.txt"},
+      {"a sparse index, a change inside the cone",
+       "git sparse-checkout set --sparse-index a && echo c >>a/one.py && echo n >a/new.py && git add a"},
+      {"a sparse index, changes outside the cone (git reset --soft)",
+       "echo s >>z/deep/er/six.py && git rm -q z/seven.py && echo q >z/new.py && mkdir -p y && echo y >y/f.py && "
+       "git add -A && git commit -qm s && git sparse-checkout set --sparse-index a && git reset -q --soft HEAD~1"},
+      {"a sparse index, a folder outside the cone added (git reset --soft)",
+       "mkdir -p q/r && echo q >q/r/f.py && git add q && git commit -qm q && "
+       "git sparse-checkout set --sparse-index a && git reset -q --soft HEAD~1"},
+      {"a sparse index, a folder outside the cone removed (git reset --soft)",
+       "git rm -rq a-b && git commit -qm rm && git sparse-checkout set --sparse-index a && git reset -q --soft HEAD~1"},
   };
   for (const auto& [name, script] : scenarios) {
     SECTION(name) {
@@ -119,6 +163,59 @@ TEST_CASE("staged diff: an index without a cache-tree, and one with a whole cach
   REQUIRE(GitIndex::open(r.dir() + "/.git/index", &err)->trees().empty());
   check_against_git(r);
   CHECK(ours(r).changed == std::vector<std::string>{"z/seven.py"});
+}
+
+TEST_CASE("sparse index: a folder equal to HEAD's is not read, and files below folders are readable", "[staged]") {
+  ScratchRepo r;
+  seed_tree(r);
+  r.sh("git sparse-checkout set --sparse-index a && echo c >>a/one.py && git add a/one.py");
+  std::unique_ptr<GitIndex> index = read_index(r);
+  REQUIRE(index->sparse());
+  REQUIRE(sparse_dirs(*index) == 2);  // a-b/ and z/
+  // A folder entry whose tree is missing would fail the diff if it were read: it is HEAD's, so it is not.
+  std::string zdir = r.out("git rev-parse HEAD:z");
+  zdir.pop_back();
+  r.sh("mv .git/objects/" + zdir.substr(0, 2) + "/" + zdir.substr(2) + " " + r.dir() + "/z-tree");
+  ChangeSet c = ours(r);
+  CHECK(c.changed == std::vector<std::string>{"a/one.py"});
+  r.sh("mv z-tree .git/objects/" + zdir.substr(0, 2) + "/" + zdir.substr(2));
+  std::string err;
+  std::optional<Repository> repo = Repository::open(r.dir(), &err);
+  REQUIRE(repo);
+  std::unique_ptr<IndexSource> source = IndexSource::open(*repo, r.dir() + "/.git/index", &err);
+  REQUIRE(source);
+  std::string text;
+  CHECK(source->read("z/deep/er/still/six.py", &text, &err) == ReadStatus::Ok);
+  CHECK(text == "content of z/deep/er/still/six.py\n");
+  CHECK(source->exists("a-b/five.py"));
+  CHECK_FALSE(source->exists("z/deep"));
+  CHECK_FALSE(source->exists("z/missing.py"));
+  CHECK(source->paths() == lines(r.out("git ls-files")));
+}
+
+TEST_CASE("split index: entries merged with the shared file as git merges them", "[staged]") {
+  ScratchRepo r;
+  seed_tree(r);
+  r.sh("git config splitIndex.maxPercentChange 100 && git update-index --split-index && echo s >>a/one.py && "
+       "git add a/one.py && git rm -q z/seven.py && echo n >a/n.py && git add a/n.py && git update-index --chmod=+x a.txt");
+  std::unique_ptr<GitIndex> index = read_index(r);
+  REQUIRE(index->split());
+  std::string listed;
+  for (const GitIndex::Entry& e : index->entries()) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%06o", e.mode());
+    listed += std::string(mode) + " " + std::string(e.path()) + "\n";
+  }
+  CHECK(listed == r.out("git ls-files -s | awk '{print $1, $4}'"));
+  check_against_git(r);
+  // The shared file gone: an error naming it, never an index without its entries.
+  r.sh("mkdir -p ../kept-" + r.dir().substr(r.dir().rfind('/') + 1) + " && mv .git/sharedindex.* ../kept-" +
+       r.dir().substr(r.dir().rfind('/') + 1) + "/");
+  std::string err;
+  CHECK(GitIndex::open(r.dir() + "/.git/index", &err) == nullptr);
+  CHECK(err.find("a split index whose shared index " + r.dir() + "/.git/sharedindex.") != std::string::npos);
+  r.sh("mv ../kept-" + r.dir().substr(r.dir().rfind('/') + 1) + "/* .git/ && rmdir ../kept-" +
+       r.dir().substr(r.dir().rfind('/') + 1));
 }
 
 TEST_CASE("staged diff: a merge conflict lists its path, which is not readable", "[staged]") {
@@ -156,6 +253,64 @@ TEST_CASE("staged diff: random edits over several commits, equal to git's", "[st
   }
 }
 
+// The random history again, over a split index, then a sparse index (git
+// refuses the two together), with submodules: HEAD moved anywhere in the
+// history (git reset --soft) makes changes outside the sparse cone, which the
+// index keeps as folder entries.
+TEST_CASE("staged diff: random histories over a split index, a sparse index and submodules, equal to git's", "[staged]") {
+  ScratchRepo r;
+  seed_tree(r);
+  std::mt19937 rng(20261207);
+  const std::vector<std::string> folders = {"", "a/", "a/b/", "a/b/c/", "z/", "z/deep/er/", "q/r/", "a-b/"};
+  const std::vector<std::string> gitlinks = {"a/mod", "z/mod", "q/mod"};
+  std::vector<std::string> commits = {r.out("git rev-parse HEAD")};
+  auto edits = [&](const std::vector<std::string>& where) {
+    std::string script = "true";
+    for (int op = 0; op < 10; ++op) {
+      std::string f = where[rng() % where.size()] + "f" + std::to_string(rng() % 5) + ".py";
+      switch (rng() % 3) {
+        case 0: script += " && mkdir -p \"$(dirname " + f + ")\" && echo " + std::to_string(rng()) + " >>" + f; break;
+        case 1: script += " && rm -f " + f; break;
+        default: script += " && { [ ! -f " + f + " ] || chmod +x " + f + "; }"; break;
+      }
+    }
+    return script + " && git add -A";
+  };
+  auto bump = [&](const std::string& link) {  // a submodule moved to another commit of the history
+    std::string c = commits[rng() % commits.size()];
+    c.erase(c.find_last_not_of('\n') + 1);
+    return "git update-index --add --cacheinfo 160000," + c + "," + link;
+  };
+  // The history: edits everywhere, submodules moving, on a split index.
+  r.sh("git config core.splitIndex true && git config splitIndex.maxPercentChange 30 && git update-index --split-index");
+  for (int round = 0; round < 6; ++round) {
+    r.sh(edits(folders) + " && " + bump(gitlinks[rng() % gitlinks.size()]));
+    INFO("history round " << round);
+    check_against_git(r);
+    r.sh("git commit -q -m round --allow-empty");
+    commits.push_back(r.out("git rev-parse HEAD"));
+  }
+  REQUIRE(read_index(r)->split());
+  // Sparse from here (git keeps a sparse index whole, never split): only a/ is
+  // checked out; q/, z/ and a-b/ are folder entries.
+  r.sh("git config core.splitIndex false && git update-index --no-split-index && git sparse-checkout set --sparse-index a");
+  for (int round = 0; round < 8; ++round) {
+    std::string to = commits[rng() % commits.size()];
+    to.erase(to.find_last_not_of('\n') + 1);
+    r.sh("git reset -q --soft " + to + " && " + edits({"a/", "a/b/", "a/b/c/"}) + " && " + bump("a/mod"));
+    std::unique_ptr<GitIndex> index = read_index(r);
+    INFO("sparse round " << round);
+    REQUIRE(index->sparse());
+    REQUIRE(sparse_dirs(*index) >= 2);
+    check_against_git(r);
+    if (round % 3 == 2) {
+      r.sh("git commit -q -m sparse --allow-empty");
+      commits.push_back(r.out("git rev-parse HEAD"));
+      check_against_git(r);
+    }
+  }
+}
+
 TEST_CASE("index reader: a damaged index is an error naming the file and the byte", "[staged]") {
   std::string err;
   auto bad = [&](const std::string& data) {
@@ -182,7 +337,27 @@ TEST_CASE("index reader: a damaged index is an error naming the file and the byt
   bad(one_empty + checksum);
   CHECK(err.find("an empty path at byte 12") != std::string::npos);
   bad(one_empty + "link" + std::string("\0\0\0\0", 4) + checksum);
-  CHECK(err.find("a split index") != std::string::npos);
+  CHECK(err.find("a truncated link extension") != std::string::npos);
+  // A link naming a shared index that is not there.
+  bad(one_empty + "link" + std::string("\0\0\0\x14", 4) + std::string(20, '\x11') + checksum);
+  CHECK(err.find("a split index whose shared index sharedindex.1111111111111111111111111111111111111111 is missing") !=
+        std::string::npos);
+  // A replace bitmap naming a shared entry past the shared file's end.
+  std::string shared = std::string("DIRC\0\0\0\2\0\0\0\0", 12) + checksum;
+  std::string bitmaps = std::string("\0\0\0\0\0\0\0\0\0\0\0\0", 12) +                  // delete: no word
+                        std::string("\0\0\0\1\0\0\0\2", 8) + std::string("\0\0\0\2\0\0\0\0", 8) +  // a marker: 1 literal
+                        std::string("\0\0\0\0\0\0\0\1", 8) + std::string("\0\0\0\0", 4);  // bit 0
+  std::string link = "link" + std::string("\0\0\0", 3) + static_cast<char>(20 + bitmaps.size()) +
+                     std::string(20, '\x11') + bitmaps;
+  CHECK(GitIndex::parse(one_empty + link + checksum, "idx", &err, shared) == nullptr);
+  CHECK(err.find("a bad replace bitmap in the link extension") != std::string::npos);
+  // A folder entry in an index that is not sparse.
+  std::string dir_entry = std::string("DIRC\0\0\0\2\0\0\0\1", 12) + std::string(24, '\0') +
+                          std::string("\0\0\x40\0", 4) + std::string(32, '\0') + std::string("\0\2", 2) + "d/" +
+                          std::string(8, '\0');
+  bad(dir_entry + checksum);
+  CHECK(err.find("a folder entry ('d/') outside a sparse index") != std::string::npos);
+  CHECK(GitIndex::parse(dir_entry + "sdir" + std::string("\0\0\0\0", 4) + checksum, "idx", &err) != nullptr);
   // An optional extension this reader does not know is skipped.
   CHECK(GitIndex::parse(header + "ZZZZ" + std::string("\0\0\0\1", 4) + "q" + checksum, "idx", &err) != nullptr);
 }
