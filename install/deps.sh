@@ -6,9 +6,15 @@ set -eu
 packages="build-essential cmake pkg-config git ca-certificates dpkg-dev xz-utils
   libgit2-dev libhttp-parser-dev zlib1g-dev libyaml-cpp-dev libre2-dev libcurl4-openssl-dev nlohmann-json3-dev
   libcli11-dev"
+# --release: what install/release.sh needs for the static x86-64 and aarch64 binaries (OpenSSL's
+# static archives for libcurl, Debian's cross compiler, qemu-user for the cross build's generator).
+release="libssl-dev g++-aarch64-linux-gnu qemu-user-static"
 if [ "${1:-}" = "--tests" ]; then
-  packages="$packages catch2 python3 python3-yaml pre-commit libxml2-utils"
+  # The release tests: release.sh's packages, fresh Debian roots, file(1).
+  packages="$packages catch2 python3 python3-yaml pre-commit libxml2-utils $release mmdebstrap file"
   command -v npm >/dev/null 2>&1 || packages="$packages npm"
+elif [ "${1:-}" = "--release" ]; then
+  packages="$packages $release"
 fi
 
 missing=""

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Both release binaries are static executables of their architecture: no program interpreter
+# (PT_INTERP), no dynamic section, no NEEDED library; file(1) says so too.
+set -uo pipefail
+: "${SMOKEHOOK_RELEASE_BIN:?}"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+for arch in x86_64 aarch64; do
+  bin=$SMOKEHOOK_RELEASE_BIN/$arch/smokehook
+  echo "--- $arch: $(file -b "$bin")"
+  case $arch in x86_64) machine="Advanced Micro Devices X86-64" what="x86-64" ;; aarch64) machine=AArch64 what=aarch64 ;; esac
+  readelf -hW "$bin" | grep -q "Machine: *$machine\$" || fail "$arch: readelf says $(readelf -hW "$bin" | grep Machine)"
+  file -b "$bin" | grep -q "ELF 64-bit LSB executable, $what" || fail "$arch: not a 64-bit $what executable"
+  file -b "$bin" | grep -q "statically linked" || fail "$arch: file(1) does not say 'statically linked'"
+  readelf -lW "$bin" | grep -q INTERP && fail "$arch: has a program interpreter (PT_INTERP)"
+  readelf -lW "$bin" | grep -q DYNAMIC && fail "$arch: has a dynamic segment"
+  readelf -dW "$bin" | grep -q NEEDED && fail "$arch: needs shared libraries: $(readelf -dW "$bin" | grep NEEDED)"
+done
+# The check can fail: the dynamic test build is not static.
+if [ -n "${SMOKEHOOK_DYNAMIC:-}" ]; then
+  readelf -lW "$SMOKEHOOK_DYNAMIC" | grep -q INTERP || fail "the dynamic build has no PT_INTERP: the check above cannot see one"
+fi
+echo "$fails failed"
+[ "$fails" -eq 0 ]
