@@ -8,7 +8,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 for arch in x86_64 aarch64; do
   bin=$SMOKEHOOK_RELEASE_BIN/$arch/smokehook
   echo "--- $arch: $(file -b "$bin")"
-  case $arch in x86_64) machine="Advanced Micro Devices X86-64" what="x86-64" ;; aarch64) machine=AArch64 what=aarch64 ;; esac
+  case $arch in x86_64) machine="Advanced Micro Devices X86-64" what="x86-64" ;; aarch64) machine=AArch64 what="ARM aarch64" ;; esac
   readelf -hW "$bin" | grep -q "Machine: *$machine\$" || fail "$arch: readelf says $(readelf -hW "$bin" | grep Machine)"
   file -b "$bin" | grep -q "ELF 64-bit LSB executable, $what" || fail "$arch: not a 64-bit $what executable"
   file -b "$bin" | grep -q "statically linked" || fail "$arch: file(1) does not say 'statically linked'"
