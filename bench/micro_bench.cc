@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <random>
 
-#include "check.h"
-#include "compose_project.h"
-#include "config.h"
-#include "runner.h"
-#include "text.h"
-#include "yaml_tree.h"
+#include "checks/check.h"
+#include "compose/project.h"
+#include "checks/config.h"
+#include "checks/runner.h"
+#include "base/text.h"
+#include "base/yaml_tree.h"
 
 namespace {
 

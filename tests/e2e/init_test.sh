@@ -231,7 +231,7 @@ t "init --default writes the built-in suite, exactly"
 rm .smokehook.yml
 run "$SMOKEHOOK" init --default
 expect_rc 0
-cmp -s .smokehook.yml "$SMOKEHOOK_SOURCE/src/default_config.yml" || fail "init --default differs from src/default_config.yml"
+cmp -s .smokehook.yml "$SMOKEHOOK_SOURCE/src/checks/default_config.yml" || fail "init --default differs from src/checks/default_config.yml"
 
 # ---- variables for interpolation ---------------------------------------------------------------
 V=$WORK/vars

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "compose_model.h"
-#include "compose_project.h"
+#include "compose/model.h"
+#include "compose/project.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace smokehook;

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "config.h"
+#include "checks/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   smokehook::Config config;

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "dotenv.h"
-#include "interpolate.h"
+#include "compose/dotenv.h"
+#include "compose/interpolate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace smokehook;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "git_index.h"
+#include "git/index.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace smokehook;

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "yaml_tree.h"
+#include "base/yaml_tree.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "pre_push.h"
+#include "git/pre_push.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<smokehook::PushedRef> refs;
