@@ -16,7 +16,9 @@
 # SMOKEHOOK_RELEASE_CACHE, default OUT.cache beside OUT. Removing it starts
 # from scratch. The binaries themselves stay there too:
 # CACHE/x86_64/smokehook and CACHE/aarch64/smokehook.
-# SMOKEHOOK_RELEASE_ARCHES (default "x86_64 aarch64") builds fewer.
+# SMOKEHOOK_RELEASE_ARCHES (default "x86_64 aarch64") builds fewer. SMOKEHOOK_LIBGIT2_DIR: a
+# static libgit2 that install/libgit2.sh already made for this machine (install/test.sh passes
+# its own), used for x86-64 instead of building a second one.
 set -eu
 [ $# -eq 1 ] || { echo "usage: sh install/release.sh OUT" >&2; exit 2; }
 cd "$(dirname "$0")/.."
@@ -75,21 +77,23 @@ build() { # ARCH
   case $arch in
     x86_64)
       prefix=$dir/prefix toolchain="" strip=strip
+      git2=${SMOKEHOOK_LIBGIT2_DIR:-$prefix}
       ;;
     aarch64)
       sh install/sysroot.sh "$dir/sysroot" arm64
       prefix=$dir/sysroot/usr/local toolchain=$dir/toolchain.cmake strip=aarch64-linux-gnu-strip
       write_toolchain "$toolchain" "$dir/sysroot"
+      git2=$prefix
       ;;
     *) echo "smokehook: no release build for $arch (x86_64, aarch64)" >&2; exit 1 ;;
   esac
-  sh install/libgit2.sh "$prefix" $toolchain
+  sh install/libgit2.sh "$git2" $toolchain
   sh install/curl.sh "$prefix" $toolchain
   log "building smokehook $version for $arch"
   # shellcheck disable=SC2086
   cmake -S "$src" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release -DSMOKEHOOK_TESTS=OFF \
     ${toolchain:+-DCMAKE_TOOLCHAIN_FILE="$toolchain"} $launcher \
-    -DSMOKEHOOK_STATIC=ON -DSMOKEHOOK_LIBGIT2_DIR="$prefix" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DSMOKEHOOK_STATIC=ON -DSMOKEHOOK_LIBGIT2_DIR="$git2" -DCMAKE_PREFIX_PATH="$prefix" \
     -DOPENSSL_USE_STATIC_LIBS=ON >"$dir/cmake.log" 2>&1 || { tail -30 "$dir/cmake.log"; exit 1; }
   # glibc's linker warnings (getaddrinfo, dlopen in static programs) are expected and kept in the log.
   cmake --build "$dir/build" -j "$(nproc)" >"$dir/build.log" 2>&1 || { grep -v '^\[' "$dir/build.log" | tail -30; exit 1; }

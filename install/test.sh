@@ -27,7 +27,8 @@ mkdir -p "$npm_dir"
 # about 15 minutes on 2 cores, a warm one under a minute. SMOKEHOOK_RELEASE_TESTS=0 leaves them out.
 artifacts=""
 if [ "${SMOKEHOOK_RELEASE_TESTS:-1}" != 0 ]; then
-  SMOKEHOOK_RELEASE_CACHE=$build/release.cache sh install/release.sh "$build/release"
+  SMOKEHOOK_RELEASE_CACHE=$build/release.cache SMOKEHOOK_LIBGIT2_DIR=${libgit2:+$build/_deps/libgit2} \
+    sh install/release.sh "$build/release"
   artifacts=$build/release
 fi
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMOKEHOOK_WERROR=ON \

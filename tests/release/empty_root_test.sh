@@ -18,7 +18,7 @@ expect_eq "$(cd "$R" && find . -maxdepth 1 -mindepth 1 | sort | tr '\n' ' ')" ".
 expect_eq "$(ls "$R/bin")" "smokehook"
 live_checks "$R" /bin/smokehook
 https_checks "$R" /bin/smokehook
-t "the example's own hook flow: install writes hooks that name the binary"
+t "install writes the hooks (libgit2 finds the hooks folder, no git)"
 in_root "$R" /bin/smokehook -C /repo install
 expect_rc 0
 [ -x "$R/repo/.git/hooks/pre-commit" ] || fail "no pre-commit hook installed"

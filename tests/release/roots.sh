@@ -103,6 +103,20 @@ live_checks() {
     expect_eq "$(json_get "$OUT" "[(c['id'], c['status']) for c in j['checks'] if c['id'].startswith('live.')]")" \
       "[('live.api-health', 'pass'), ('live.metrics', 'pass')]"
   done
+  # Any other name goes through glibc's getaddrinfo, linked in: /etc/hosts with no NSS library.
+  t "live checks to a name from the root's /etc/hosts pass"
+  mkdir -p "$root/etc"
+  [ -f "$root/etc/hosts" ] && cp "$root/etc/hosts" "$WORK/hosts.saved"
+  echo "127.0.0.1 smokehook-live.test" >>"$root/etc/hosts"
+  ENV_EXTRA="SMOKEHOOK_API_URL=http://smokehook-live.test:$HTTP_PORT" in_root "$root" "$bin" -C /repo --all --full --format json
+  expect_rc 0
+  expect_eq "$(status_of "$OUT" live.api-health)" pass
+  if [ -f "$WORK/hosts.saved" ]; then mv "$WORK/hosts.saved" "$root/etc/hosts"; else rm "$root/etc/hosts"; fi
+  t "a name nothing resolves fails clearly"
+  ENV_EXTRA="SMOKEHOOK_API_URL=http://smokehook-live.test:$HTTP_PORT" in_root "$root" "$bin" -C /repo --all --full --format json
+  expect_rc 1
+  grep -qi "resolve" <<<"$(json_get "$OUT" "next(c['message'] for c in j['checks'] if c['id']=='live.api-health')")" ||
+    fail "no resolution message"
   t "a refused connection fails the live checks, clearly"
   ENV_EXTRA="SMOKEHOOK_API_URL=http://127.0.0.1:$CLOSED_PORT" in_root "$root" "$bin" -C /repo --all --full --format json
   expect_rc 1
