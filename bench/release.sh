@@ -19,7 +19,9 @@ for n in 2000 100000; do
   [ -d "$out/r$n/.git" ] || python3 "$here/gen_repo.py" "$out/r$n" "$n"
 done
 hf() { hyperfine -N --style basic --warmup 3 "$@"; }
-median() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; b=r[0]['median']; print('\n'.join('  %-60s %9.2f ms  %5.2fx' % (x['command'][:60], x['median']*1000, x['median']/b) for x in r))" "$1"; }
+# Median wall time and its ratio to the first command; mean CPU time (user + system), which a
+# shared machine's load disturbs less than wall time.
+median() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; b=r[0]['median']; c=r[0]['user']+r[0]['system']; print('\n'.join('  %-56s %9.2f ms %5.2fx   cpu %8.2f ms %5.2fx' % (x['command'][:56], x['median']*1000, x['median']/b, (x['user']+x['system'])*1000, (x['user']+x['system'])/c) for x in r))" "$1"; }
 
 echo "## start-up: --version (no repository)"
 hf --runs 200 --export-json "$out/rel-version.json" "$src --version" "$rel --version"
@@ -45,7 +47,7 @@ for round in 1 2 3; do
     "git -c gc.auto=0 -c core.hooksPath=$out/hooks-source commit -q -m x" \
     "git -c gc.auto=0 -c core.hooksPath=$out/hooks-release commit -q -m x")
   echo "round $round:"
-  python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; b=r[0]['median']; print('\n'.join('  %-10s %7.2f ms  %+6.2f ms over no hook' % (n, x['median']*1000, (x['median']-b)*1000) for n, x in zip(('none','source','release'), r)))" "$out/rel-commit-$round.json"
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; b=r[0]['median']; c=r[0]['user']+r[0]['system']; print('\n'.join('  %-10s %7.2f ms  %+6.2f ms over no hook   cpu %+6.2f ms' % (n, x['median']*1000, (x['median']-b)*1000, (x['user']+x['system']-c)*1000) for n, x in zip(('none','source','release'), r)))" "$out/rel-commit-$round.json"
 done
 
 echo "## staged mode, one unrelated file staged, 100k files"
@@ -73,5 +75,24 @@ echo "## peak memory, staged mode, 100k files"
 echo "# bench" >>"$r/README.md" && git -C "$r" add README.md
 for b in "$src" "$rel"; do
   (cd "$r" && /usr/bin/time -f "$(basename "$b"): %M KiB" "$b" -q >/dev/null) 2>&1 | tail -1
+done
+git -C "$r" reset -q --hard
+
+echo "## load-independent: instructions executed (valgrind) and minor page faults, one run each"
+# What a commit's hook does (staged mode, one unrelated file, 2k files) and --version (start-up and
+# exit only). Instructions count the dynamic loader's work, which the static binary does not do.
+r=$out/r2000
+echo "# bench" >>"$r/README.md" && git -C "$r" add README.md
+for args in "--version" "-q"; do
+  for b in "$src" "$rel"; do
+    if command -v valgrind >/dev/null; then
+      ins=$(cd "$r" && valgrind --tool=callgrind --callgrind-out-file=/dev/null "$b" $args 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+    else
+      ins="(no valgrind)"
+    fi
+    faults=$(cd "$r" && /usr/bin/time -f %R "$b" $args 2>&1 >/dev/null | tail -1)
+    printf '  %-22s %-10s %12s instructions %6s minor faults\n' "$(basename "$b")" "$args" "$ins" "$faults"
+  done
 done
 git -C "$r" reset -q --hard
