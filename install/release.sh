@@ -126,6 +126,6 @@ for arch in $arches; do
     rm -rf "$cache/stage"
   fi
 done
-(cd "$out" && ls | grep -v '^SHA256SUMS$' | LC_ALL=C sort | xargs sha256sum -- >SHA256SUMS)
+(cd "$out" && for f in *; do [ "$f" = SHA256SUMS ] || echo "$f"; done | LC_ALL=C sort | xargs sha256sum -- >SHA256SUMS)
 log "$(($(wc -l <"$out/SHA256SUMS"))) artifacts in $out:"
 sed 's/^[0-9a-f]*  /  /' "$out/SHA256SUMS"

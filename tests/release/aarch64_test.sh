@@ -12,7 +12,7 @@ start_http
 
 R=$WORK/repo
 new_repo "$R"
-cd "$R"
+cd "$R" || exit 1
 # Timings are the only thing allowed to differ.
 untimed() { sed -E 's/"duration_ms": [0-9.e+-]+/"duration_ms": T/; s/ time="[0-9.]+"/ time="T"/'; }
 # same NAME ARGS...: both binaries on the repository, everything compared.

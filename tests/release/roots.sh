@@ -1,8 +1,10 @@
+# shellcheck shell=bash
 # Shared by the release tests that run a release binary in another root (sourced after
 # tests/e2e/lib.sh): servers for the live checks, fresh Debian roots, the example's proofs.
 RELEASE_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_TESTS=$RELEASE_TESTS/../e2e
 SERVERS=""
+# shellcheck disable=SC2154
 trap 'for p in $SERVERS; do kill "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 
 need_root() {
