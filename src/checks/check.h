@@ -1,4 +1,5 @@
-// A check: one line of the report. Each kind (check_compose.h, check_text.h)
+// A check: one line of the report. Each kind (checks/kinds.h; compose checks in
+// check_compose.cc, text gates in check_text.cc, live probes in check_live.cc)
 // is a function of its settings and a FileSource; the runner decides which
 // run, and the reporters print the results.
 #pragma once
@@ -44,7 +45,8 @@ class RunContext {
   RunContext(const FileSource& source, const FileSource* fallback, VariableLookup environment);
 
   const FileSource& source() const { return source_; }
-  // In staged mode, the change set: gates then scan only changed files, unless `full_scan`.
+  // What changed, when the run is about a change (staged mode, a range, a hook manager's
+  // --files): gates then scan only changed files, unless `full_scan`. Null: every file.
   const ChangeSet* changes = nullptr;
   bool full_scan = true;
   // The configuration file's repository path: gates do not scan it unless their
@@ -55,8 +57,8 @@ class RunContext {
 
   const Project& project(const ProjectSpec& spec);
   // Whether a compose check must load its projects to learn which other files
-  // they pull in (.env, env_file, label_file, extends, include): always outside
-  // staged mode; in staged mode only when a compose file's text names a
+  // they pull in (.env, env_file, label_file, extends, include): always when
+  // `changes` is null; with a change set only when a compose file's text names a
   // changed file, includes or extends others, or names an env_file or
   // label_file through a variable or an alias. Keeps unaffected commits from
   // parsing YAML.

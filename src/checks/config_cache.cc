@@ -1,7 +1,5 @@
 #include "checks/config_cache.h"
 
-#include <git2.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
@@ -38,10 +36,7 @@ std::string ParsedConfigCache::default_dir() {
 }
 
 std::string ParsedConfigCache::text_id(std::string_view text) {
-  ensure_libgit2();
-  git_oid id;
-  if (git_odb_hash(&id, text.data(), text.size(), GIT_OBJECT_BLOB) < 0) return "";
-  return oid_hex(id);
+  return blob_id_of(text);
 }
 
 std::string ParsedConfigCache::entry_path(const std::string& id) const {

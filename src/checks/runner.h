@@ -15,7 +15,7 @@ struct ResultRow {
   CheckResult result;
   std::string ref;     // push mode: the local ref
   std::string commit;  // push mode: its commit id
-  bool not_affected = false;  // staged mode: skipped because the change cannot affect it
+  bool not_affected = false;  // with a change set: skipped because the change cannot affect it
 };
 
 struct Report {
@@ -24,8 +24,8 @@ struct Report {
   std::string config;  // "built-in" (no .smokehook.yml), else the configuration's path
   std::vector<ResultRow> rows;
   std::vector<std::string> warnings;
-  size_t changed_files = 0;  // staged mode
-  size_t affected = 0;       // staged mode: checks that ran
+  size_t changed_files = 0;  // with a change set
+  size_t affected = 0;       // with a change set: checks that ran
   std::string note;          // range mode with no merge base: why every check ran (human first line, JSON "message")
   int passed() const;
   int failed() const;
@@ -39,8 +39,9 @@ struct Selection {
   std::string config_path = ".smokehook.yml";  // a staged change to it affects every check
 };
 
-// Runs the configuration's checks in `ctx`. With ctx.changes set (staged
-// mode), only affected checks run; the others are reported as skipped.
+// Runs the configuration's checks in `ctx`. With ctx.changes set (staged mode,
+// a range, a hook manager's --files), only affected checks run; the others are
+// reported as skipped.
 void run_checks(const Config& config, RunContext& ctx, const Selection& sel, const std::string& ref,
                 const std::string& commit, Report* report);
 

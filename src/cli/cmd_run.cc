@@ -325,15 +325,7 @@ bool first_of_framework_run(const Options& o, const std::string& what) {
 int run_files(const Options& o, const Repository& repo) {
   if (repo.bare()) return usage_error("--framework: a bare repository has no working tree");
   DiskSource source(repo.workdir(), &repo);
-  ChangeSet changes;
-  for (std::string f : o.framework_files) {
-    while (f.compare(0, 2, "./") == 0) f.erase(0, 2);
-    if (!f.empty()) changes.changed.push_back(std::move(f));
-  }
-  std::sort(changes.changed.begin(), changes.changed.end());
-  changes.changed.erase(std::unique(changes.changed.begin(), changes.changed.end()), changes.changed.end());
-  for (const auto& f : changes.changed)
-    if (source.exists(f)) changes.present.push_back(f);
+  ChangeSet changes = listed_changes(o.framework_files, source);
   Config config;
   if (!load_config(o, source, &config) || !validate_only(o, config)) return 2;
   RunContext ctx(source, &source, process_environment());
@@ -396,9 +388,9 @@ int run_pre_push(const Options& o, const Repository& repo) {
   std::deque<Config> configs;  // rows point at their checks: keep every configuration alive
   for (const PushedRef& ref : refs) {
     if (ref.deletion()) continue;  // deleting a remote branch pushes no content
-    git_oid id;
-    if (git_oid_fromstr(&id, ref.local_oid.c_str()) < 0) return usage_error("pre-push: bad object id " + ref.local_oid);
-    TreePtr tree = repo.commit_tree(id, &err);
+    std::optional<git_oid> id = oid_from_hex(ref.local_oid);
+    if (!id) return usage_error("pre-push: bad object id " + ref.local_oid);
+    TreePtr tree = repo.commit_tree(*id, &err);
     if (!tree) return usage_error("pre-push: " + ref.local_ref + ": " + err);
     TreeSource source(repo, std::move(tree), ref.local_oid);
     if (worktree) source.allow_worktree_reuse(*worktree);

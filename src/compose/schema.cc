@@ -14,6 +14,7 @@
 #include <string_view>
 #include <utility>
 
+#include "compose/go_values.h"
 #include "base/text.h"
 
 namespace smokehook {
@@ -119,87 +120,17 @@ class Builder {
   std::deque<Schema> pool_;
 };
 
-// The duration parser compose applies to every duration (time.ParseDuration with days and weeks):
-// [-+]?(number unit)+ with units ns us µs ms s m h d w, or a bare "0".
+// Durations and sizes are checked by the parsers the model reads them with (go_values.h).
 bool go_duration(const std::string& text, std::string* err) {
-  std::string_view s = text;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
-  bool ok = s == "0";
-  while (!ok && !s.empty()) {
-    size_t i = 0, digits = 0;
-    while (i < s.size() && (isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) digits += s[i++] != '.';
-    if (digits == 0) break;
-    size_t unit = i;
-    while (i < s.size() && !isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
-    std::string_view u = s.substr(unit, i - unit);
-    if (u != "ns" && u != "us" && u != "\xC2\xB5s" && u != "\xCE\xBCs" && u != "ms" && u != "s" && u != "m" && u != "h" && u != "d" && u != "w") break;
-    s.remove_prefix(i);
-    ok = s.empty();
-  }
-  if (!ok) *err = "invalid duration '" + text + "' (expected a number and a unit: 90s, 1m30s, 500ms)";
-  return ok;
+  if (parse_go_duration(text)) return true;
+  *err = "invalid duration '" + text + "' (expected a number and a unit: 90s, 1m30s, 500ms)";
+  return false;
 }
 
-// strconv.Atoi, which compose casts integer fields with: a sign and decimal digits.
-std::optional<long long> go_atoi(std::string_view t) {
-  bool neg = !t.empty() && t[0] == '-';
-  if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
-  if (t.empty() || t.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-  unsigned long long v = 0;
-  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (r.ec != std::errc() || v > 0x7fffffffffffffffULL) return std::nullopt;
-  return neg ? -static_cast<long long>(v) : static_cast<long long>(v);
-}
-
-// strconv.ParseFloat on decimal text: a sign, digits with an optional point, an
-// exponent; or inf, infinity, nan in any case. An underscore may separate two
-// digits ("1_000.5").
-std::optional<double> go_float(std::string_view text) {
-  std::string stripped;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '_') {
-      stripped += text[i];
-      continue;
-    }
-    if (i == 0 || i + 1 == text.size() || !isdigit(static_cast<unsigned char>(text[i - 1])) ||
-        !isdigit(static_cast<unsigned char>(text[i + 1])))
-      return std::nullopt;
-  }
-  std::string_view t = stripped;
-  if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
-  std::string lower(t);
-  for (char& c : lower) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  if (lower == "inf" || lower == "infinity" || lower == "nan") return std::strtod(stripped.c_str(), nullptr);
-  size_t i = 0, digits = 0;
-  while (i < t.size() && isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
-  if (i < t.size() && t[i] == '.')
-    for (++i; i < t.size() && isdigit(static_cast<unsigned char>(t[i]));) ++i, ++digits;
-  if (digits == 0) return std::nullopt;
-  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
-    if (++i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
-    size_t exponent = 0;
-    while (i < t.size() && isdigit(static_cast<unsigned char>(t[i]))) ++i, ++exponent;
-    if (exponent == 0) return std::nullopt;
-  }
-  if (i != t.size()) return std::nullopt;
-  return std::strtod(stripped.c_str(), nullptr);
-}
-
-// A size in bytes as docker reads a string (go-units' RAMInBytes): a number
-// (anything ParseFloat reads, not negative) up to its last digit, point or
-// space, then an optional unit: b, or k m g t p followed by nothing, b or ib,
-// in any case ("512m", "1.5GB", "2 kib", "1e3"). A literal -1 (no limit) is a
-// number, not a size.
 bool byte_size(const std::string& text, std::string* err) {
+  if (parse_byte_size(text)) return true;
   *err = "invalid size '" + text + "' (expected a number of bytes, or with a unit: 512m, 1.5g)";
-  size_t sep = text.find_last_of("0123456789. ");
-  if (sep == std::string::npos) return false;
-  std::string num = text.substr(0, text[sep] == ' ' ? sep : sep + 1), unit = text.substr(sep + 1);
-  if (auto size = go_float(num); !size || *size < 0) return false;
-  for (char& c : unit) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  if (unit.empty() || unit == "b") return true;
-  if (unit.size() > 3 || std::string_view("kmgtp").find(unit[0]) == std::string_view::npos) return false;
-  return unit.size() == 1 || (unit.size() == 2 && unit[1] == 'b') || (unit.size() == 3 && unit.substr(1) == "ib");
+  return false;
 }
 
 const Schema* compose_schema() {

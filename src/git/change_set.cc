@@ -1,4 +1,4 @@
-// The two producers of a ChangeSet.
+// The three producers of a ChangeSet.
 //
 // The staged diff as git computes it for `git diff --cached`: HEAD's trees
 // and the index are walked side by side, folder by folder, and a folder whose
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/file_source.h"
 #include "git/index.h"
 #include "git/repo.h"
 #include "git/source.h"
@@ -296,6 +297,18 @@ bool range_changes(const Repository& repo, const git_oid& from, const git_oid& t
   if (!TreeDiff(repo, out, err).walk(a.get(), b.get(), prefix)) return false;
   sort_change_set(out);
   return true;
+}
+
+ChangeSet listed_changes(const std::vector<std::string>& paths, const FileSource& source) {
+  ChangeSet out;
+  for (std::string f : paths) {
+    while (f.compare(0, 2, "./") == 0) f.erase(0, 2);
+    if (!f.empty()) out.changed.push_back(std::move(f));
+  }
+  sort_change_set(&out);
+  for (const auto& f : out.changed)
+    if (source.exists(f)) out.present.push_back(f);
+  return out;
 }
 
 }  // namespace smokehook

@@ -1,8 +1,9 @@
 // What a change touches: the paths that differ between two states of the
 // repository (added, modified, deleted, renamed, type-changed). A plain value
-// with two producers: staged mode's (HEAD's tree against the index) and range
-// mode's (a merge base's tree against a commit's); the runner selects the
-// affected checks from it the same way for both.
+// with three producers: staged mode's (HEAD's tree against the index), range
+// mode's (a merge base's tree against a commit's) and a hook manager's list of
+// files (`run --files F...`); the runner selects the affected checks from it
+// the same way for all three.
 #pragma once
 
 #include <git2.h>
@@ -12,6 +13,7 @@
 
 namespace smokehook {
 
+class FileSource;
 class Repository;
 class IndexSource;
 
@@ -31,5 +33,9 @@ bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet*
 // `no_base` says why. Returns false with `err` set on any other failure.
 bool range_changes(const Repository& repo, const git_oid& from, const git_oid& to, ChangeSet* out,
                    std::string* no_base, std::string* err);
+
+// The paths a hook manager names (`run --files F...`), "./" prefixes dropped;
+// `present` is what `source` holds of them.
+ChangeSet listed_changes(const std::vector<std::string>& paths, const FileSource& source);
 
 }  // namespace smokehook

@@ -250,4 +250,17 @@ std::string oid_hex(const git_oid& oid) {
   return buf;
 }
 
+std::optional<git_oid> oid_from_hex(const std::string& hex) {
+  git_oid id;
+  if (git_oid_fromstr(&id, hex.c_str()) < 0) return std::nullopt;
+  return id;
+}
+
+std::string blob_id_of(std::string_view bytes) {
+  ensure_libgit2();
+  git_oid id;
+  if (git_odb_hash(&id, bytes.data(), bytes.size(), GIT_OBJECT_BLOB) < 0) return "";
+  return oid_hex(id);
+}
+
 }  // namespace smokehook

@@ -90,5 +90,9 @@ class Repository {
 std::vector<std::string> split_object_dirs(std::string_view list);
 
 std::string oid_hex(const git_oid& oid);
+// 40 (or 64) hex digits as an object id; nullopt for anything else.
+std::optional<git_oid> oid_from_hex(const std::string& hex);
+// The id git gives `bytes` as a blob (`git hash-object`), in hex; "" on failure.
+std::string blob_id_of(std::string_view bytes);
 
 }  // namespace smokehook

@@ -11,19 +11,16 @@
 #include "checks/config.h"
 #include "checks/config_cache.h"
 #include "base/text.h"
+#include "support/scratch.h"
 
 using namespace smokehook;
 
 namespace {
 
+// A cache folder not made yet, below a scratch folder: the first store makes it.
 struct CacheDir {
-  std::string root, path;
-  CacheDir() {
-    std::string pattern = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/cache-test.XXXXXX";
-    root = ::mkdtemp(pattern.data());
-    path = root + "/nested/smokehook";  // made by the first store
-  }
-  ~CacheDir() { std::system(("rm -rf '" + root + "'").c_str()); }
+  test::TempDir root{"cache-test"};
+  std::string path = root.path() + "/nested/smokehook";
 };
 
 std::vector<Node> parsed(const std::string& text) {

@@ -6,19 +6,11 @@
 #include <sys/stat.h>
 
 #include "checks/verdict_cache.h"
+#include "support/scratch.h"
 
 using namespace smokehook;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/verdicts.XXXXXX";
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
 
 BlobId id_of(const char* hex) {
   BlobId id{};
@@ -41,15 +33,17 @@ TEST_CASE("blob ids: 40 lowercase hex digits", "[verdicts]") {
 }
 
 TEST_CASE("clean verdicts survive a save, per fingerprint only", "[verdicts]") {
-  TempDir dir;
-  std::string cache_dir = dir.path + "/cache";
-  BlobId a = id_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), b = id_of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+  test::TempDir dir("verdicts");
+  std::string cache_dir = dir.path() + "/cache";
+  BlobId a = id_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), b = id_of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
+         c = id_of("cccccccccccccccccccccccccccccccccccccccc");
   {
     VerdictCache cache(cache_dir);
     CleanBlobs* gate = cache.gate("forbid\nX");
     REQUIRE(gate);
     CHECK_FALSE(gate->known(a));
     gate->add(b);
+    gate->add(c);
     gate->add(a);
     gate->add(a);
     CHECK_FALSE(gate->known(a));  // added verdicts count from the next run on
@@ -80,6 +74,10 @@ TEST_CASE("clean verdicts survive a save, per fingerprint only", "[verdicts]") {
       std::ifstream in(file, std::ios::binary);
       text.assign(std::istreambuf_iterator<char>(in), {});
     }
+    // The ids are a, b, c, 20 bytes each, at the end. Saved as a, c, b, a binary search still
+    // finds a: only the check that the ids are sorted makes this a miss.
+    REQUIRE(text.size() >= 60);
+    REQUIRE(text.compare(text.size() - 60, 20, std::string(a.begin(), a.end())) == 0);
     std::string swapped = text.substr(0, text.size() - 40) + text.substr(text.size() - 20) +
                           text.substr(text.size() - 40, 20);
     std::ofstream(file, std::ios::binary | std::ios::trunc) << swapped;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "compose/model.h"
+#include "compose/go_values.h"
 #include "compose/project.h"
 #include "compose/schema.h"
 #include "compose/compose_support.h"

@@ -9,28 +9,21 @@
 #include "hook_slot.h"
 #include "git/hooks.h"
 #include "base/text.h"
+#include "support/scratch.h"
 
 using namespace smokehook;
 
 namespace {
 
-// A fresh folder under TMPDIR, removed with its files at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/hooks-test.XXXXXX";
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+// A folder of hooks: executable unless told otherwise.
+struct HookDir : test::TempDir {
+  HookDir() : TempDir("hooks") {}
   std::string write(const std::string& name, const std::string& text, mode_t mode = 0755) const {
-    std::string file = path + "/" + name;
-    std::ofstream(file) << text;
-    ::chmod(file.c_str(), mode);
-    return file;
+    return TempDir::write(name, text, mode);
   }
   std::string read(const std::string& name) const {
     std::string text, err;
-    read_whole_file(path + "/" + name, &text, &err);
+    read_whole_file(path() + "/" + name, &text, &err);
     return text;
   }
 };
@@ -95,11 +88,11 @@ TEST_CASE("the kept hook is found beside the hook git ran") {
 }
 
 TEST_CASE("the kept hook runs as git would run it") {
-  TempDir dir;
+  HookDir dir;
   std::string err;
 
   SECTION("none, or one that is not executable: nothing to run") {
-    CHECK(run_kept_hook(dir.path + "/absent", {}, nullptr, &err) == 0);
+    CHECK(run_kept_hook(dir.path() + "/absent", {}, nullptr, &err) == 0);
     std::string plain = dir.write("plain", "#!/bin/sh\nexit 3\n", 0644);
     CHECK(run_kept_hook(plain, {}, nullptr, &err) == 0);
     CHECK(err.empty());
@@ -149,7 +142,7 @@ TEST_CASE("the compiled pre-receive hook runs smokehook with --config before --h
     WARN("this build installs the shell hook");
     return;
   }
-  TempDir dir;
+  HookDir dir;
   // A stand-in for smokehook: records its arguments and its stdin.
   std::string fake = dir.write("fake", "#!/bin/sh\necho \"$@\" >\"$0.args\"\ncat >\"$0.in\"\n");
   std::string text, err;

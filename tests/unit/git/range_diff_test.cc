@@ -16,35 +16,11 @@
 #include "git/change_set.h"
 #include "git/repo.h"
 #include "git/source.h"
+#include "support/scratch.h"
 
 using namespace smokehook;
 
 namespace {
-
-struct Scratch {
-  std::string dir;
-  Scratch() {
-    char tmpl[] = "/tmp/smokehook-range-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-    sh("git init -q -b main . && git config user.name t && git config user.email t@example.com && "
-       "git config commit.gpgsign false");
-  }
-  ~Scratch() { (void)std::system(("rm -rf '" + dir + "'").c_str()); }
-  void sh(const std::string& script) const {
-    INFO(script);
-    REQUIRE(std::system(("cd '" + dir + "' && (" + script + ") >/dev/null 2>&1").c_str()) == 0);
-  }
-  std::string out(const std::string& script) const {
-    FILE* p = ::popen(("cd '" + dir + "' && " + script).c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::string text;
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
-    ::pclose(p);
-    return text;
-  }
-};
 
 std::vector<std::string> sorted_lines(const std::string& text) {
   std::vector<std::string> v;
@@ -64,10 +40,10 @@ git_oid commit_of(const Repository& repo, const std::string& rev) {
 }
 
 // Both producers on A...B, and git's answer, must agree.
-void check_range(const Scratch& s, const std::string& a, const std::string& b) {
+void check_range(const test::ScratchRepo& s, const std::string& a, const std::string& b) {
   INFO(a << "..." << b);
   std::string err, no_base;
-  std::optional<Repository> repo = Repository::open(s.dir, &err);
+  std::optional<Repository> repo = Repository::open(s.dir(), &err);
   REQUIRE(repo);
   ChangeSet range;
   REQUIRE(range_changes(*repo, commit_of(*repo, a), commit_of(*repo, b), &range, &no_base, &err));
@@ -79,7 +55,7 @@ void check_range(const Scratch& s, const std::string& a, const std::string& b) {
   // Staged mode on the same change: the merge base checked out, B's tree staged.
   std::string head = s.out("git rev-parse HEAD");
   s.sh("git checkout -q --detach \"$(git merge-base " + a + " " + b + ")\" && git read-tree " + b);
-  std::unique_ptr<IndexSource> index = IndexSource::open(*repo, s.dir + "/.git/index", &err);
+  std::unique_ptr<IndexSource> index = IndexSource::open(*repo, s.dir() + "/.git/index", &err);
   REQUIRE(index);
   ChangeSet staged;
   REQUIRE(staged_changes(*repo, *index, &staged, &err));
@@ -88,7 +64,7 @@ void check_range(const Scratch& s, const std::string& a, const std::string& b) {
   s.sh("git reset -q --hard && git checkout -q --detach " + head);
 }
 
-void seed(const Scratch& s) {
+void seed(const test::ScratchRepo& s) {
   s.sh("mkdir -p a/b/c z/deep/er a-b && for f in README.md a/one.py a/two.py a/b/three.py a/b/c/four.py "
        "a-b/five.py a.txt z/deep/er/six.py z/seven.py; do echo \"content of $f\" >$f; done && "
        "git add -A && git commit -qm seed");
@@ -112,7 +88,7 @@ TEST_CASE("range diff: scripted changes on a branch, with the base moving on", "
   };
   for (const auto& [name, script] : scenarios) {
     SECTION(name) {
-      Scratch s;
+      test::ScratchRepo s;
       seed(s);
       s.sh("git checkout -q -b topic && " + std::string(script) + " && git add -A && git commit -q --allow-empty -m topic");
       // main moves on after the branch point: A...B is the branch's own change, not main's.
@@ -125,7 +101,7 @@ TEST_CASE("range diff: scripted changes on a branch, with the base moving on", "
 }
 
 TEST_CASE("range diff: random branches and merges, equal to git and to staged mode", "[range]") {
-  Scratch s;
+  test::ScratchRepo s;
   seed(s);
   std::mt19937 rng(20261202);
   const std::vector<std::string> folders = {"", "a/", "a/b/", "a/b/c/", "z/", "z/deep/er/", "q/r/", "a-b/"};
@@ -156,11 +132,11 @@ TEST_CASE("range diff: random branches and merges, equal to git and to staged mo
 }
 
 TEST_CASE("range diff: no common history is said, not guessed", "[range]") {
-  Scratch s;
+  test::ScratchRepo s;
   seed(s);
   s.sh("git checkout -q --orphan other && echo o >o.py && git add -A && git commit -qm other");
   std::string err, no_base;
-  std::optional<Repository> repo = Repository::open(s.dir, &err);
+  std::optional<Repository> repo = Repository::open(s.dir(), &err);
   REQUIRE(repo);
   ChangeSet c;
   REQUIRE(range_changes(*repo, commit_of(*repo, "main"), commit_of(*repo, "other"), &c, &no_base, &err));

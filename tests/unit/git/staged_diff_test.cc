@@ -18,47 +18,13 @@
 #include "git/index.h"
 #include "git/repo.h"
 #include "git/source.h"
+#include "support/scratch.h"
 
 using namespace smokehook;
 
 namespace {
 
-class ScratchRepo {
- public:
-  ScratchRepo() {
-    char tmpl[] = "/tmp/smokehook-staged-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    dir_ = tmpl;
-    sh("git init -q -b main . && git config user.name t && git config user.email t@example.com && "
-       "git config core.autocrlf false && git config commit.gpgsign false");
-  }
-  ~ScratchRepo() { (void)std::system(("rm -rf '" + dir_ + "'").c_str()); }
-
-  void sh(const std::string& script) const {
-    std::string cmd = "cd '" + dir_ + "' && (" + script + ") >/dev/null 2>&1";
-    INFO(script);
-    REQUIRE(std::system(cmd.c_str()) == 0);
-  }
-  std::string out(const std::string& script) const {
-    std::string cmd = "cd '" + dir_ + "' && " + script;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::string text;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
-    ::pclose(p);
-    return text;
-  }
-  void write(const std::string& path, const std::string& content) const {
-    sh("mkdir -p \"$(dirname '" + path + "')\"");
-    std::ofstream(dir_ + "/" + path, std::ios::binary) << content;
-  }
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-};
+using test::ScratchRepo;
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
