@@ -1,10 +1,15 @@
 // The live kind: an HTTP probe of a running service (the original script's
 // --full mode). Runs only with `--all --full`, never from a hook.
 #include <curl/curl.h>
+#ifndef SMOKEHOOK_LINK_CURL
 #include <dlfcn.h>
+#endif
 #include <re2/re2.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -16,7 +21,9 @@ namespace smokehook {
 namespace {
 
 // libcurl is loaded on first use: it and its dependency tree (TLS, LDAP, ...)
-// cost ~14 ms of start-up on every run, and only --full ever needs it.
+// cost ~14 ms of start-up on every run, and only --full ever needs it. The
+// static release binary (SMOKEHOOK_LINK_CURL) has libcurl linked in instead:
+// a statically linked glibc program cannot dlopen() a shared library.
 struct Curl {
   CURLcode (*global_init)(long);
   CURL* (*init)();
@@ -32,6 +39,10 @@ const Curl* load_curl(std::string* err) {
   static std::string error;
   static std::once_flag once;
   std::call_once(once, [] {
+#ifdef SMOKEHOOK_LINK_CURL
+    curl = Curl{curl_global_init, curl_easy_init, curl_easy_setopt, curl_easy_perform, curl_easy_getinfo,
+                curl_easy_cleanup, curl_easy_strerror};
+#else
     void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
       error = "live checks need libcurl (Debian: apt-get install libcurl4): " + std::string(dlerror());
@@ -50,10 +61,36 @@ const Curl* load_curl(std::string* err) {
       error = "libcurl.so.4 lacks the easy interface";
       return;
     }
+#endif
     curl.global_init(CURL_GLOBAL_DEFAULT);
   });
   *err = error;
   return error.empty() ? &curl : nullptr;
+}
+
+// HTTPS verifies the server's certificate against the system's CA bundle:
+// SSL_CERT_FILE when set, else the first bundle found where Linux
+// distributions (and macOS) keep theirs. The same in every build, so that a
+// libcurl compiled for one distribution checks certificates on another.
+std::string ca_bundle(std::string* looked) {
+  if (const char* env = std::getenv("SSL_CERT_FILE"); env && *env) {
+    *looked = std::string(env) + " (SSL_CERT_FILE)";
+    return access(env, R_OK) == 0 ? env : "";
+  }
+  static const char* const kBundles[] = {
+      "/etc/ssl/certs/ca-certificates.crt",                // Debian, Ubuntu, Arch, Gentoo
+      "/etc/pki/tls/certs/ca-bundle.crt",                  // Fedora, RHEL
+      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // RHEL, CentOS 7+
+      "/etc/ssl/ca-bundle.pem",                            // openSUSE
+      "/etc/ssl/cert.pem",                                 // Alpine, macOS, BSDs
+      "/etc/pki/tls/cacert.pem",                           // OpenELEC
+  };
+  looked->clear();
+  for (const char* path : kBundles) {
+    if (access(path, R_OK) == 0) return path;
+    *looked += (looked->empty() ? "" : ", ") + std::string(path);
+  }
+  return "";
 }
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -134,6 +171,18 @@ class Http : public Check {
     lib.setopt(curl, CURLOPT_WRITEFUNCTION, write);
     lib.setopt(curl, CURLOPT_WRITEDATA, &body);
     lib.setopt(curl, CURLOPT_NOPROXY, "*");
+    std::string scheme = target.substr(0, 8);
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme == "https://") {
+      std::string looked;
+      std::string bundle = ca_bundle(&looked);
+      if (bundle.empty()) {
+        lib.cleanup(curl);
+        return "GET " + target + ": no CA certificates to verify HTTPS with (looked in " + looked +
+               "); install the system's CA bundle (Debian: ca-certificates) or set SSL_CERT_FILE";
+      }
+      lib.setopt(curl, CURLOPT_CAINFO, bundle.c_str());
+    }
     CURLcode rc = lib.perform(curl);
     long status = 0;
     lib.getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
