@@ -46,11 +46,12 @@ Node& Node::set(std::string key, Node value) {
   return entries.back().value;
 }
 bool Node::erase(std::string_view key) {
-  for (auto it = entries.begin(); it != entries.end(); ++it)
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
     if (it->key == key) {
       entries.erase(it);
       return true;
     }
+}
   return false;
 }
 
@@ -216,9 +217,10 @@ class TreeBuilder : public YAML::EventHandler {
       if (count_ + nodes > limits_.max_nodes) break;
     }
     count_ += nodes;
-    if (count_ > limits_.max_nodes)
+    if (count_ > limits_.max_nodes) {
       fail(mark, "document too large after alias expansion (more than " + std::to_string(limits_.max_nodes) +
                      " nodes): an alias bomb?");
+}
   }
 
   void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, NodeKind kind) {
@@ -268,17 +270,19 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     if (!top.have_key) {
-      if (n.kind == NodeKind::Sequence || n.kind == NodeKind::Mapping)
+      if (n.kind == NodeKind::Sequence || n.kind == NodeKind::Mapping) {
         fail(mark, std::string("mapping keys must be strings, not ") +
                        (n.kind == NodeKind::Mapping ? "a mapping" : "a list"));
+}
       top.key = Entry();
       top.key.key = n.kind == NodeKind::Scalar ? n.text : std::string();
       top.key.line = n.line;
       top.key.column = n.column;
       top.key_is_merge = n.kind == NodeKind::Scalar && n.plain && n.text == "<<";
-      if (!top.key_is_merge)
+      if (!top.key_is_merge) {
         if (const Entry* first = find_key(top, top.key.key))
           fail(mark, "duplicate key '" + top.key.key + "' (first defined at line " + std::to_string(first->line) + ")");
+}
       top.have_key = true;
       return;
     }
@@ -578,13 +582,14 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
     *err = Finding{*name, 0, 0, std::string("cannot parse YAML: ") + e.what()};
     return false;
   }
-  if (const YAML::Mark* quoted = builder.last_quoted())
+  if (const YAML::Mark* quoted = builder.last_quoted()) {
     if (TextScan scan = scan_text(text.substr(static_cast<size_t>(quoted->pos)), quoted->line + 1, quoted->column + 1);
         scan.open_at_end.line) {
       *err = Finding{*name, scan.open_at_end.line, scan.open_at_end.column,
                      std::string("YAML syntax error: this '") + scan.open_at_end.quote + "' is never closed"};
       return false;
     }
+}
   // A stream with only empty documents is one null document, as before.
   return true;
 }

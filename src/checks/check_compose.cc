@@ -20,9 +20,10 @@ bool read_variables(CheckReader& r, const Node& holder, ProjectSpec* spec) {
   if (const Node* files = holder.find("env_file")) {
     std::vector<const Node*> items;
     if (files->is_scalar()) items.push_back(files);
-    else if (files->is_seq())
+    else if (files->is_seq()) {
       for (const Node& f : files->items) items.push_back(&f);
-    else return r.fail(*files, "'env_file' must be a path or a list of paths");
+    } else { return r.fail(*files, "'env_file' must be a path or a list of paths");
+}
     for (const Node* f : items) {
       if (!f->is_scalar() || f->text.empty()) return r.fail(*f, "'env_file' must list paths (relative to the repository root)");
       spec->env_files.push_back(normalize_path(f->text));
@@ -31,9 +32,10 @@ bool read_variables(CheckReader& r, const Node& holder, ProjectSpec* spec) {
   if (const Node* env = holder.find("environment")) {
     if (!env->is_map()) return r.fail(*env, "'environment' must be a mapping of variable names to values");
     for (const auto& e : env->entries) {
-      if (!e.value.is_scalar())
+      if (!e.value.is_scalar()) {
         return r.fail(e.value.is_null() ? holder : e.value,
                       "'environment." + e.key + "' must be a string (write '' for an empty value)");
+}
       spec->environment.emplace_back(e.key, e.value.text);
     }
   }
@@ -44,20 +46,22 @@ bool read_project_list(CheckReader& r, std::vector<ProjectSpec>* out) {
   const Node& node = r.node();
   const Node* projects = node.find("projects");
   if (projects) {
-    for (const char* key : {"files", "profiles", "env_file", "environment"})
+    for (const char* key : {"files", "profiles", "env_file", "environment"}) {
       if (node.find(key))
         return r.fail(*projects, "use either 'projects' or 'files'/'profiles'/'env_file'/'environment', not both");
+}
     if (!projects->is_seq() || projects->items.empty())
       return r.fail(*projects, "'projects' must be a list of {files, profiles}");
     static const std::vector<std::string> item_keys = {"files", "profiles", "env_file", "environment"};
     for (const Node& item : projects->items) {
       if (!item.is_map()) return r.fail(item, "each project must be a mapping with 'files' (and 'profiles')");
-      for (const auto& e : item.entries)
+      for (const auto& e : item.entries) {
         if (std::find(item_keys.begin(), item_keys.end(), e.key) == item_keys.end()) {
           std::string msg = "unknown key '" + e.key + "' in a project";
           if (auto near = closest_match(e.key, item_keys)) msg += " (did you mean '" + *near + "'?)";
           return r.fail(e.value, msg);
         }
+}
       ProjectSpec spec;
       if (!read_variables(r, item, &spec)) return false;
       const Node* files = item.find("files");
@@ -66,12 +70,13 @@ bool read_project_list(CheckReader& r, std::vector<ProjectSpec>* out) {
         if (!list) continue;
         std::vector<std::string>& dest = list == files ? spec.files : spec.profiles;
         if (list->is_scalar()) dest.push_back(list->text);
-        else if (list->is_seq())
+        else if (list->is_seq()) {
           for (const Node& f : list->items) {
             if (!f.is_scalar()) return r.fail(f, "expected a string");
             dest.push_back(f.text);
           }
-        else return r.fail(*list, "expected a string or a list of strings");
+        } else { return r.fail(*list, "expected a string or a list of strings");
+}
       }
       if (spec.files.empty()) return r.fail(*files, "'files' must name at least one compose file");
       out->push_back(std::move(spec));
@@ -101,9 +106,10 @@ class ComposeCheck : public Check {
       if (spec.env_files.empty()) add(join_path(dirname(spec.files[0]), ".env"));
       for (const auto& f : spec.env_files) add(f);
     }
-    if (ctx.discover_inputs(projects))
+    if (ctx.discover_inputs(projects)) {
       for (const auto& spec : projects)
         for (const auto& in : ctx.project(spec).inputs) add(in);
+}
     return t;
   }
 
@@ -139,9 +145,10 @@ class ComposeCheck : public Check {
                                  size_t defined, size_t enabled, const std::string& besides = "") {
     std::string msg = key + ": '" + glob + "' matches ";
     if (defined == 0) msg += "no service of " + describe_project(spec);
-    else if (enabled == 0)
+    else if (enabled == 0) {
       msg += "no enabled service of " + describe_project(spec) + " (" + std::to_string(defined) + " defined, none enabled)";
-    else msg += "no enabled service of " + describe_project(spec) + besides;
+    } else { msg += "no enabled service of " + describe_project(spec) + besides;
+}
     return Finding{spec.files.front(), 0, 0, msg};
   }
 
@@ -246,12 +253,14 @@ class ComposeService : public ComposeCheck {
       for (auto& w : command_words(*svc, "command")) words.push_back(std::move(w));
       const Node* cmd = svc->find("command");
       const Node& where = cmd ? *cmd : *svc;
-      if (!module.empty() && !runs_module(words, module))
+      if (!module.empty() && !runs_module(words, module)) {
         r.findings.push_back(where.at("service '" + service + "' command '" + join_words(words) +
                                       "' does not run the module " + module));
-      if (command_re && !command_re->search(join_words(words)))
+}
+      if (command_re && !command_re->search(join_words(words))) {
         r.findings.push_back(where.at("service '" + service + "' command '" + join_words(words) +
                                       "' does not match /" + command_re->pattern() + "/"));
+}
     }
     if (!r.findings.empty()) {
       r.status = CheckStatus::Fail;
@@ -282,9 +291,10 @@ class ComposeDepends : public ComposeCheck {
         if (!has_wildcard(pattern)) {
           const Node* svc = p->service(pattern);
           if (!svc) r.findings.push_back(missing_service(spec, pattern));
-          else if (!p->enabled(*svc))
+          else if (!p->enabled(*svc)) {
             r.findings.push_back(svc->at("service '" + pattern + "' is not enabled in " + describe_project(spec)));
-          else targets.push_back(pattern);
+          } else { targets.push_back(pattern);
+}
           continue;
         }
         size_t found = 0;
@@ -377,9 +387,10 @@ class ComposeVolumes : public ComposeCheck {
         for (const Mount& m : mounts(*p->service(name))) {
           if (m.type != "volume" || m.source.empty()) continue;
           auto [it, inserted] = owner.emplace(m.source, name);
-          if (!inserted && it->second != name)
+          if (!inserted && it->second != name) {
             r.findings.push_back(m.node->at("named volume '" + m.source + "' is mounted by both '" + it->second +
                                             "' and '" + name + "'"));
+}
         }
       }
     }

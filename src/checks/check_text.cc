@@ -158,10 +158,11 @@ class Forbid : public Check {
       out->findings.push_back(Finding{path, 0, 0, "cannot read: " + err});
       return;
     }
-    if (got.too_large)
+    if (got.too_large) {
       out->findings.push_back(Finding{path, 0, 0,
                                       "not scanned: " + std::to_string(got.size) + " bytes, more than max_file_size " +
                                           std::to_string(max_file_size) + " (raise max_file_size, or list it in except)"});
+}
   }
 
   CheckResult run(RunContext& ctx) const override {
@@ -195,9 +196,10 @@ class Forbid : public Check {
       for (const Finding& f : r.findings) uses += f.line > 0;
       r.message = uses ? std::to_string(uses) + " forbidden use" + (uses == 1 ? "" : "s") + " of " + what
                        : r.findings.front().message;
-      if (uses && uses < r.findings.size())
+      if (uses && uses < r.findings.size()) {
         r.message += "; " + std::to_string(r.findings.size() - uses) + " file" +
                      (r.findings.size() - uses == 1 ? "" : "s") + " not scanned";
+}
     } else if (whole_source && selected_files == 0) {
       // Staged mode looks at the changed files only: there, selecting none is the usual case.
       r.warning = "warning: no file matches " + describe_paths() + ": nothing was scanned";
@@ -245,10 +247,11 @@ class Require : public Check {
       return r;
     }
     for (const auto& re : patterns) {
-      if (!re->re2().ok())
+      if (!re->re2().ok()) {
         r.findings.push_back(Finding{path, 0, 0, "the regex /" + re->pattern() + "/ cannot be compiled: " + re->re2().error()});
-      else if (!re->search(text))
+      } else if (!re->search(text)) {
         r.findings.push_back(Finding{path, 0, 0, "no match for /" + re->pattern() + "/"});
+}
     }
     for (const auto& lit : literals)
       if (text.find(lit) == std::string::npos) r.findings.push_back(Finding{path, 0, 0, "'" + lit + "' not found"});

@@ -162,11 +162,12 @@ std::vector<Found> discover(const FileSource& source) {
     // An overlay goes with the base of its own stem (compose / docker-compose), else the first.
     for (const auto& o : overlays[dir]) {
       Found* owner = &out[first];
-      for (size_t i = first; i < out.size(); ++i)
+      for (size_t i = first; i < out.size(); ++i) {
         if (stem_of(basename(out[i].base)) == stem_of(basename(o))) {
           owner = &out[i];
           break;
         }
+}
       owner->overlays.push_back(o);
     }
   }
@@ -186,56 +187,68 @@ std::string not_alone(const Project& p) {
   if (!p.valid()) return "";
   std::vector<std::string> names = p.service_names();
   if (names.empty()) return "no service";
-  for (const auto& name : names)
+  for (const auto& name : names) {
     if (!p.service(name)->find("image") && !p.service(name)->find("build"))
       return "service " + name + " has neither an image nor a build";
+}
   return "";
 }
 
 // The profiles the services of a model declare, in order of first appearance.
 std::vector<std::string> declared_profiles(const Project& p) {
   std::vector<std::string> out;
-  if (const Node* services = p.model.find("services"))
-    for (const auto& e : services->entries)
-      if (const Node* profiles = e.value.find("profiles"); profiles && profiles->is_seq())
+  if (const Node* services = p.model.find("services")) {
+    for (const auto& e : services->entries) {
+      if (const Node* profiles = e.value.find("profiles"); profiles && profiles->is_seq()) {
         for (const Node& item : profiles->items)
           if (item.is_scalar() && std::find(out.begin(), out.end(), item.text) == out.end()) out.push_back(item.text);
+}
+}
+}
   return out;
 }
 
 std::vector<std::string> services_in_profile(const Project& p, const std::string& profile) {
   std::vector<std::string> out;
-  if (const Node* services = p.model.find("services"))
-    for (const auto& e : services->entries)
-      if (const Node* profiles = e.value.find("profiles"); profiles && profiles->is_seq())
-        for (const Node& item : profiles->items)
+  if (const Node* services = p.model.find("services")) {
+    for (const auto& e : services->entries) {
+      if (const Node* profiles = e.value.find("profiles"); profiles && profiles->is_seq()) {
+        for (const Node& item : profiles->items) {
           if (item.text == profile) {
             out.push_back(e.key);
             break;
           }
+}
+}
+}
+}
   return out;
 }
 
 // Enabled services that depend on `target` with condition service_completed_successfully.
 std::vector<std::string> waiting_for(const Project& p, const std::string& target) {
   std::vector<std::string> out;
-  for (const auto& name : p.enabled_services())
-    for (const Dependency& d : dependencies(*p.service(name)))
+  for (const auto& name : p.enabled_services()) {
+    for (const Dependency& d : dependencies(*p.service(name))) {
       if (d.service == target && d.condition == "service_completed_successfully") {
         out.push_back(name);
         break;
       }
+}
+}
   return out;
 }
 
 // The one-shot services of a model: those some enabled service waits for to complete.
 std::vector<std::string> one_shot_targets(const Project& p) {
   std::vector<std::string> out;
-  for (const auto& name : p.enabled_services())
-    for (const Dependency& d : dependencies(*p.service(name)))
+  for (const auto& name : p.enabled_services()) {
+    for (const Dependency& d : dependencies(*p.service(name))) {
       if (d.condition == "service_completed_successfully" &&
           std::find(out.begin(), out.end(), d.service) == out.end())
         out.push_back(d.service);
+}
+}
   return out;
 }
 
@@ -370,17 +383,20 @@ class Writer {
     auto add = [&](const std::string& path) {
       if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(path);
     };
-    for (const auto& u : usages_)
+    for (const auto& u : usages_) {
       if (u.files == files)
         for (const auto& e : u.env_files) add(e);
-    for (const auto& u : usages_)
+}
+    for (const auto& u : usages_) {
       if (std::find(u.files.begin(), u.files.end(), files.front()) != u.files.end())
         for (const auto& e : u.env_files) add(e);
+}
     std::string dir = dirname(files.front());
     std::vector<std::string> examples, others;
-    for (const auto& path : ctx_.source->paths())
+    for (const auto& path : ctx_.source->paths()) {
       if (dirname(path) == dir && env_file_name(basename(path)))
         (example_env_name(basename(path)) ? examples : others).push_back(path);
+}
     for (const auto& p : examples) add(p);
     for (const auto& p : others) add(p);
     return out;
@@ -488,12 +504,13 @@ class Writer {
                       std::vector<std::string>* lines) {
     static const RE2 required("required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value");
     std::vector<std::string> vars;
-    for (const auto& spec : specs)
+    for (const auto& spec : specs) {
       for (const auto& e : load(spec).errors) {
         std::string var;
         if (RE2::PartialMatch(e.message, required, &var) && std::find(vars.begin(), vars.end(), var) == vars.end())
           vars.push_back(var);
       }
+}
     if (vars.empty()) return;
     std::string env;
     for (const auto& v : vars) env += (env.empty() ? "" : ", ") + v + ": ...";
@@ -509,9 +526,10 @@ class Writer {
                    const std::vector<std::string>& require_enabled, const std::string& comment) {
     CheckText c = check_head(id, "compose-valid", section, title);
     if (!comment.empty()) c.comments.push_back(comment);
-    if (!spec.env_files.empty() && !usage_of(spec))
+    if (!spec.env_files.empty() && !usage_of(spec)) {
       c.comments.push_back("with " + words_list(spec.env_files) + ", the repository's values for its variables: " +
                            std::string(spec.files.size() == 1 ? "the file does" : "the files do") + " not load without them");
+}
     project_keys({spec}, &c.lines);
     if (!require_enabled.empty()) c.lines.push_back("require_enabled: " + flow(require_enabled));
     variables_hint({spec}, example_env_, &c.lines);
@@ -527,10 +545,11 @@ class Writer {
   bool covered(const std::string& profile, const std::vector<std::string>& services) const {
     auto it = covered_.find(profile);
     if (it == covered_.end()) return false;
-    for (const auto& kept : it->second)
+    for (const auto& kept : it->second) {
       if (std::all_of(services.begin(), services.end(),
                       [&](const std::string& s) { return std::find(kept.begin(), kept.end(), s) != kept.end(); }))
         return true;
+}
     return false;
   }
 
@@ -661,8 +680,8 @@ void Writer::heading(const Plan& plan) {
   // No .env (git-ignored, a local file) but an example of one: the values a CI job would copy in.
   example_env_.clear();
   std::string dotenv = join_path(f.dir, ".env");
-  if (!ctx_.source->exists(dotenv) && !(ctx_.fallback && ctx_.fallback->exists(dotenv)))
-    for (const char* name : {".env.example", ".env.sample", ".env.dist", ".env.template"})
+  if (!ctx_.source->exists(dotenv) && !(ctx_.fallback && ctx_.fallback->exists(dotenv))) {
+    for (const char* name : {".env.example", ".env.sample", ".env.dist", ".env.template"}) {
       if (ctx_.source->exists(join_path(f.dir, name))) {
         example_env_ = join_path(f.dir, name);
         if (!plan.base_spec.env_files.empty()) break;  // the checks use it already
@@ -670,6 +689,8 @@ void Writer::heading(const Plan& plan) {
         text += "  # `cp " + example_env_ + " " + dotenv + "`), add `env_file: [" + example_env_ + "]` beside `files` below\n";
         break;
       }
+}
+}
   add_heading(std::move(text));
 }
 
@@ -755,9 +776,10 @@ void Writer::ordering(const Plan& plan) {
   for (const auto& v : plan.variants)
     for (auto& w : valid_profile_sets(v)) waits.push_back(std::move(w));
   std::vector<std::string> targets;
-  for (const auto& v : waits)
+  for (const auto& v : waits) {
     for (const auto& t : one_shot_targets(*v.project))
       if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
+}
   for (const auto& target : targets) {
     // Variants that agree on who waits share one check; an overlay that changes the list gets its own.
     std::vector<std::pair<std::vector<std::string>, std::vector<const Variant*>>> groups;
@@ -795,11 +817,12 @@ void Writer::ordering(const Plan& plan) {
       c.lines.push_back("service: " + q(target));
       std::vector<std::string> words = command_words(*svc, "entrypoint");
       for (auto& w : command_words(*svc, "command")) words.push_back(std::move(w));
-      for (size_t i = 0; i + 1 < words.size(); ++i)
+      for (size_t i = 0; i + 1 < words.size(); ++i) {
         if (words[i] == "-m") {
           c.lines.push_back("command_runs_module: " + q(words[i + 1]));
           break;
         }
+}
       add_check(std::move(c), false);
     }
   }
@@ -937,11 +960,12 @@ void Writer::verify() {
     if (r.status != CheckStatus::Fail) continue;
     std::string why = r.findings.empty() ? r.message : r.findings.front().to_string();
     if (r.findings.size() > 1) why += ", and " + std::to_string(r.findings.size() - 1) + " more";
-    for (auto& b : blocks_)
+    for (auto& b : blocks_) {
       if (b.kind == Block::Live && b.id == check->id) {
         b.left_out = why;
         left_out.push_back(b.id + ": fails as the repository stands (" + why + ")");
       }
+}
   }
 }
 

@@ -31,10 +31,11 @@ std::vector<std::pair<bool, std::string>> pieces_of(std::string_view s) {
     bool star = s[i] == '*';
     if (close("${{", "}}") || close("${", "}") || close("$(", ")") || close("{{", "}}") || close("<", ">") || name ||
         star) {
-      if (name)
+      if (name) {
         for (++i; i < s.size() && is_name_char(s[i]);) ++i;
-      else if (star)
+      } else if (star) {
         ++i;
+}
       if (out.empty() || !out.back().first) out.emplace_back(true, "");
       continue;
     }
@@ -70,11 +71,12 @@ std::vector<std::string> match_placeholders(const FileSource& source,
   }
   RE2 re(regex);
   std::vector<std::string> out;
-  for (const auto& path : source.paths())
+  for (const auto& path : source.paths()) {
     if (RE2::FullMatch(path, re)) {
       out.push_back(path);
       if (out.size() > kMostMatches) return {};
     }
+}
   return out;
 }
 
@@ -174,11 +176,12 @@ struct Reader {
     auto expand = [&](const std::vector<std::vector<std::string>>& lists, bool env) {
       for (const auto& choices : lists) {
         std::vector<ComposeUsage> next;
-        for (const auto& c : combos)
+        for (const auto& c : combos) {
           for (const auto& path : choices) {
             next.push_back(c);
             (env ? next.back().env_files : next.back().files).push_back(path);
           }
+}
         combos = std::move(next);
         if (combos.size() > kMostMatches) return false;
       }

@@ -95,18 +95,20 @@ void define_command_line(CLI::App& app, Options& o, CommandLineText& t) {
       ->type_name("DIR");
   compose->add_flag("-q,--quiet", o.compose_quiet, "only validate: print nothing");
   compose->add_option("-o,--output", o.compose_output, "write to FILE instead of stdout")->type_name("FILE");
-  for (const char* listing : {"services", "volumes", "networks", "profiles", "images", "models", "variables", "environment"})
+  for (const char* listing : {"services", "volumes", "networks", "profiles", "images", "models", "variables", "environment"}) {
     compose->add_flag_callback(std::string("--") + listing, [&o, listing] { o.compose_listing = listing; },
                                std::string("print the ") + listing + ", one per line");
+}
   compose->add_option("--hash", o.compose_hash, "print each service's configuration hash")->type_name("SERVICES");
   compose->add_flag("--no-interpolate", o.compose_no_interpolate, "do not interpolate variables");
   compose->add_flag("--no-normalize", o.compose_no_normalize, "do not normalize the model");
   compose->add_flag("--no-path-resolution", o.compose_no_path_resolution, "do not make paths absolute");
   compose->add_flag("--no-consistency", o.compose_no_consistency, "do not check references between services");
   compose->add_flag("--no-env-resolution", o.compose_no_env_resolution, "do not read services' env files");
-  for (const char* engine : {"--resolve-image-digests", "--lock-image-digests"})
+  for (const char* engine : {"--resolve-image-digests", "--lock-image-digests"}) {
     compose->add_flag_callback(engine, [&o, engine] { o.compose_needs_engine = engine; },
                                "needs a registry or an engine: refused (exit 2)");
+}
   compose->add_option("SERVICE", o.compose_services, "only these services (and what they depend on)");
   // Hidden: writes the man page and the completions from this definition (install/package.sh).
   app.add_option("--generate-docs", t.docs_dir)->group("");
@@ -176,7 +178,7 @@ Parsed parse(int argc, char** argv) {
   }
   Options& o = p.options;
   // Options before --framework are options (`smokehook --format json --framework FILE...`); after it, files.
-  for (int k = 2; k < argc; ++k)
+  for (int k = 2; k < argc; ++k) {
     if (std::strcmp(argv[k], "--framework") == 0) {
       o.framework = true;
       o.framework_files.assign(argv + k + 1, argv + argc);
@@ -184,6 +186,7 @@ Parsed parse(int argc, char** argv) {
       argc = k;
       break;
     }
+}
   CLI::App app(kDescription, "smokehook");
   CommandLineText text;
   define_command_line(app, o, text);

@@ -124,11 +124,12 @@ std::vector<std::string> find_compose_files(const DiskSource& disk, std::string 
       std::string candidate = join_path(dir, name);
       if (!disk.exists(candidate)) continue;
       std::vector<std::string> files = {candidate};
-      for (const char* o : overrides)
+      for (const char* o : overrides) {
         if (disk.exists(join_path(dir, o))) {
           files.push_back(join_path(dir, o));
           break;
         }
+}
       return files;
     }
     if (dir == "/" || dir.empty()) return {};
@@ -248,11 +249,12 @@ void extract_variables(const Node& n, std::map<std::string, Variable>* out) {
 // Go's tabwriter as docker's tables use it: cells padded to the widest plus 3, at least 20.
 std::string table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width;
-  for (const auto& r : rows)
+  for (const auto& r : rows) {
     for (size_t c = 0; c + 1 < r.size(); ++c) {
       if (width.size() <= c) width.resize(c + 1, 0);
       width[c] = std::max(width[c], r[c].size() + 3);
     }
+}
   std::string out;
   for (const auto& r : rows) {
     for (size_t c = 0; c < r.size(); ++c) {
@@ -341,9 +343,10 @@ class ComposeCommand {
 };
 
 int ComposeCommand::refuse_engine_options() const {
-  if (!o_.compose_needs_engine.empty())
+  if (!o_.compose_needs_engine.empty()) {
     return usage_error("compose: " + o_.compose_needs_engine +
                        " needs a registry and a Docker engine to read image digests; smokehook reads files only");
+}
   if (!o_.compose_hash.empty())
     return usage_error("compose: --hash is not supported (the hash is docker compose's own encoding of a service)");
   return 0;
@@ -391,12 +394,13 @@ bool ComposeCommand::read_variables() {
 // -f, else COMPOSE_FILE, else docker compose's file search; then the profiles.
 bool ComposeCommand::find_files() {
   for (const auto& f : o_.compose_files) spec_.files.push_back(absolute(cwd_, f));
-  if (spec_.files.empty())
+  if (spec_.files.empty()) {
     if (auto compose_file = vars_.get("COMPOSE_FILE")) {
       std::string separator = vars_.get("COMPOSE_PATH_SEPARATOR").value_or("");
       for (const auto& f : split_list(*compose_file, separator.empty() ? ":" : separator))
         spec_.files.push_back(absolute(cwd_, f));
     }
+}
   if (spec_.files.empty()) spec_.files = find_compose_files(disk_, project_dir_.empty() ? cwd_ : project_dir_);
   if (spec_.files.empty()) {
     std::cerr << "no configuration file provided: not found\n";
@@ -408,10 +412,12 @@ bool ComposeCommand::find_files() {
     if (starts_with(f, cwd_ + "/")) f = f.substr(cwd_.size() + 1);
   for (const auto& f : o_.compose_env_files) spec_.env_files.push_back(absolute(cwd_, f));  // in place of .env
   spec_.profiles = o_.compose_profiles;
-  if (spec_.profiles.empty())
-    if (auto v = vars_.get("COMPOSE_PROFILES"))
+  if (spec_.profiles.empty()) {
+    if (auto v = vars_.get("COMPOSE_PROFILES")) {
       for (auto& s : split(*v, ','))
         if (!trim(s).empty()) spec_.profiles.emplace_back(trim(s));
+}
+}
   if (spec_.profiles.empty()) spec_.profiles.push_back("");  // none active: not the loader's own lookup
   return true;
 }
@@ -451,13 +457,15 @@ bool ComposeCommand::load() {
   ctx_.environment = vars_.lookup();
   vars_.name_asked = false;
   project_ = load_project(spec_, ctx_);
-  if (!named_ && project_.valid())
-    if (const Node* name = project_.model.find("name"); name && name->is_scalar())
+  if (!named_ && project_.valid()) {
+    if (const Node* name = project_.model.find("name"); name && name->is_scalar()) {
       if (std::string n = o_.compose_no_normalize ? name->text : normalize_project_name(name->text);
           !n.empty() && n != vars_.project_name) {
         vars_.project_name = n;
         if (vars_.name_asked && !o_.compose_no_normalize) project_ = load_project(spec_, ctx_);  // ${COMPOSE_PROJECT_NAME} reads the name
       }
+}
+}
   std::set<std::string> printed;  // each warning once, as it is one mistake
   for (const auto& w : project_.warnings) {
     // An unset variable is one warning wherever it is used, as docker compose prints it; the first
@@ -520,19 +528,23 @@ std::string ComposeCommand::list_models(const json& model) const {
       for (auto it = m->begin(); it != m->end(); ++it) used.insert(it.key());
   }
   std::string out;
-  if (const Node* models = project_.model.find("models"))
-    for (const auto& e : models->entries)
+  if (const Node* models = project_.model.find("models")) {
+    for (const auto& e : models->entries) {
       if (const Node* m = e.value.find("model"); m && used.count(e.key) && !scalar_string(*m).empty())
         out += scalar_string(*m) + "\n";
+}
+}
   return out;
 }
 
 std::string ComposeCommand::list_profiles() const {
   std::set<std::string> profiles;
-  if (const Node* services = project_.model.find("services"))
-    for (const auto& e : services->entries)
+  if (const Node* services = project_.model.find("services")) {
+    for (const auto& e : services->entries) {
       if (const Node* ps = e.value.find("profiles"))
         for (const Node& pr : ps->items) profiles.insert(pr.text);
+}
+}
   std::string out;
   for (const auto& p : profiles) out += p + "\n";
   return out;
@@ -565,17 +577,20 @@ std::string ComposeCommand::list_environment() const {
 std::string ComposeCommand::list_variables() const {
   std::map<std::string, Variable> found;
   std::vector<std::string> files = spec_.files;
-  for (const auto& f : project_.inputs)
+  for (const auto& f : project_.inputs) {
     if ((ends_with(f, ".yaml") || ends_with(f, ".yml")) && std::find(files.begin(), files.end(), f) == files.end())
       files.push_back(f);
+}
   for (const auto& f : files) {
     std::string text, err;
     std::vector<Node> docs;
     Finding bad;
-    if (disk_.read(f, &text, &err) == ReadStatus::Ok && parse_yaml(text, f, &docs, &bad))
-      for (const Node& d : docs)
+    if (disk_.read(f, &text, &err) == ReadStatus::Ok && parse_yaml(text, f, &docs, &bad)) {
+      for (const Node& d : docs) {
         for (const auto& e : d.entries)  // normalized, the name is the project's by then, not the file's
           if (e.key != "name" || o_.compose_no_normalize) extract_variables(e.value, &found);
+}
+}
   }
   std::vector<std::vector<std::string>> rows = {{"NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE"}};
   for (const auto& [name, v] : found)

@@ -63,9 +63,10 @@ bool server_config(const Options& o, const Repository& repo, Config* config, Rul
       break;
   }
   const std::string& name = d.ref;
-  if (!d.head.empty())
+  if (!d.head.empty()) {
     std::cerr << "smokehook: HEAD names " << d.head << ", which does not exist: the only branch, " << name
               << ", is the default one\n";
+}
   std::string err;
   const git_oid& id = d.commit;
   TreePtr tree = repo.commit_tree(id, &err);

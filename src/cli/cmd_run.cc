@@ -128,11 +128,12 @@ int run_staged(const Options& o, const Repository& repo) {
   // Only .env and env_file targets git does not track are read from the working tree.
   DiskSource worktree(repo.workdir(), &repo);
   // A configuration on disk that the commit does not hold would be ignored, and the built-in suite run in its place.
-  if (o.config.empty() && !index->exists(".smokehook.yml") && worktree.exists(".smokehook.yml"))
+  if (o.config.empty() && !index->exists(".smokehook.yml") && worktree.exists(".smokehook.yml")) {
     return usage_error(std::string(".smokehook.yml is in the working tree but not in the index") +
                        (repo.ignores(".smokehook.yml") ? " (git ignores it: a .gitignore rule)" : "") +
                        ", so this commit would be checked without it: `git add" +
                        (repo.ignores(".smokehook.yml") ? " -f" : "") + " .smokehook.yml` to use it");
+}
   Config config;
   if (!load_config(o, *index, &config) || !validate_only(o, config)) return 2;
   RunContext ctx(*index, &worktree, process_environment());
@@ -429,9 +430,10 @@ int cmd_run(const Options& o) {
   if (!open_repository(&repo)) return 2;
   bool push = !o.hook.empty() && o.hook[0] == "pre-push";
   bool staged = !o.all && !push;
-  if ((staged || push || !o.rev.empty()) && !repo)
+  if ((staged || push || !o.rev.empty()) && !repo) {
     return usage_error("not a git repository (or any parent up to /): " + current_dir() +
                        (staged ? "\n(outside a repository, 'smokehook --all' checks the folder)" : ""));
+}
   if (o.framework) {
     if (!repo) return usage_error("--framework needs a git repository; not one: " + current_dir());
     return run_framework(o, repo);

@@ -338,9 +338,10 @@ std::string fish_completion(const std::vector<Command>& commands) {
   f << "# fish completion for smokehook " << SMOKEHOOK_VERSION
     << "\n# Written by `smokehook --generate-docs` from the command line's definition; do not edit.\n"
     << "complete -c smokehook -f\n";
-  for (size_t i = 1; i < commands.size(); ++i)
+  for (size_t i = 1; i < commands.size(); ++i) {
     f << "complete -c smokehook -n __fish_use_subcommand -a " << commands[i].name << " -d "
       << fish_quote(commands[i].description) << "\n";
+}
   for (size_t i = 0; i < commands.size(); ++i) {
     const Command& c = commands[i];
     for (const Opt& o : c.options) {
@@ -350,11 +351,14 @@ std::string fish_completion(const std::vector<Command>& commands) {
       } else {
         // A top-level option a command spells differently (compose's --format) is the command's there.
         std::vector<std::string> others;
-        for (size_t k = 1; k < commands.size(); ++k)
-          for (const Opt& x : commands[k].options)
-            for (const auto& s : spellings(x))
+        for (size_t k = 1; k < commands.size(); ++k) {
+          for (const Opt& x : commands[k].options) {
+            for (const auto& s : spellings(x)) {
               for (const auto& t : spellings(o))
                 if (s == t && !(o.longs.size() == 1 && o.longs[0] == "help")) others.push_back(commands[k].name);
+}
+}
+}
         if (!others.empty()) cond = "not __fish_seen_subcommand_from " + words(others);
       }
       f << "complete -c smokehook";
@@ -387,11 +391,12 @@ bool write_file(const std::string& path, const std::string& text) {
 
 int write_docs(CLI::App& app, const std::string& dir) {
   std::vector<Command> commands = read_definition(app);
-  for (const std::string& d : {dir, dir + "/completions"})
+  for (const std::string& d : {dir, dir + "/completions"}) {
     if (::mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) {
       std::cerr << "smokehook: cannot make " << d << ": " << std::strerror(errno) << "\n";
       return 2;
     }
+}
   bool ok = write_file(dir + "/smokehook.1", man_page(commands)) &&
             write_file(dir + "/completions/smokehook.bash", bash_completion(commands)) &&
             write_file(dir + "/completions/_smokehook", zsh_completion(commands)) &&

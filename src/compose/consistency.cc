@@ -57,21 +57,26 @@ void Loader::check_service_settings(const Entry& e, const Node& services,
                                     std::map<std::string, std::string>* container_names) {
   const Node& svc = e.value;
   const std::string& name = e.key;
-  if (const Node* cn = svc.find("container_name"); cn && cn->is_scalar() && !cn->text.empty())
-    if (auto [it, fresh] = container_names->emplace(cn->text, name); !fresh)
+  if (const Node* cn = svc.find("container_name"); cn && cn->is_scalar() && !cn->text.empty()) {
+    if (auto [it, fresh] = container_names->emplace(cn->text, name); !fresh) {
       p_->errors.push_back(cn->at("service '" + name + "': container name \"" + cn->text +
                                   "\" is already in use by service '" + it->second + "'"));
+}
+}
   const Node* image = svc.find("image");
   if ((!image || (image->is_scalar() && image->text.empty())) && !svc.find("build") && !svc.find("provider"))
     p_->errors.push_back(e.at(services, "service '" + name + "' has neither an image nor a build context specified"));
-  if (const Node* platform = svc.find("platform"); platform && platform->is_scalar() && !platform->text.empty())
-    if (const Node* build = svc.find("build"); build && build->is_map())
+  if (const Node* platform = svc.find("platform"); platform && platform->is_scalar() && !platform->text.empty()) {
+    if (const Node* build = svc.find("build"); build && build->is_map()) {
       if (const Node* platforms = build->find("platforms"); platforms && platforms->is_seq() &&
                                                             !platforms->items.empty() &&
                                                             std::none_of(platforms->items.begin(), platforms->items.end(),
-                                                                         [&](const Node& b) { return b.text == platform->text; }))
+                                                                         [&](const Node& b) { return b.text == platform->text; })) {
         p_->errors.push_back(platform->at("service '" + name + "': build.platforms must include its platform \"" +
                                           platform->text + "\""));
+}
+}
+}
   const Node* scale = svc.find("scale");
   const Node* deploy = svc.find("deploy");
   const Node* replicas = deploy && deploy->is_map() ? deploy->find("replicas") : nullptr;
@@ -80,16 +85,17 @@ void Loader::check_service_settings(const Entry& e, const Node& services,
   check_resource_limits(svc, name);
   if (const Node* cn = svc.find("container_name"); cn && cn->is_scalar() && !cn->text.empty()) {
     const Node* count = scale ? scale : replicas;  // compose's GetScale: 1 when neither is set
-    if (count && scalar_int(*count).value_or(1) > 1)
+    if (count && scalar_int(*count).value_or(1) > 1) {
       p_->errors.push_back(cn->at("service '" + name + "' can't set container_name and " +
                                   (scale ? "scale" : "deploy.replicas") + " as container name must be unique"));
+}
   }
 }
 
 // A tmpfs path is mounted once: no other tmpfs entry and no volume may target it.
 void Loader::check_tmpfs_targets(const Node& svc, const std::string& name) {
   std::map<std::string, std::string> mounted;
-  if (const Node* tmpfs = svc.find("tmpfs"); tmpfs && tmpfs->is_seq())
+  if (const Node* tmpfs = svc.find("tmpfs"); tmpfs && tmpfs->is_seq()) {
     for (size_t i = 0; i < tmpfs->items.size(); ++i) {
       std::string path = scalar_string(tmpfs->items[i]);
       path = path.substr(0, path.find(':'));
@@ -97,13 +103,15 @@ void Loader::check_tmpfs_targets(const Node& svc, const std::string& name) {
       if (auto [it, fresh] = mounted.emplace(path, here); !fresh)
         p_->errors.push_back(tmpfs->items[i].at(here + ": target " + path + " already mounted as " + it->second));
     }
+}
   size_t i = 0;
   for (const Mount& m : mounts(svc)) {
     std::string target = std::filesystem::path(m.target).lexically_normal().generic_string();
     while (target.size() > 1 && target.back() == '/') target.pop_back();
-    if (auto it = mounted.find(target); it != mounted.end())
+    if (auto it = mounted.find(target); it != mounted.end()) {
       p_->errors.push_back(m.node->at("services." + name + ".volumes[" + std::to_string(i) + "]: target " + target +
                                       " already mounted as " + it->second));
+}
     ++i;
   }
 }
@@ -125,27 +133,32 @@ void Loader::check_references(const Node& svc, const std::string& name, const No
     if (m.type == "volume" && !m.source.empty() && !declared("volumes", m.source))
       p_->errors.push_back(m.node->at("service '" + name + "' refers to undefined volume '" + m.source + "'"));
   }
-  if (const Node* nets = svc.find("networks"); nets && nets->is_map())
-    for (const auto& n : nets->entries)
+  if (const Node* nets = svc.find("networks"); nets && nets->is_map()) {
+    for (const auto& n : nets->entries) {
       if ((n.key != "default" || ctx_.no_normalize) && !declared("networks", n.key))  // normalizing adds it
         p_->errors.push_back(n.at(*nets, "service '" + name + "' refers to undefined network '" + n.key + "'"));
+}
+}
   for (const char* section : {"secrets", "configs"}) {
     const Node* refs = svc.find(section);
     if (!refs || !refs->is_seq()) continue;
     for (const Node& r : refs->items) {
       std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
-      if (!declared(section, src))
+      if (!declared(section, src)) {
         p_->errors.push_back(r.at("service '" + name + "' refers to undefined " +
                                   std::string(section).substr(0, std::string(section).size() - 1) + " '" + src + "'"));
+}
     }
   }
-  if (const Node* build = svc.find("build"); build && build->is_map())
-    if (const Node* refs = build->find("secrets"); refs && refs->is_seq())
+  if (const Node* build = svc.find("build"); build && build->is_map()) {
+    if (const Node* refs = build->find("secrets"); refs && refs->is_seq()) {
       for (const Node& r : refs->items) {
         std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
         if (!declared("secrets", src))
           p_->errors.push_back(r.at("service '" + name + "' refers to undefined build secret '" + src + "'"));
       }
+}
+}
   if (const Node* models = svc.find("models")) {  // a list of names, or a mapping keyed by them
     auto check = [&](const std::string& wanted, const Node& at) {
       if (!declared("models", wanted))
@@ -227,9 +240,10 @@ void Loader::check_resource_limits(const Node& svc, const std::string& name) {
       return pr.kind == 0 ? static_cast<float>(std::strtod(t.c_str(), nullptr)) : std::strtod(t.c_str(), nullptr);
     };
     double mine = value(own);
-    if (mine != 0 && mine != value(other))
+    if (mine != 0 && mine != value(other)) {
       p_->errors.push_back(own->at("service '" + name + "' can't set distinct values on '" + pr.key +
                                    "' and 'deploy.resources." + pr.block + "." + pr.field + "'"));
+}
   }
 }
 

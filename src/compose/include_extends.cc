@@ -133,10 +133,12 @@ void Loader::rebase_paths(Node& svc, const std::string& from, const std::string&
       else if (Node* p = item.find("path")) rebase(*p);
     }
   }
-  if (Node* develop = svc.find("develop"))
-    if (Node* watch = develop->find("watch"))
+  if (Node* develop = svc.find("develop")) {
+    if (Node* watch = develop->find("watch")) {
       for (Node& w : watch->items)
         if (Node* p = w.is_map() ? w.find("path") : nullptr) rebase(*p);
+}
+}
 }
 
 Node Loader::long_bind(const Node& at, const VolumeSpec& v, const std::string& source) {
@@ -173,11 +175,13 @@ void Loader::rebase_resources(Node& model, const std::string& from, const std::s
     if (!n.is_scalar() || n.text.empty() || n.text[0] == '/' || n.text[0] == '~') return;
     n.text = relative_to(join_path(from, n.text), to);
   };
-  for (const char* section : {"secrets", "configs"})
-    if (Node* defs = model.find(section))
+  for (const char* section : {"secrets", "configs"}) {
+    if (Node* defs = model.find(section)) {
       for (auto& e : defs->entries)
         if (Node* f = e.value.is_map() ? e.value.find("file") : nullptr) rebase(*f);
-  if (Node* volumes = model.find("volumes"))
+}
+}
+  if (Node* volumes = model.find("volumes")) {
     for (auto& e : volumes->entries) {
       const Node* driver = e.value.is_map() ? e.value.find("driver") : nullptr;
       Node* opts = e.value.is_map() ? e.value.find("driver_opts") : nullptr;
@@ -185,6 +189,7 @@ void Loader::rebase_resources(Node& model, const std::string& from, const std::s
       if (driver && driver->text == "local" && o && o->text == "bind")
         if (Node* device = opts->find("device")) rebase(*device);
     }
+}
 }
 
 std::string Loader::relative_to(std::string path, std::string d) {
@@ -232,10 +237,11 @@ bool Loader::include_paths(const Node& item, const std::string& file, std::vecto
     p_->errors.push_back(path->at("an include's path must be a string or a list of strings"));
     return false;
   }
-  if (path->is_seq())
+  if (path->is_seq()) {
     for (const Node& p : path->items) add(p);
-  else
+  } else {
     add(*path);
+}
   return true;
 }
 

@@ -82,9 +82,10 @@ std::vector<const Node*> label_files(const Node& svc) {
   std::vector<const Node*> out;
   if (const Node* f = svc.find("label_file")) {
     if (f->is_scalar()) out.push_back(f);
-    if (f->is_seq())
+    if (f->is_seq()) {
       for (const Node& item : f->items)
         if (item.is_scalar()) out.push_back(&item);
+}
   }
   return out;
 }
@@ -116,10 +117,12 @@ void Loader::apply_profiles(const ProjectSpec& spec) {
   auto lookup = lookup_fn();
   p_->active_profiles = spec.profiles;
   if (auto name = explicit_variable("COMPOSE_PROJECT_NAME")) p_->project_name_variable = *name;
-  if (p_->active_profiles.empty())
-    if (auto v = lookup("COMPOSE_PROFILES"))
+  if (p_->active_profiles.empty()) {
+    if (auto v = lookup("COMPOSE_PROFILES")) {
       for (auto& s : split(*v, ','))
         if (!trim(s).empty()) p_->active_profiles.emplace_back(trim(s));
+}
+}
   if (!state_->complete || ctx_.model_only) return;
   size_t before = p_->errors.size();
   check_consistency();
@@ -192,11 +195,12 @@ std::string Loader::project_name(const std::vector<std::string>& files) {
   for (const auto& file : files) {
     const ComposeCache::File& pf = parsed_file(file);
     if (!pf.parsed) continue;
-    for (const Node& doc : pf.docs)
+    for (const Node& doc : pf.docs) {
       if (const Node* n = doc.is_map() ? doc.find("name") : nullptr; n && n->is_scalar()) {
         InterpolationResult r = interpolate(n->text, [this](std::string_view v) { return explicit_variable(v); });
         if (r.error.empty()) name = r.value;
       }
+}
   }
   if (name.empty()) name = std::string(basename(project_dir_));
   std::string out;
@@ -208,11 +212,12 @@ std::string Loader::project_name(const std::vector<std::string>& files) {
 }
 
 const ComposeCache::File& Loader::parsed_file(const std::string& file) {
-  if (ctx_.cache)
+  if (ctx_.cache) {
     if (const ComposeCache::File* hit = ctx_.cache->find(file)) {
       add_input(file);
       return *hit;
     }
+}
   if (auto hit = uncached_.find(file); hit != uncached_.end()) {  // read once per load, even with no cache
     add_input(file);
     return hit->second;
@@ -294,25 +299,29 @@ void Loader::add_implicit_dependencies() {
     if (!svc.is_map()) continue;
     std::vector<Implied> implied;
     auto add = [&](const std::string& name, const Node& at, bool restart) {  // "" too: undefined, as in compose
-      for (auto& i : implied)
+      for (auto& i : implied) {
         if (i.service == name) {
           i.restart = i.restart || restart;
           return;
         }
+}
       Node where;
       located_at(where, at);
       implied.push_back(Implied{name, std::move(where), restart});
     };
-    for (const char* key : {"links", "volumes_from"})
-      if (const Node* list = svc.find(key); list && list->is_seq())
+    for (const char* key : {"links", "volumes_from"}) {
+      if (const Node* list = svc.find(key); list && list->is_seq()) {
         for (const Node& item : list->items) {
           bool links = std::string_view(key) == "links";
           if (!links && starts_with(item.text, "container:")) continue;  // links has no container: form
           add(item.text.substr(0, item.text.find(':')), item, links);
         }
-    for (const char* key : {"network_mode", "ipc", "pid", "uts"})
+}
+}
+    for (const char* key : {"network_mode", "ipc", "pid", "uts"}) {
       if (const Node* mode = svc.find(key); mode && starts_with(mode->text, "service:"))
         add(mode->text.substr(8), *mode, std::string_view(key) != "pid");
+}
     if (implied.empty()) continue;
     Node* deps = svc.find("depends_on");
     if (!deps || !deps->is_map()) {
@@ -376,10 +385,11 @@ void Loader::require_local_file(const char* kind, const Node& named_at, const st
   add_input(full);
   if (ctx_.source->exists(full) || (where == Where::OrUntracked && ctx_.fallback && ctx_.fallback->exists(full)))
     return;
-  if (ctx_.source->ignored(full))
+  if (ctx_.source->ignored(full)) {
     p_->warnings.push_back(named_at.at(std::string(kind) + " " + full + " not found (git ignores it: a local file by design)"));
-  else
+  } else {
     p_->errors.push_back(named_at.at(std::string(kind) + " " + full + " not found"));
+}
 }
 
 void Loader::read_variables(const std::string& path, Where where, const Node& named_at, const VariableLookup& lookup,

@@ -361,15 +361,20 @@ void enforce_unicity(Node& doc) {
     if (!svc.value.is_map()) continue;
     for (auto& e : svc.value.entries) {
       unique_entries(e.value, e.key);
-      if ((e.key == "build" || e.key == "deploy") && e.value.is_map())
-        for (auto& b : e.value.entries)
+      if ((e.key == "build" || e.key == "deploy") && e.value.is_map()) {
+        for (auto& b : e.value.entries) {
           if (b.key == "tags" || b.key == "args" || b.key == "labels" || b.key == "additional_contexts")
             unique_entries(b.value, b.key);
-      if (e.key == "networks" && e.value.is_map())
-        for (auto& n : e.value.entries)
-          if (n.value.is_map())
+}
+}
+      if (e.key == "networks" && e.value.is_map()) {
+        for (auto& n : e.value.entries) {
+          if (n.value.is_map()) {
             for (auto& ne : n.value.entries)
               if (ne.key == "aliases" || ne.key == "link_local_ips") unique_entries(ne.value, ne.key);
+}
+}
+}
     }
   }
 }

@@ -218,9 +218,10 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
         json dep = {{"condition", d.condition}, {"required", d.required}};
         if (d.entry && d.entry->value.is_map()) {
           if (const Node* restart = d.entry->value.find("restart")) dep["restart"] = plain_json(*restart);
-          if (yaml)
+          if (yaml) {
             for (const auto& x : d.entry->value.entries)
               if (x.key.rfind("x-", 0) == 0) dep[x.key] = plain_json(x.value);
+}
         }
         deps[d.service] = std::move(dep);
       }
@@ -246,9 +247,10 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
       out[e.key] = ports_json(v);
     } else if (e.key == "volumes" && v.is_seq()) {
       out[e.key] = volumes_json(svc, dir);
-      for (size_t i = 0; !normalize && i < v.items.size() && i < out[e.key].size(); ++i)  // long targets uncleaned
+      for (size_t i = 0; !normalize && i < v.items.size() && i < out[e.key].size(); ++i) {  // long targets uncleaned
         if (const Node* target = v.items[i].is_map() ? v.items[i].find("target") : nullptr)
           out[e.key][i]["target"] = plain_json(*target);
+}
     } else if (e.key == "build") {
       json build = v.is_map() ? plain_json(v) : json{{"context", scalar_string(v)}};
       if (!build.contains("context") || build["context"].is_null()) build["context"] = ".";
@@ -266,12 +268,13 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
         }
         build["additional_contexts"] = contexts;
       }
-      if (build.contains("secrets") && v.is_map())
+      if (build.contains("secrets") && v.is_map()) {
         if (const Node* s = v.find("secrets"); s && s->is_seq()) {
           json refs = json::array();
           for (const Node& r : s->items) refs.push_back(r.is_map() ? plain_json(r) : json{{"source", scalar_string(r)}});
           build["secrets"] = refs;
         }
+}
       out[e.key] = std::move(build);
     } else if (normalize && e.key == "pull_policy" && v.is_scalar() && v.text == "if_not_present") {
       out[e.key] = "missing";
@@ -307,10 +310,12 @@ json service_json(const Node& svc, const std::string& dir, const VariableLookup&
       all_devices(res["reservations"]["devices"]);
   }
   if (out.contains("develop") && out["develop"].is_object() && out["develop"].contains("watch") &&
-      out["develop"]["watch"].is_array())
-    for (json& t : out["develop"]["watch"])
+      out["develop"]["watch"].is_array()) {
+    for (json& t : out["develop"]["watch"]) {
       if (t.is_object() && t.contains("path") && t["path"].is_string())
         t["path"] = absolute_in(dir, t["path"].get<std::string>());
+}
+}
   return typed_struct(out, TypedStruct::Service, yaml);
 }
 
@@ -359,15 +364,18 @@ json project_json(const Project& project, const std::string& name, const ModelOp
     (void)svc_name;
     if (auto n = svc.find("networks"); n != svc.end())
       for (auto it = n->begin(); it != n->end(); ++it) used["networks"].insert(it.key());
-    if (auto v = svc.find("volumes"); v != svc.end())
+    if (auto v = svc.find("volumes"); v != svc.end()) {
       for (const json& m : *v)
         if (m.value("type", "") == "volume" && m.contains("source")) used["volumes"].insert(m["source"].get<std::string>());
-    for (const char* section : {"secrets", "configs"})
+}
+    for (const char* section : {"secrets", "configs"}) {
       if (auto r = svc.find(section); r != svc.end())
         for (const json& ref : *r) used[section].insert(ref.value("source", ""));
-    if (auto b = svc.find("build"); b != svc.end())
+}
+    if (auto b = svc.find("build"); b != svc.end()) {
       if (auto r = b->find("secrets"); r != b->end())
         for (const json& ref : *r) used["secrets"].insert(ref.value("source", ""));
+}
     if (auto m = svc.find("models"); m != svc.end())
       for (auto it = m->begin(); it != m->end(); ++it) used["models"].insert(it.key());
   }

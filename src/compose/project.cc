@@ -36,9 +36,10 @@ const Node* Project::service(const std::string& name) const {
 bool Project::enabled(const Node& svc) const {
   const Node* profiles = svc.find("profiles");
   if (!profiles || !profiles->is_seq() || profiles->items.empty()) return true;
-  for (const Node& p : profiles->items)
+  for (const Node& p : profiles->items) {
     for (const auto& active : active_profiles)
       if (active == "*" || active == p.text) return true;
+}
   return false;
 }
 
@@ -51,9 +52,10 @@ std::vector<std::string> Project::service_names() const {
 
 std::vector<std::string> Project::enabled_services() const {
   std::vector<std::string> out;
-  if (const Node* services = model.find("services"))
+  if (const Node* services = model.find("services")) {
     for (const auto& e : services->entries)
       if (enabled(e.value)) out.push_back(e.key);
+}
   return out;
 }
 

@@ -29,13 +29,15 @@ ordered environment(const Node& n, const RawModelOptions& o) {
   ordered out = key_values(n);
   auto lookup = [&](const std::string& k) { return variable(o, k); };
   if (out.is_array()) {
-    for (ordered& item : out)
+    for (ordered& item : out) {
       if (item.is_string() && item.get_ref<const std::string&>().find('=') == std::string::npos)
         if (auto v = lookup(item.get<std::string>())) item = item.get<std::string>() + "=" + *v;
+}
   } else if (out.is_object() && o.normalize) {
-    for (auto it = out.begin(); it != out.end(); ++it)
+    for (auto it = out.begin(); it != out.end(); ++it) {
       if (it.value().is_null())
         if (auto v = lookup(it.key())) it.value() = *v;
+}
   }
   return out;
 }
@@ -347,10 +349,12 @@ nlohmann::json raw_project_json(const Project& project, const RawModelOptions& o
       for (const auto& r : e.value.entries) {
         ordered& res = section[r.key] = resource_json(k, r.key, r.value, o);
         // The loader reads `environment:` sources from its variables (the project's name only).
-        if (k == "configs" || k == "secrets")
-          if (const Node* env = r.value.is_map() ? r.value.find("environment") : nullptr)
+        if (k == "configs" || k == "secrets") {
+          if (const Node* env = r.value.is_map() ? r.value.find("environment") : nullptr) {
             if (auto v = o.lookup ? o.lookup(env->text) : std::nullopt)
               res[k == "configs" ? "content" : "x-#value"] = *v;
+}
+}
       }
       top[k] = section;
     } else {

@@ -350,10 +350,11 @@ const Schema* compose_schema() {
     Schema* provider = b.object({{"type", str}, {"options", any_map}});
     provider->required = {"type"};
     const Schema* container_name = b.scalar(kStr, [](const std::string& text, std::string* err) {
-      for (size_t i = 0; i + 1 < text.size(); ++i)
+      for (size_t i = 0; i + 1 < text.size(); ++i) {
         if (isalnum(static_cast<unsigned char>(text[i])) &&
             (isalnum(static_cast<unsigned char>(text[i + 1])) || strchr("_.-", text[i + 1])))
           return true;
+}
       *err = "invalid container name '" + text + "' (letters, digits, '_', '.', '-'; two or more)";
       return false;
     });
@@ -570,12 +571,13 @@ class Validator {
         } else if (cast || !scalar_fits(n, s->accept, s->whole_floats)) {
           return fail(n, path, s);
         }
-        if ((s->min > -HUGE_VAL || s->max < HUGE_VAL) && !raw_string)
+        if ((s->min > -HUGE_VAL || s->max < HUGE_VAL) && !raw_string) {
           if (auto v = number_of(n); v && (*v < s->min || *v > s->max)) {
             double bound = *v < s->min ? s->min : s->max;
             return report(n.at(path + " must be " + (*v < s->min ? "at least " : "at most ") +
                                std::to_string(static_cast<long long>(bound)) + ", not " + n.text));
           }
+}
         if (!s->enums.empty() && std::find(s->enums.begin(), s->enums.end(), n.text) == s->enums.end()) {
           std::string list;
           for (const auto& e : s->enums) list += (list.empty() ? "" : ", ") + e;
@@ -609,9 +611,10 @@ class Validator {
             if (!item.is_scalar()) continue;
             std::string key = std::to_string(static_cast<int>(scalar_type(item))) + ':' + scalar_string(item);
             auto [at, fresh] = seen.emplace(std::move(key), i);
-            if (!fresh)
+            if (!fresh) {
               report(item.at(path + ": items " + std::to_string(at->second) + " and " + std::to_string(i) +
                              " are equal ('" + scalar_string(item) + "')"));
+}
           }
         }
         return;

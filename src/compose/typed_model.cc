@@ -310,15 +310,17 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
     }
     case K::MultiOptions: {
       json out = json::object();
-      if (v.is_object())
+      if (v.is_object()) {
         for (const auto& k : sorted_keys(v)) {
           json list = json::array();
-          if (v[k].is_array())
+          if (v[k].is_array()) {
             for (const json& item : v[k]) list.push_back(text_of(item));
-          else
+          } else {
             list.push_back(text_of(v[k]));
+}
           out[k] = list;
         }
+}
       if (out.empty()) return std::nullopt;
       return out;
     }
@@ -400,10 +402,11 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
       };
       if (v.is_object()) {
         for (auto it = v.begin(); it != v.end(); ++it) {
-          if (it.value().is_array())
+          if (it.value().is_array()) {
             for (const json& ip : it.value()) add(it.key(), text_of(ip));
-          else
+          } else {
             add(it.key(), it.value().is_null() ? "" : text_of(it.value()));
+}
         }
       } else if (v.is_array()) {
         for (const json& item : v) {
@@ -422,10 +425,11 @@ std::optional<json> typed_value(const json* present, K kind, const Field* sub, b
     }
     case K::SSH: {
       json out = json::array();
-      if (v.is_object())
+      if (v.is_object()) {
         for (const auto& k : sorted_keys(v)) out.push_back(v[k].is_null() ? k : k + "=" + text_of(v[k]));
-      else if (v.is_array())
+      } else if (v.is_array()) {
         for (const json& item : v) out.push_back(text_of(item));
+}
       if (out.empty()) return std::nullopt;
       return out;
     }
@@ -446,13 +450,14 @@ const FieldIndex& field_index(const Field* fields) {
   static std::map<const Field*, FieldIndex> indexes;
   std::lock_guard<std::mutex> lock(mu);
   auto [it, inserted] = indexes.try_emplace(fields);
-  if (inserted)
+  if (inserted) {
     for (FieldIndex& index = it->second; fields[index.size].key; ++index.size) {
       std::string key = fields[index.size].key;
       index.position.emplace(key, index.size);
       key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
       index.position.emplace(key, index.size);  // no effect when already lower case
     }
+}
   return it->second;
 }
 
@@ -460,9 +465,10 @@ json typed_fields(const json& in, const Field* fields, bool yaml) {
   if (fields == kUlimit && !in.is_object()) return in;
   const FieldIndex& index = field_index(fields);
   std::vector<const json*> present(index.size, nullptr);  // each field's value in `in`, if there
-  if (in.is_object())
+  if (in.is_object()) {
     for (auto it = in.begin(); it != in.end(); ++it)
       if (auto at = index.position.find(it.key()); at != index.position.end()) present[at->second] = &it.value();
+}
   // Gathered first, then moved into a mapping of the right size: an ordered_json mapping is a vector
   // of pair<const string, json>, which copies (does not move) every value each time it grows.
   std::vector<std::pair<const char*, json>> values;
@@ -484,9 +490,10 @@ json typed_fields(const json& in, const Field* fields, bool yaml) {
   }
   // Extensions are `json:"-"` in compose-go but inline in its YAML (not on an IPAM pool, whose
   // extensions the loader does not keep).
-  if (yaml && fields != kIpamPool)
+  if (yaml && fields != kIpamPool) {
     for (auto it = in.begin(); it != in.end(); ++it)
       if (it.key().rfind("x-", 0) == 0) members.emplace_back(it.key(), it.value());
+}
   return out;
 }
 

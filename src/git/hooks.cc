@@ -179,11 +179,12 @@ int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
     return 2;
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
+  while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
       *err = "lost the hook kept from before smokehook, " + path + ": " + std::strerror(errno);
       return 2;
     }
+}
   if (WIFSIGNALED(status)) {
     *err = path + " (the hook kept from before smokehook) was interrupted (signal " +
            std::to_string(WTERMSIG(status)) + "); nothing was let through";

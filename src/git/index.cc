@@ -226,9 +226,10 @@ bool GitIndex::read_file(std::string_view data, const std::string& label, bool s
     }
     entries->emplace_back(base + start, path);
   }
-  if (version == 4)
+  if (version == 4) {
     for (size_t i = 0; i < entries->size(); ++i)
       (*entries)[i] = Entry((*entries)[i].id() - kStatSize, paths->data() + v4_offsets[i]);
+}
   // Extensions: a signature, a 32-bit size, the data. An unknown one whose
   // signature starts with an upper-case letter is optional; any other is not.
   while (c.pos < end) {
@@ -400,9 +401,10 @@ bool GitIndex::merge_shared(std::string_view link, size_t link_offset, std::vect
       base[pos] = Entry(by.id() - kStatSize, base[pos].path_);
       return true;
     };
-    if (!each_ewah_bit(c, replace))
+    if (!each_ewah_bit(c, replace)) {
       return fail(link_offset + c.pos, unnamed ? "a replacing entry with a path in the link extension"
                                                : "a bad replace bitmap in the link extension");
+}
     if (c.pos != c.end) return fail(link_offset + c.pos, "trailing bytes in the link extension");
   }
   entries_.reserve(base.size() + own.size() - replaced);

@@ -79,10 +79,11 @@ std::optional<Repository> Repository::open(const std::string& dir, std::string* 
   if (rc < 0) {
     *err = libgit2_error("cannot open the git repository at " + dir);
     if (std::string format = object_format(env_git_dir && *env_git_dir ? join_path(dir, env_git_dir) : dir);
-        !format.empty() && format != "sha1")
+        !format.empty() && format != "sha1") {
       *err = "this repository stores its objects with " + format +
              " ids (extensions.objectFormat), which smokehook cannot read yet: the libgit2 it is built on (" +
              LIBGIT2_VERSION + ", Debian 12's) reads SHA-1 repositories only";
+}
     return std::nullopt;
   }
   RepoPtr repo(raw);

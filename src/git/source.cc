@@ -241,9 +241,10 @@ bool TreeSource::worktree_is_verbatim() const {
   if (file_exists(repo_.common_dir() + "/info/attributes")) return false;
   if (file_exists(candidate_->root() + "/.gitattributes")) return false;
   static constexpr std::string_view kName = "/.gitattributes";
-  for (const std::string& p : paths())
+  for (const std::string& p : paths()) {
     if (p == kName.substr(1) || (p.size() > kName.size() && p.compare(p.size() - kName.size(), kName.size(), kName) == 0))
       return false;
+}
   return true;
 }
 

@@ -141,20 +141,22 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
   Palette c = palette(style.color);
   // Another project's suite failing on names this repository never had would read as this
   // repository's fault: say first which suite ran, and how to get one of its own.
-  if (report.config == "built-in")
+  if (report.config == "built-in") {
     out << c.yellow << "smokehook: no .smokehook.yml here: running the built-in production smoke suite (of the "
         << "application smokehook was made for); `smokehook init` writes a configuration for this repository"
         << c.reset << "\n";
+}
   if (nothing_affected(report) && !style.verbose) {
     out << "smokehook: " << plural(report.changed_files, "file") << " changed, 0 of "
         << plural(report.rows.size(), "check") << " affected: nothing to run " << c.green << "✅" << c.reset << "\n";
     return;
   }
-  if (report.mode == "range" && !report.note.empty())
+  if (report.mode == "range" && !report.note.empty()) {
     out << "smokehook: " << report.note << "\n";
-  else if (report.mode == "staged" || report.mode == "range" || report.mode == "files")
+  } else if (report.mode == "staged" || report.mode == "range" || report.mode == "files") {
     out << "smokehook: " << plural(report.changed_files, "file") << " changed, " << report.affected << " of "
         << plural(report.rows.size(), "check") << " affected\n";
+}
   Causes causes(report);
   std::string section, ref;
   for (const auto& row : report.rows) {
@@ -212,23 +214,25 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
   int failed = report.failed();
   const char* bar = "════════════════════════════════════════";
   out << "\n" << bar << "\n";
-  if (report.rows.size() == static_cast<size_t>(report.skipped()))
+  if (report.rows.size() == static_cast<size_t>(report.skipped())) {
     out << "  " << c.green << c.bold << "NO CHECK TO RUN ✅" << c.reset << "\n";
-  else if (failed == 0)
+  } else if (failed == 0) {
     out << "  " << c.green << c.bold << "ALL " << report.passed() << (report.passed() == 1 ? " CHECK" : " CHECKS")
         << " PASSED ✅" << c.reset << "\n";
-  else
+  } else {
     out << "  " << c.red << c.bold << failed << " OF " << (report.rows.size() - report.skipped())
         << (report.rows.size() - report.skipped() == 1 ? " CHECK" : " CHECKS") << " FAILED ❌"
         << c.reset << "\n";
+}
   out << bar << "\n";
   out << "smokehook: " << report.passed() << (report.passed() == 1 ? " check" : " checks") << " passed, " << failed << " failed, " << report.skipped()
       << " skipped\n";
-  if (failed && style.server)  // no client option skips a server's hook
+  if (failed && style.server) {  // no client option skips a server's hook
     out << style.failure_prefix << "the push was rejected: fix the commits named above and push again\n";
-  else if (failed && (report.mode == "staged" || report.mode == "push"))
+  } else if (failed && (report.mode == "staged" || report.mode == "push")) {
     out << c.dim << "(to bypass once: git " << (report.mode == "push" ? "push" : "commit")
         << " --no-verify, or SMOKEHOOK_SKIP=<id> for one check)" << c.reset << "\n";
+}
 }
 
 }  // namespace smokehook
