@@ -11,6 +11,7 @@
 #include "base/text.h"
 #include "checks/check.h"
 #include "checks/config.h"
+#include "checks/init_discover.h"
 #include "checks/init_usage.h"
 #include "compose/dotenv.h"
 #include "compose/model.h"
@@ -19,238 +20,7 @@
 namespace smokehook {
 namespace {
 
-// The names docker compose looks for, in its order of preference.
-const char* const kBaseNames[] = {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
-
-int base_rank(std::string_view name) {
-  for (int i = 0; i < 4; ++i)
-    if (name == kBaseNames[i]) return i;
-  return -1;
-}
-
-std::string_view stem_of(std::string_view name) { return starts_with(name, "docker-") ? "docker-compose" : "compose"; }
-
-// "compose.prod.yaml" -> "prod", "docker-compose.override.yml" -> "override"; "" for any other name.
-std::string overlay_name(std::string_view name) {
-  for (std::string_view stem : {"docker-compose.", "compose."}) {
-    if (!starts_with(name, stem)) continue;
-    std::string_view rest = name.substr(stem.size());
-    for (std::string_view ext : {".yaml", ".yml"})
-      if (rest.size() > ext.size() && ends_with(rest, ext)) return std::string(rest.substr(0, rest.size() - ext.size()));
-  }
-  return "";
-}
-
-// A check id's part from a name: letters, digits, '.', '-', '_' kept; '/' becomes '.'; anything else '-'.
-std::string slug(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') out += c;
-    else out += c == '/' ? '.' : '-';
-  }
-  return out.empty() ? "-" : out;
-}
-
-// A folder as the start of check ids: "deploy/eu" -> "deploy.eu."; a hidden folder's dot is dropped
-// (".devcontainer" -> "devcontainer."), so that an id never starts with '.' nor holds "..".
-std::string folder_prefix(std::string_view dir) {
-  if (dir.empty()) return "";
-  std::string out;
-  for (size_t start = 0; start <= dir.size();) {
-    size_t end = std::min(dir.find('/', start), dir.size());
-    std::string_view part = dir.substr(start, end - start);
-    while (!part.empty() && part.front() == '.') part.remove_prefix(1);
-    if (!part.empty()) out += slug(part) + ".";
-    start = end + 1;
-  }
-  return out;
-}
-
-// A YAML scalar: plain when it reads back as the same string, else double-quoted.
-std::string q(std::string_view s) {
-  static const std::set<std::string> words = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"};
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  // A leading '.' (".env.example") is plain too, but for the floats .inf and .nan.
-  bool plain = !s.empty() &&
-               (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_' || s[0] == '/' ||
-                (s[0] == '.' && s.size() > 1 && s[1] != '.' && lower != ".inf" && lower != ".nan")) &&
-               !words.count(lower);
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '/' || c == '-')) plain = false;
-  if (plain) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (static_cast<unsigned char>(c) < 0x20) {
-      static const char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[(c >> 4) & 0xf];
-      out += hex[c & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-// A block value (a title, a section): plain also with spaces, '+', ',' and parentheses inside.
-std::string text_value(std::string_view s) {
-  bool plain = !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) && s.back() != ' ';
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_./- +,()", c))) plain = false;
-  return plain ? std::string(s) : q(s);
-}
-
-std::string flow(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + q(items[i]);
-  return out + "]";
-}
-
-std::string words_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out;
-}
-
-// A compose project as a folder holds it: its base file and the overlays beside it.
-struct Found {
-  std::string dir;                    // "" at the repository root
-  std::string base;                   // repository path
-  std::vector<std::string> overlays;  // repository paths, sorted
-  std::string prefix;                 // of its check ids: "" at the root, else "folder." (+ stem. for a second base)
-  bool standalone = false;            // a compose.NAME.yaml in a folder with no base: a project if valid alone
-};
-
-std::vector<Found> discover(const FileSource& source) {
-  std::map<std::string, std::vector<std::string>> bases, overlays;  // folder -> paths
-  for (const auto& path : source.paths()) {
-    std::string_view name = basename(path);
-    if (base_rank(name) >= 0) bases[dirname(path)].push_back(path);
-    else if (!overlay_name(name).empty()) overlays[dirname(path)].push_back(path);
-  }
-  std::vector<Found> out;
-  // A folder of compose.NAME.yaml files and no base (one file per variant, each run with -f): each is a
-  // project of its own when it is valid alone; make_init_config decides.
-  for (auto& [dir, files] : overlays) {
-    if (bases.count(dir)) continue;
-    for (const auto& o : files) {
-      Found f;
-      f.dir = dir;
-      f.base = o;
-      f.prefix = folder_prefix(dir) + slug(overlay_name(basename(o))) + ".";
-      f.standalone = true;
-      out.push_back(std::move(f));
-    }
-  }
-  for (auto& [dir, files] : bases) {
-    std::sort(files.begin(), files.end(),
-              [](const std::string& a, const std::string& b) { return base_rank(basename(a)) < base_rank(basename(b)); });
-    std::string prefix = folder_prefix(dir);
-    size_t first = out.size();
-    for (size_t i = 0; i < files.size(); ++i) {
-      Found f;
-      f.dir = dir;
-      f.base = files[i];
-      // docker compose reads the first name; another base beside it is a project of its own.
-      f.prefix = prefix + (i == 0 ? "" : slug(basename(files[i])) + ".");
-      out.push_back(std::move(f));
-    }
-    // An overlay goes with the base of its own stem (compose / docker-compose), else the first.
-    for (const auto& o : overlays[dir]) {
-      Found* owner = &out[first];
-      for (size_t i = first; i < out.size(); ++i) {
-        if (stem_of(basename(out[i].base)) == stem_of(basename(o))) {
-          owner = &out[i];
-          break;
-        }
-}
-      owner->overlays.push_back(o);
-    }
-  }
-  std::stable_sort(out.begin(), out.end(), [](const Found& a, const Found& b) { return a.dir < b.dir; });
-  return out;
-}
-
-// Why a compose file is not a project by itself ("" when it is): an error, no service, or a service
-// with neither an image nor a build (a fragment merged onto something else).
-std::string not_alone(const Project& p) {
-  // Invalid alone, it is a project (invalid now, the hint says what to give) only when nothing but
-  // variables are missing: any other error may be what its base or its deployment supplies (a
-  // stack.env a platform writes), and a guess that fails is worse than a file left out and said.
-  static const RE2 required("required variable [A-Za-z_][A-Za-z0-9_]* is missing a value");
-  for (const auto& e : p.errors)
-    if (!RE2::PartialMatch(e.message, required)) return e.to_string();
-  if (!p.valid()) return "";
-  std::vector<std::string> names = p.service_names();
-  if (names.empty()) return "no service";
-  for (const auto& name : names) {
-    if (!p.service(name)->find("image") && !p.service(name)->find("build"))
-      return "service " + name + " has neither an image nor a build";
-}
-  return "";
-}
-
-// The profiles the services of a model declare, in order of first appearance.
-std::vector<std::string> declared_profiles(const Project& p) {
-  std::vector<std::string> out;
-  if (const Node* services = p.model.find("services")) {
-    for (const auto& e : services->entries) {
-      if (const Node* profiles = e.value.find("profiles"); profiles && profiles->is_seq()) {
-        for (const Node& item : profiles->items)
-          if (item.is_scalar() && std::find(out.begin(), out.end(), item.text) == out.end()) out.push_back(item.text);
-}
-}
-}
-  return out;
-}
-
-std::vector<std::string> services_in_profile(const Project& p, const std::string& profile) {
-  std::vector<std::string> out;
-  if (const Node* services = p.model.find("services")) {
-    for (const auto& e : services->entries) {
-      if (const Node* profiles = e.value.find("profiles"); profiles && profiles->is_seq()) {
-        for (const Node& item : profiles->items) {
-          if (item.text == profile) {
-            out.push_back(e.key);
-            break;
-          }
-}
-}
-}
-}
-  return out;
-}
-
-// Enabled services that depend on `target` with condition service_completed_successfully.
-std::vector<std::string> waiting_for(const Project& p, const std::string& target) {
-  std::vector<std::string> out;
-  for (const auto& name : p.enabled_services()) {
-    for (const Dependency& d : dependencies(*p.service(name))) {
-      if (d.service == target && d.condition == "service_completed_successfully") {
-        out.push_back(name);
-        break;
-      }
-}
-}
-  return out;
-}
-
-// The one-shot services of a model: those some enabled service waits for to complete.
-std::vector<std::string> one_shot_targets(const Project& p) {
-  std::vector<std::string> out;
-  for (const auto& name : p.enabled_services()) {
-    for (const Dependency& d : dependencies(*p.service(name))) {
-      if (d.condition == "service_completed_successfully" &&
-          std::find(out.begin(), out.end(), d.service) == out.end())
-        out.push_back(d.service);
-}
-}
-  return out;
-}
+using namespace init_detail;
 
 // A check as lines (indented below "  - "), with comments above it.
 struct CheckText {
@@ -259,11 +29,12 @@ struct CheckText {
 };
 
 // What the configuration is made of, in order: section headings, checks written live, suggestions
-// (commented out). A live check that fails when init runs it is written commented out too, with why.
+// (commented out). A live check that fails when init runs it is written commented out too, with
+// why.
 struct Block {
   enum Kind { Heading, Live, Suggestion } kind = Heading;
-  std::string heading;   // Heading: the lines, as written
-  std::string id;        // checks
+  std::string heading;  // Heading: the lines, as written
+  std::string id;       // checks
   CheckText check;
   std::string left_out;  // a Live check that fails as the repository stands: the first finding
 };
@@ -282,36 +53,9 @@ struct Plan {
   ProjectSpec base_spec;
   const Project* base = nullptr;
   std::vector<std::string> profiles;  // the base's
-  std::vector<Variant> variants;      // the base with every profile, then each overlay with every profile of its own
+  // the base with every profile, then each overlay with every profile of its own
+  std::vector<Variant> variants;
 };
-
-// The name a file has in a check id: "prod" for compose.prod.yaml, "jibri" for jibri.yml, its folder's
-// name for a base (ci/basic/compose.yaml: "basic"), "prod" for an env file deploy/prod.env.
-std::string short_name(std::string_view path) {
-  std::string_view name = basename(path);
-  if (std::string o = overlay_name(name); !o.empty()) return o;
-  if (base_rank(name) >= 0) {
-    std::string dir = dirname(path);
-    return dir.empty() ? std::string(stem_of(name)) : std::string(basename(dir));
-  }
-  if (name == ".env") return "dotenv";
-  if (ends_with(name, ".env")) return std::string(name.substr(0, name.size() - 4));
-  if (starts_with(name, ".env.")) return std::string(name.substr(5));
-  for (std::string_view ext : {".yaml", ".yml"})
-    if (ends_with(name, ext) && name.size() > ext.size()) return std::string(name.substr(0, name.size() - ext.size()));
-  return std::string(name);
-}
-
-// Names of env files a repository ships as examples, tried in this order before any other *.env.
-bool example_env_name(std::string_view name) {
-  for (std::string_view word : {"example", "sample", "dist", "template", "default"})
-    if (name.find(word) != std::string_view::npos) return true;
-  return false;
-}
-
-bool env_file_name(std::string_view name) {
-  return name != ".env" && (starts_with(name, ".env.") || ends_with(name, ".env") || starts_with(name, "env."));
-}
 
 class Writer {
  public:
@@ -322,10 +66,12 @@ class Writer {
     ctx_.fallback = fallback;
     ctx_.environment = environment;
     ctx_.cache = &cache_;
-    usages_ = find_compose_usages(source, [this](const std::string& dir) { return default_files(dir); });
+    usages_ =
+        find_compose_usages(source, [this](const std::string& dir) { return default_files(dir); });
   }
 
-  // The dispatcher: each step writes one kind of check for the project (docs/init.md has the table).
+  // The dispatcher: each step writes one kind of check for the project (docs/init.md has the
+  // table).
   void project(const Found& f) {
     Plan plan;
     if (!plan_project(f, &plan)) return;
@@ -339,7 +85,8 @@ class Writer {
 
   // The ways the repository runs docker compose (usages) that no project's checks cover yet.
   void usages();
-  // Runs every live check as `smokehook --all` will; one that fails is left out (commented, with why).
+  // Runs every live check as `smokehook --all` will; one that fails is left out (commented, with
+  // why).
   void verify();
   std::string render() const;
 
@@ -364,10 +111,10 @@ class Writer {
     return it->second;
   }
 
-  // `spec` as the repository gives it its variables: as it is when it loads so; else with the first env
-  // file of the repository's that makes it load (an --env-file the repository passes with these files,
-  // then one beside the first file, examples first: `.env.example`, `defaults.env`, ...). Unchanged when
-  // none does: its check then fails, and is left out with the reason.
+  // `spec` as the repository gives it its variables: as it is when it loads so; else with the first
+  // env file of the repository's that makes it load (an --env-file the repository passes with these
+  // files, then one beside the first file, examples first: `.env.example`, `defaults.env`, ...).
+  // Unchanged when none does: its check then fails, and is left out with the reason.
   ProjectSpec settle(ProjectSpec spec) {
     if (!spec.env_files.empty() || load(spec).valid()) return spec;
     for (const auto& candidate : env_candidates(spec.files)) {
@@ -386,17 +133,17 @@ class Writer {
     for (const auto& u : usages_) {
       if (u.files == files)
         for (const auto& e : u.env_files) add(e);
-}
+    }
     for (const auto& u : usages_) {
       if (std::find(u.files.begin(), u.files.end(), files.front()) != u.files.end())
         for (const auto& e : u.env_files) add(e);
-}
+    }
     std::string dir = dirname(files.front());
     std::vector<std::string> examples, others;
     for (const auto& path : ctx_.source->paths()) {
       if (dirname(path) == dir && env_file_name(basename(path)))
         (example_env_name(basename(path)) ? examples : others).push_back(path);
-}
+    }
     for (const auto& p : examples) add(p);
     for (const auto& p : others) add(p);
     return out;
@@ -429,7 +176,8 @@ class Writer {
 
   const ComposeUsage* usage_of(const ProjectSpec& spec) const {
     for (const auto& u : usages_)
-      if (u.files == spec.files && u.env_files == spec.env_files && u.profiles == spec.profiles) return &u;
+      if (u.files == spec.files && u.env_files == spec.env_files && u.profiles == spec.profiles)
+        return &u;
     return nullptr;
   }
 
@@ -472,8 +220,8 @@ class Writer {
     blocks_.push_back(std::move(b));
   }
 
-  CheckText check_head(const std::string& wanted_id, const std::string& kind, const std::string& section,
-                       const std::string& title) {
+  CheckText check_head(const std::string& wanted_id, const std::string& kind,
+                       const std::string& section, const std::string& title) {
     CheckText c;
     std::string id = unique_id(wanted_id);
     c.lines = {"id: " + id, "kind: " + kind, "section: " + text_value(section),
@@ -489,7 +237,8 @@ class Writer {
       if (!s.env_files.empty()) lines->push_back(rest + "env_file: " + flow(s.env_files));
       if (!s.environment.empty()) {
         std::string env;
-        for (const auto& [k, v] : s.environment) env += (env.empty() ? "" : ", ") + q(k) + ": " + q(v);
+        for (const auto& [k, v] : s.environment)
+          env += (env.empty() ? "" : ", ") + q(k) + ": " + q(v);
         lines->push_back(rest + "environment: {" + env + "}");
       }
     };
@@ -498,8 +247,8 @@ class Writer {
     for (const auto& s : specs) keys(s, "  - ", "    ");
   }
 
-  // A hint for a check whose projects need variables nothing here sets (${VAR:?}); only there: a check
-  // whose files interpolate without them needs no hint.
+  // A hint for a check whose projects need variables nothing here sets (${VAR:?}); only there: a
+  // check whose files interpolate without them needs no hint.
   void variables_hint(const std::vector<ProjectSpec>& specs, const std::string& example_env,
                       std::vector<std::string>* lines) {
     static const RE2 required("required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value");
@@ -507,29 +256,35 @@ class Writer {
     for (const auto& spec : specs) {
       for (const auto& e : load(spec).errors) {
         std::string var;
-        if (RE2::PartialMatch(e.message, required, &var) && std::find(vars.begin(), vars.end(), var) == vars.end())
+        if (RE2::PartialMatch(e.message, required, &var) &&
+            std::find(vars.begin(), vars.end(), var) == vars.end())
           vars.push_back(var);
       }
-}
+    }
     if (vars.empty()) return;
     std::string env;
     for (const auto& v : vars) env += (env.empty() ? "" : ", ") + v + ": ...";
-    lines->push_back("# the compose files require " + words_list(vars) + ", which nothing here sets: the check fails");
+    lines->push_back("# the compose files require " + words_list(vars) +
+                     ", which nothing here sets: the check fails");
     lines->push_back("# until " + std::string(vars.size() == 1 ? "it is" : "they are") +
                      " given here (environment), or in files of KEY=VALUE lines (as docker");
-    lines->push_back("# compose --env-file): env_file: [" + (example_env.empty() ? "path/to/prod.env" : example_env) + "]");
+    lines->push_back("# compose --env-file): env_file: [" +
+                     (example_env.empty() ? "path/to/prod.env" : example_env) + "]");
     lines->push_back("# environment: {" + env + "}");
   }
 
   // A compose-valid check of `spec`; `require_enabled` the services a profile must keep.
-  void valid_check(const std::string& id, const std::string& title, const std::string& section, const ProjectSpec& spec,
-                   const std::vector<std::string>& require_enabled, const std::string& comment) {
+  void valid_check(const std::string& id, const std::string& title, const std::string& section,
+                   const ProjectSpec& spec, const std::vector<std::string>& require_enabled,
+                   const std::string& comment) {
     CheckText c = check_head(id, "compose-valid", section, title);
     if (!comment.empty()) c.comments.push_back(comment);
     if (!spec.env_files.empty() && !usage_of(spec)) {
-      c.comments.push_back("with " + words_list(spec.env_files) + ", the repository's values for its variables: " +
-                           std::string(spec.files.size() == 1 ? "the file does" : "the files do") + " not load without them");
-}
+      c.comments.push_back("with " + words_list(spec.env_files) +
+                           ", the repository's values for its variables: " +
+                           std::string(spec.files.size() == 1 ? "the file does" : "the files do") +
+                           " not load without them");
+    }
     project_keys({spec}, &c.lines);
     if (!require_enabled.empty()) c.lines.push_back("require_enabled: " + flow(require_enabled));
     variables_hint({spec}, example_env_, &c.lines);
@@ -539,23 +294,27 @@ class Writer {
       if (!require_enabled.empty()) covered_[p].push_back(require_enabled);
   }
 
-  bool written(const ProjectSpec& spec) const { return std::find(written_.begin(), written_.end(), spec) != written_.end(); }
+  bool written(const ProjectSpec& spec) const {
+    return std::find(written_.begin(), written_.end(), spec) != written_.end();
+  }
 
-  // Whether a check already keeps `services` in `profile` (a profile check whose require_enabled holds them all).
+  // Whether a check already keeps `services` in `profile` (a profile check whose require_enabled
+  // holds them all).
   bool covered(const std::string& profile, const std::vector<std::string>& services) const {
     auto it = covered_.find(profile);
     if (it == covered_.end()) return false;
     for (const auto& kept : it->second) {
-      if (std::all_of(services.begin(), services.end(),
-                      [&](const std::string& s) { return std::find(kept.begin(), kept.end(), s) != kept.end(); }))
+      if (std::all_of(services.begin(), services.end(), [&](const std::string& s) {
+            return std::find(kept.begin(), kept.end(), s) != kept.end();
+          }))
         return true;
-}
+    }
     return false;
   }
 
   // A profile check for each profile `spec` declares whose services no check keeps yet.
-  void profiles_of(const std::string& id_stem, const std::string& title_stem, const std::string& section,
-                   const ProjectSpec& spec) {
+  void profiles_of(const std::string& id_stem, const std::string& title_stem,
+                   const std::string& section, const ProjectSpec& spec) {
     const Project& p = load(spec);
     if (!p.valid()) return;  // its validity check is left out; so would each of these be
     for (const auto& profile : declared_profiles(p)) {
@@ -563,8 +322,9 @@ class Writer {
       if (services.empty() || covered(profile, services)) continue;
       ProjectSpec s = spec;
       s.profiles = {profile};
-      valid_check(id_stem + ".profile." + slug(profile), title_stem + " with profile " + profile + " valid", section, s,
-                  services, "the profile's services must stay defined and enabled by it");
+      valid_check(id_stem + ".profile." + slug(profile),
+                  title_stem + " with profile " + profile + " valid", section, s, services,
+                  "the profile's services must stay defined and enabled by it");
     }
   }
 
@@ -623,13 +383,15 @@ class Writer {
   std::map<std::string, Project> loaded_;
   std::set<std::string> ids_, titles_;
   std::vector<Block> blocks_;
-  std::vector<ProjectSpec> written_;                                  // specs of the validity checks written
-  std::map<std::string, std::vector<std::vector<std::string>>> covered_;  // profile -> services a check keeps
-  std::string example_env_;  // the current project's .env.example (or .sample, .dist, .template) when it has no .env
+  std::vector<ProjectSpec> written_;  // specs of the validity checks written
+  // profile -> services a check keeps
+  std::map<std::string, std::vector<std::vector<std::string>>> covered_;
+  std::string example_env_;  // the current project's .env.example (or .sample, .dist, .template)
+                             // when it has no .env
 };
 
-// Loads the project's files; false (and the file said to be left out) for a compose.NAME.yaml with no
-// base beside it that is not a project alone.
+// Loads the project's files; false (and the file said to be left out) for a compose.NAME.yaml with
+// no base beside it that is not a project alone.
 bool Writer::plan_project(const Found& f, Plan* plan) {
   plan->found = &f;
   plan->P = f.prefix;
@@ -650,9 +412,11 @@ bool Writer::plan_project(const Found& f, Plan* plan) {
     // check is written (and left out if it fails, saying why); otherwise it is left out, and said.
     if (!merged_in_usage(f.base) && !run_alone(f.base)) {
       left_out_files.push_back(f.base);
-      left_out.push_back(f.base + ": not a project alone (" + why +
-                         "), and nothing here says what it merges onto (no compose.yaml or docker-compose.yml "
-                         "beside it, no `docker compose -f BASE -f " + f.base + "` in scripts, CI or docs)");
+      left_out.push_back(
+          f.base + ": not a project alone (" + why +
+          "), and nothing here says what it merges onto (no compose.yaml or docker-compose.yml "
+          "beside it, no `docker compose -f BASE -f " +
+          f.base + "` in scripts, CI or docs)");
     }
     return false;
   }
@@ -675,8 +439,10 @@ void Writer::heading(const Plan& plan) {
   const Found& f = *plan.found;
   std::string text = "\n  # ==== " + plan.section + " ====\n";
   text += "  # " + std::string(f.overlays.empty() ? "no overlay" : "overlays: ");
-  for (size_t i = 0; i < f.overlays.size(); ++i) text += (i ? ", " : "") + std::string(basename(f.overlays[i]));
-  text += plan.profiles.empty() ? "; no profile\n" : "; profiles: " + words_list(plan.profiles) + "\n";
+  for (size_t i = 0; i < f.overlays.size(); ++i)
+    text += (i ? ", " : "") + std::string(basename(f.overlays[i]));
+  text +=
+      plan.profiles.empty() ? "; no profile\n" : "; profiles: " + words_list(plan.profiles) + "\n";
   // No .env (git-ignored, a local file) but an example of one: the values a CI job would copy in.
   example_env_.clear();
   std::string dotenv = join_path(f.dir, ".env");
@@ -685,12 +451,14 @@ void Writer::heading(const Plan& plan) {
       if (ctx_.source->exists(join_path(f.dir, name))) {
         example_env_ = join_path(f.dir, name);
         if (!plan.base_spec.env_files.empty()) break;  // the checks use it already
-        text += "  # no " + dotenv + " here, but " + example_env_ + ": to interpolate with its values (as after\n";
-        text += "  # `cp " + example_env_ + " " + dotenv + "`), add `env_file: [" + example_env_ + "]` beside `files` below\n";
+        text += "  # no " + dotenv + " here, but " + example_env_ +
+                ": to interpolate with its values (as after\n";
+        text += "  # `cp " + example_env_ + " " + dotenv + "`), add `env_file: [" + example_env_ +
+                "]` beside `files` below\n";
         break;
       }
-}
-}
+    }
+  }
   add_heading(std::move(text));
 }
 
@@ -705,17 +473,20 @@ void Writer::base_and_overlays(const Plan& plan) {
     std::string name = overlay_name(basename(o));
     ProjectSpec merged = plan.variants[i + 1].spec;
     merged.profiles.clear();
-    valid_check(plan.P + "compose." + slug(name), f.base + " + " + std::string(basename(o)) + " valid", plan.section,
-                merged, {},
-                name == "override" ? "what `docker compose` reads by default in " + (f.dir.empty() ? "the root" : f.dir + "/")
+    valid_check(plan.P + "compose." + slug(name),
+                f.base + " + " + std::string(basename(o)) + " valid", plan.section, merged, {},
+                name == "override" ? "what `docker compose` reads by default in " +
+                                         (f.dir.empty() ? "the root" : f.dir + "/")
                                    : "the " + name + " overlay merged onto the base");
     ProjectSpec alone;
     alone.files = {o};
     alone = settle(alone);
     bool runs = run_alone(o);
     if (!runs && !(load(alone).valid() && not_alone(load(alone)).empty())) continue;
-    valid_check(plan.P + "compose." + slug(name) + ".alone", o + " alone valid", plan.section, alone, {},
-                runs ? "the repository runs it alone (" + (usage_of(alone) ? usage_of(alone)->where : o) + ")"
+    valid_check(plan.P + "compose." + slug(name) + ".alone", o + " alone valid", plan.section,
+                alone, {},
+                runs ? "the repository runs it alone (" +
+                           (usage_of(alone) ? usage_of(alone)->where : o) + ")"
                      : "it loads alone too: docker compose -f " + o + " config");
   }
 }
@@ -732,7 +503,8 @@ void Writer::compose_file_default(const Plan& plan) {
   std::string title;
   for (const auto& file : files) title += (title.empty() ? "" : " + ") + file;
   valid_check(plan.P + "compose.default", title + " valid", plan.section, s, {},
-              "COMPOSE_FILE in " + join_path(f.dir, ".env") + ": what `docker compose` reads there by default");
+              "COMPOSE_FILE in " + join_path(f.dir, ".env") +
+                  ": what `docker compose` reads there by default");
   profiles_of(plan.P + "compose.default", title, plan.section, s);
 }
 
@@ -743,27 +515,30 @@ void Writer::profile_checks(const Plan& plan) {
   for (const auto& p : plan.profiles) {
     ProjectSpec s = plan.base_spec;
     s.profiles = {p};
-    valid_check(plan.P + "compose.profile." + slug(p), f.base + " with profile " + p + " valid", plan.section, s,
-                services_in_profile(*plan.base, p), "the profile's services must stay defined and enabled by it");
+    valid_check(plan.P + "compose.profile." + slug(p), f.base + " with profile " + p + " valid",
+                plan.section, s, services_in_profile(*plan.base, p),
+                "the profile's services must stay defined and enabled by it");
   }
   for (size_t i = 1; i < plan.variants.size(); ++i) {
     const Variant& v = plan.variants[i];
     ProjectSpec merged = v.spec;
     merged.profiles.clear();
-    profiles_of(plan.P + "compose." + slug(v.name), f.base + " + " + std::string(basename(v.spec.files[1])), plan.section,
-                merged);
+    profiles_of(plan.P + "compose." + slug(v.name),
+                f.base + " + " + std::string(basename(v.spec.files[1])), plan.section, merged);
   }
   for (size_t i = 1; i < plan.variants.size(); ++i) {
     const Variant& v = plan.variants[i];
     if (v.spec.profiles.empty()) continue;
     if (valid_profile_sets(v).size() > 1) {  // profiles not meant to be on together: no such check
       notes.push_back(f.base + " + " + std::string(basename(v.spec.files[1])) + ": profiles " +
-                      words_list(v.spec.profiles) + " are not valid together; no check with all of them");
+                      words_list(v.spec.profiles) +
+                      " are not valid together; no check with all of them");
       continue;
     }
     valid_check(plan.P + "compose." + slug(v.name) + ".profiles",
                 f.base + " + " + std::string(basename(v.spec.files[1])) + " with profile" +
-                    (v.spec.profiles.size() == 1 ? " " : "s ") + words_list(v.spec.profiles) + " valid",
+                    (v.spec.profiles.size() == 1 ? " " : "s ") + words_list(v.spec.profiles) +
+                    " valid",
                 plan.section, v.spec, {}, "the overlay with every profile active");
   }
 }
@@ -779,16 +554,20 @@ void Writer::ordering(const Plan& plan) {
   for (const auto& v : waits) {
     for (const auto& t : one_shot_targets(*v.project))
       if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
-}
+  }
   for (const auto& target : targets) {
-    // Variants that agree on who waits share one check; an overlay that changes the list gets its own.
+    // Variants that agree on who waits share one check; an overlay that changes the list gets its
+    // own.
     std::vector<std::pair<std::vector<std::string>, std::vector<const Variant*>>> groups;
     for (const auto& v : waits) {
       std::vector<std::string> waiting = waiting_for(*v.project, target);
       if (waiting.empty()) continue;
-      auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == waiting; });
-      if (g == groups.end()) groups.emplace_back(waiting, std::vector<const Variant*>{&v});
-      else g->second.push_back(&v);
+      auto g = std::find_if(groups.begin(), groups.end(),
+                            [&](const auto& x) { return x.first == waiting; });
+      if (g == groups.end())
+        groups.emplace_back(waiting, std::vector<const Variant*>{&v});
+      else
+        g->second.push_back(&v);
     }
     for (size_t gi = 0; gi < groups.size(); ++gi) {
       const auto& [waiting, members] = groups[gi];
@@ -799,7 +578,8 @@ void Writer::ordering(const Plan& plan) {
       std::string title = "Services wait for " + target + " to complete (" + f.base +
                           (gi == 0 || variant.empty() ? "" : ", " + variant) + ")";
       CheckText c = check_head(id, "compose-depends", plan.section, title);
-      c.comments.push_back(words_list(waiting) + " start only once " + target + " has completed successfully");
+      c.comments.push_back(words_list(waiting) + " start only once " + target +
+                           " has completed successfully");
       project_keys(specs, &c.lines);
       c.lines.push_back("services: " + flow(waiting));
       c.lines.push_back("depend_on: " + q(target));
@@ -811,8 +591,11 @@ void Writer::ordering(const Plan& plan) {
     if (const Node* svc = plan.variants.front().project->service(target)) {
       CheckText c = check_head(plan.P + slug(target) + ".service", "compose-service", plan.section,
                                target + " service defined in " + f.base);
-      c.comments.push_back(target + " is a one-shot service (others wait for it to complete). To keep it, and what it");
-      c.comments.push_back("runs, uncomment (command_runs_module: a Python module its command runs, -m NAME):");
+      c.comments.push_back(
+          target +
+          " is a one-shot service (others wait for it to complete). To keep it, and what it");
+      c.comments.push_back(
+          "runs, uncomment (command_runs_module: a Python module its command runs, -m NAME):");
       c.lines.push_back("files: " + flow({f.base}));
       c.lines.push_back("service: " + q(target));
       std::vector<std::string> words = command_words(*svc, "entrypoint");
@@ -822,7 +605,7 @@ void Writer::ordering(const Plan& plan) {
           c.lines.push_back("command_runs_module: " + q(words[i + 1]));
           break;
         }
-}
+      }
       add_check(std::move(c), false);
     }
   }
@@ -833,7 +616,8 @@ void Writer::volumes(const Plan& plan) {
   const Project& wide = *plan.variants.front().project;
   std::map<std::string, std::vector<std::string>> users;  // named volume -> services mounting it
   std::vector<std::string> volume_order;
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_build;  // image/build -> (service, volume)
+  // image/build -> (service, volume)
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_build;
   for (const auto& name : wide.enabled_services()) {
     const Node& svc = *wide.service(name);
     std::string first_volume;
@@ -845,8 +629,12 @@ void Writer::volumes(const Plan& plan) {
       if (first_volume.empty()) first_volume = m.source;
     }
     std::string origin;
-    if (const Node* b = svc.find("build")) origin = "build:" + (b->is_scalar() ? b->text : b->find("context") ? b->find("context")->text : "");
-    else if (const Node* i = svc.find("image")) origin = "image:" + i->text;
+    if (const Node* b = svc.find("build"))
+      origin = "build:" + (b->is_scalar()       ? b->text
+                           : b->find("context") ? b->find("context")->text
+                                                : "");
+    else if (const Node* i = svc.find("image"))
+      origin = "image:" + i->text;
     if (!first_volume.empty() && !origin.empty()) by_build[origin].emplace_back(name, first_volume);
   }
   ProjectSpec wide_spec = plan.variants.front().spec;
@@ -867,9 +655,10 @@ void Writer::volumes(const Plan& plan) {
     std::vector<std::string> names;
     for (const auto& [svc, vol] : group) distinct.insert(vol), names.push_back(svc);
     if (distinct.size() != group.size()) continue;  // they share one: the suggestion below
-    CheckText c = check_head(plan.P + "volumes." + slug(names.front()), "compose-volumes", plan.section,
-                             words_list(names) + " each have their own volume");
-    c.comments.push_back(words_list(names) + " run the same " + (starts_with(origin, "build") ? "build" : "image") +
+    CheckText c = check_head(plan.P + "volumes." + slug(names.front()), "compose-volumes",
+                             plan.section, words_list(names) + " each have their own volume");
+    c.comments.push_back(words_list(names) + " run the same " +
+                         (starts_with(origin, "build") ? "build" : "image") +
                          " and each mount a named volume of their own. To keep it so, uncomment:");
     project_keys({wide_spec}, &c.lines);
     c.lines.push_back("mounts:");
@@ -882,8 +671,10 @@ void Writer::volumes(const Plan& plan) {
     if (names.size() < 2) continue;
     CheckText c = check_head(plan.P + "volumes." + slug(volume), "compose-volumes", plan.section,
                              words_list(names) + " do not share a named volume");
-    c.comments.push_back(words_list(names) + " all mount the named volume " + volume + ". If each should have its own");
-    c.comments.push_back("(state per shard or per replica), give each one and uncomment (it fails until then):");
+    c.comments.push_back(words_list(names) + " all mount the named volume " + volume +
+                         ". If each should have its own");
+    c.comments.push_back(
+        "(state per shard or per replica), give each one and uncomment (it fails until then):");
     project_keys({wide_spec}, &c.lines);
     c.lines.push_back("distinct_among: " + q(glob_for(names)));
     add_check(std::move(c), false);
@@ -903,8 +694,10 @@ void Writer::usages() {
     spec = settle(spec);
     if (written(spec)) continue;
     if (!headed) {
-      add_heading("\n  # ==== " + section + " ====\n"
-                  "  # each as a script, Makefile, package.json, CI workflow or doc of the repository runs docker compose\n");
+      add_heading("\n  # ==== " + section +
+                  " ====\n"
+                  "  # each as a script, Makefile, package.json, CI workflow or doc of the "
+                  "repository runs docker compose\n");
       headed = true;
     }
     // The id: the project of the first file, then the other files' names ("compose.mariadb.redis").
@@ -912,7 +705,8 @@ void Writer::usages() {
     for (const auto& f : found_)
       if (!f.standalone && f.base == u.files.front()) owner = &f;
     std::string id = owner ? owner->prefix + "compose"
-                           : folder_prefix(dirname(u.files.front())) + slug(short_name(u.files.front())) + ".compose";
+                           : folder_prefix(dirname(u.files.front())) +
+                                 slug(short_name(u.files.front())) + ".compose";
     for (size_t i = 1; i < u.files.size(); ++i) id += "." + slug(short_name(u.files[i]));
     std::string stem = id;
     if (u.files.size() == 1) id += ".base";
@@ -921,17 +715,21 @@ void Writer::usages() {
     for (const auto& e : u.env_files) id += ".env." + slug(short_name(e));
     std::string title;
     for (const auto& file : u.files) title += (title.empty() ? "" : " + ") + file;
-    if (!u.profiles.empty()) title += std::string(" with profile") + (u.profiles.size() == 1 ? " " : "s ") + words_list(u.profiles);
+    if (!u.profiles.empty())
+      title += std::string(" with profile") + (u.profiles.size() == 1 ? " " : "s ") +
+               words_list(u.profiles);
     if (!spec.env_files.empty()) title += " with " + words_list(spec.env_files);
     std::string command = "docker compose";
     if (u.from_variable) {
       command = "COMPOSE_FILE=";
       for (size_t i = 0; i < u.files.size(); ++i) command += (i ? ":" : "") + u.files[i];
-      for (size_t i = 0; i < u.env_files.size(); ++i) command += (i ? "," : " COMPOSE_ENV_FILES=") + u.env_files[i];
+      for (size_t i = 0; i < u.env_files.size(); ++i)
+        command += (i ? "," : " COMPOSE_ENV_FILES=") + u.env_files[i];
       command += " docker compose";
     }
     for (size_t i = 0; i < u.files.size() && !u.from_variable; ++i) command += " -f " + u.files[i];
-    for (size_t i = 0; i < u.env_files.size() && !u.from_variable; ++i) command += " --env-file " + u.env_files[i];
+    for (size_t i = 0; i < u.env_files.size() && !u.from_variable; ++i)
+      command += " --env-file " + u.env_files[i];
     for (const auto& p : u.profiles) command += " --profile " + p;
     valid_check(id, title + " valid", section, spec, {}, "`" + command + "` (" + u.where + ")");
     ProjectSpec plain = spec;
@@ -945,13 +743,15 @@ void Writer::verify() {
   std::string text = "version: 1\nchecks:\n";
   for (const auto& b : blocks_) {
     if (b.kind != Block::Live) continue;
-    for (size_t i = 0; i < b.check.lines.size(); ++i) text += std::string(i == 0 ? "  - " : "    ") + b.check.lines[i] + "\n";
+    for (size_t i = 0; i < b.check.lines.size(); ++i)
+      text += std::string(i == 0 ? "  - " : "    ") + b.check.lines[i] + "\n";
   }
   if (checks() == 0) return;
   Config config;
   Finding err;
   if (!parse_config(text, ".smokehook.yml", &config, &err)) {
-    notes.push_back("the configuration written does not parse (" + err.to_string() + "); please report this");
+    notes.push_back("the configuration written does not parse (" + err.to_string() +
+                    "); please report this");
     return;
   }
   RunContext run(*ctx_.source, ctx_.fallback, ctx_.environment);
@@ -965,7 +765,7 @@ void Writer::verify() {
         b.left_out = why;
         left_out.push_back(b.id + ": fails as the repository stands (" + why + ")");
       }
-}
+    }
   }
 }
 
@@ -979,35 +779,48 @@ std::string Writer::render() const {
     bool commented = b.kind == Block::Suggestion || !b.left_out.empty();
     out += "\n";
     if (!b.left_out.empty()) {
-      out += "  # LEFT OUT: this check fails on the repository as it stands, so init did not make it live:\n";
+      out +=
+          "  # LEFT OUT: this check fails on the repository as it stands, so init did not make it "
+          "live:\n";
       out += "  #   " + b.left_out + "\n";
-      out += "  # uncomment it once that is fixed (or with the variables it needs, see env_file / environment)\n";
+      out +=
+          "  # uncomment it once that is fixed (or with the variables it needs, see env_file / "
+          "environment)\n";
     }
     for (const auto& line : b.check.comments) out += "  # " + line + "\n";
     for (size_t i = 0; i < b.check.lines.size(); ++i)
-      out += std::string(commented ? "  # " : "  ") + (i == 0 ? "- " : "  ") + b.check.lines[i] + "\n";
+      out +=
+          std::string(commented ? "  # " : "  ") + (i == 0 ? "- " : "  ") + b.check.lines[i] + "\n";
   }
   return out;
 }
 
 const char kHeader[] =
-    "# smokehook configuration, written by `smokehook init` from this repository's compose files and from\n"
+    "# smokehook configuration, written by `smokehook init` from this repository's compose files "
+    "and from\n"
     "# how its scripts, CI workflows and docs run docker compose.\n"
-    "# Each live check passed when it was written; edit, remove or add checks (README.md, \"Configuration\").\n"
-    "# Commented-out checks are suggestions (what the files suggest but do not say: uncomment what is true)\n"
-    "# or checks left out because they fail on the repository as it stands (marked LEFT OUT, with why).\n"
+    "# Each live check passed when it was written; edit, remove or add checks (README.md, "
+    "\"Configuration\").\n"
+    "# Commented-out checks are suggestions (what the files suggest but do not say: uncomment what "
+    "is true)\n"
+    "# or checks left out because they fail on the repository as it stands (marked LEFT OUT, with "
+    "why).\n"
     "# `smokehook list` shows what triggers each check; `smokehook --all` runs them all;\n"
     "# `smokehook init --default` writes the original production smoke suite instead.\n"
     "#\n"
-    "# Compose checks name a project as `files` (+ `profiles`), or several as `projects: [{files, profiles}]`.\n"
-    "# Variables for interpolation, as a deployment gives them: `env_file: [path]` (read in place of the\n"
-    "# project's .env, as docker compose --env-file) and `environment: {NAME: value}` (where the process\n"
+    "# Compose checks name a project as `files` (+ `profiles`), or several as `projects: [{files, "
+    "profiles}]`.\n"
+    "# Variables for interpolation, as a deployment gives them: `env_file: [path]` (read in place "
+    "of the\n"
+    "# project's .env, as docker compose --env-file) and `environment: {NAME: value}` (where the "
+    "process\n"
     "# environment does not set NAME), beside `files`.\n";
 
 const char kGates[] =
     "\n  # ==== Text gates (examples: uncomment and adapt) ====\n"
     "  # - id: no-debug-settings\n"
-    "  #   kind: forbid                 # no selected file contains the word (or `pattern`: a regex)\n"
+    "  #   kind: forbid                 # no selected file contains the word (or `pattern`: a "
+    "regex)\n"
     "  #   word: DEBUG_TOOLBAR\n"
     "  #   paths: [\"*.py\"]\n"
     "  #   except: [\"tests/\"]\n"
@@ -1018,7 +831,8 @@ const char kGates[] =
 
 }  // namespace
 
-InitConfig make_init_config(const FileSource& source, const FileSource* fallback, const VariableLookup& environment) {
+InitConfig make_init_config(const FileSource& source, const FileSource* fallback,
+                            const VariableLookup& environment) {
   InitConfig result;
   std::vector<Found> found = discover(source);
   Writer w(source, fallback, environment, found);
@@ -1028,9 +842,12 @@ InitConfig make_init_config(const FileSource& source, const FileSource* fallback
   std::string text = kHeader;
   std::string left_out;
   if (!w.left_out_files.empty()) {
-    left_out = "#\n# Left out: compose files with no compose.yaml or docker-compose.yml beside them to merge onto, not\n"
-               "# valid alone, and run with no base in the repository's scripts, CI or docs. To check one, name it\n"
-               "# after the file it merges onto (files: [base, overlay]):\n";
+    left_out =
+        "#\n# Left out: compose files with no compose.yaml or docker-compose.yml beside them to "
+        "merge onto, not\n"
+        "# valid alone, and run with no base in the repository's scripts, CI or docs. To check "
+        "one, name it\n"
+        "# after the file it merges onto (files: [base, overlay]):\n";
     for (const auto& path : w.left_out_files) left_out += "#   " + path + "\n";
   }
   std::string body = w.render();
@@ -1039,24 +856,30 @@ InitConfig make_init_config(const FileSource& source, const FileSource* fallback
     text += left_out;
     text +=
         "#\n"
-        "# No compose " + std::string(w.left_out_files.empty() ? "file" : "project") +
+        "# No compose " +
+        std::string(w.left_out_files.empty() ? "file" : "project") +
         " was found (compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, in any\n"
-        "# folder), so there is no check yet. To add some, replace `checks: []` with `checks:` and a list, e.g.\n"
-        "# (kinds: compose-valid, compose-service, compose-depends, compose-volumes, forbid, require, http):\n"
+        "# folder), so there is no check yet. To add some, replace `checks: []` with `checks:` and "
+        "a list, e.g.\n"
+        "# (kinds: compose-valid, compose-service, compose-depends, compose-volumes, forbid, "
+        "require, http):\n"
         "#\n"
         "# checks:\n"
         "#   - id: compose.base\n"
         "#     kind: compose-valid\n"
         "#     files: [compose.yaml]\n"
         "#   - id: no-debug-settings\n"
-        "#     kind: forbid               # no selected file contains the word (or `pattern`: a regex)\n"
+        "#     kind: forbid               # no selected file contains the word (or `pattern`: a "
+        "regex)\n"
         "#     word: DEBUG_TOOLBAR\n"
         "#     paths: [\"*.py\"]\n"
         "#     except: [\"tests/\"]\n";
     text += "version: 1\nchecks: []\n";
   } else {
     text += left_out;
-    text += w.checks() ? "version: 1\nchecks:" : "version: 1\nchecks: []  # every check below is commented out: to uncomment one, remove the []\n";
+    text += w.checks() ? "version: 1\nchecks:"
+                       : "version: 1\nchecks: []  # every check below is commented out: to "
+                         "uncomment one, remove the []\n";
     text += body;
     text += kGates;
   }
