@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <random>
 
-#include "checks/check.h"
-#include "compose/project.h"
-#include "checks/config.h"
-#include "checks/runner.h"
 #include "base/text.h"
 #include "base/yaml_tree.h"
+#include "checks/check.h"
+#include "checks/config.h"
+#include "checks/runner.h"
+#include "compose/project.h"
 
 namespace {
 
@@ -104,7 +104,8 @@ void BM_ForbidGate(benchmark::State& state) {
   // N source files of ~4 KiB, none containing the word: the common case.
   MemorySource src;
   std::mt19937 rng(42);
-  const char* words[] = {"account", "service", "handler", "queue", "worker", "shard", "router", "BAILEYS_URL"};
+  const char* words[] = {"account", "service", "handler", "queue",
+                         "worker",  "shard",   "router",  "BAILEYS_URL"};
   for (int i = 0; i < state.range(0); ++i) {
     std::string text;
     while (text.size() < 4096) text += std::string(words[rng() % 8]) + (rng() % 5 ? " " : "\n");
@@ -112,9 +113,11 @@ void BM_ForbidGate(benchmark::State& state) {
   }
   Config config;
   Finding err;
-  parse_config("version: 1\nchecks:\n  - {id: ssot, kind: forbid, word: BAILEYS_BASE_URL, paths: ['*.py', '*.js'],"
-               " except: ['config.*', 'tests/', 'node_modules/']}\n",
-               ".smokehook.yml", &config, &err);
+  parse_config(
+      "version: 1\nchecks:\n  - {id: ssot, kind: forbid, word: BAILEYS_BASE_URL, paths: ['*.py', "
+      "'*.js'],"
+      " except: ['config.*', 'tests/', 'node_modules/']}\n",
+      ".smokehook.yml", &config, &err);
   for (auto _ : state) {
     RunContext ctx(src, &src, no_environment());
     Report report;

@@ -15,7 +15,8 @@
  * commit or push is refused: a hook that cannot check must not let
  * everything through). smokehook is run as
  *
- *     smokehook --hook-file <this hook, as git ran it> [--config FILE] --hook <hook> [git's arguments]
+ *     smokehook --hook-file <this hook, as git ran it> [--config FILE] --hook <hook> [git's
+ * arguments]
  *
  * with git's stdin (pre-push's and pre-receive's ref lines) left untouched.
  * and itself runs the hook that was here before smokehook was installed
@@ -43,12 +44,13 @@ static long syscall3(long n, long a, long b, long c) {
 }
 
 /* The kernel starts a process with argc, argv[] and envp[] on the stack. */
-__asm__(".text\n.global _start\n_start:\n"
-        "  xor %rbp, %rbp\n"
-        "  mov %rsp, %rdi\n"
-        "  and $-16, %rsp\n"
-        "  call launcher_main\n"
-        "  hlt\n");
+__asm__(
+    ".text\n.global _start\n_start:\n"
+    "  xor %rbp, %rbp\n"
+    "  mov %rsp, %rdi\n"
+    "  and $-16, %rsp\n"
+    "  call launcher_main\n"
+    "  hlt\n");
 #elif defined(__aarch64__)
 #define SYS_write 64
 #define SYS_execve 221
@@ -63,14 +65,16 @@ static long syscall3(long n, long a, long b, long c) {
   return x0;
 }
 
-__asm__(".text\n.global _start\n_start:\n"
-        "  mov x29, #0\n"
-        "  mov x30, #0\n"
-        "  mov x0, sp\n"
-        "  bl launcher_main\n"
-        "  brk #0\n");
+__asm__(
+    ".text\n.global _start\n_start:\n"
+    "  mov x29, #0\n"
+    "  mov x30, #0\n"
+    "  mov x0, sp\n"
+    "  bl launcher_main\n"
+    "  brk #0\n");
 #else
-#error "the compiled hook supports x86-64 and AArch64 Linux; build with -DSMOKEHOOK_HOOK_LAUNCHER=OFF"
+#error \
+    "the compiled hook supports x86-64 and AArch64 Linux; build with -DSMOKEHOOK_HOOK_LAUNCHER=OFF"
 #endif
 
 static unsigned long length(const char* s) {
@@ -125,14 +129,21 @@ static void explain(const char* hook, const char* bin) {
   char text[SMOKEHOOK_SLOT_SIZE + 512];
   unsigned long n = 0;
   const int server = same(hook, "pre-receive"); /* the pusher cannot skip it: say what holds */
-  const char* verb = same(hook, "pre-push") ? "push" : same(hook, "pre-merge-commit") ? "merge" : "commit";
-  const char* parts[] = {
-      "smokehook: the ", hook, " hook cannot find smokehook: it is not at ", bin,
-      " (where it was installed from) nor on PATH.\n",
-      "smokehook: reinstall it and run 'smokehook install' again, or run 'smokehook uninstall' to remove this hook.\n",
-      server ? "smokehook: every push is refused until then." : "smokehook: to ",
-      server ? "" : verb, server ? "" : " once without the hook: git ",
-      server ? "" : verb, server ? "\n" : " --no-verify\n"};
+  const char* verb = same(hook, "pre-push")           ? "push"
+                     : same(hook, "pre-merge-commit") ? "merge"
+                                                      : "commit";
+  const char* parts[] = {"smokehook: the ",
+                         hook,
+                         " hook cannot find smokehook: it is not at ",
+                         bin,
+                         " (where it was installed from) nor on PATH.\n",
+                         "smokehook: reinstall it and run 'smokehook install' again, or run "
+                         "'smokehook uninstall' to remove this hook.\n",
+                         server ? "smokehook: every push is refused until then." : "smokehook: to ",
+                         server ? "" : verb,
+                         server ? "" : " once without the hook: git ",
+                         server ? "" : verb,
+                         server ? "\n" : " --no-verify\n"};
   for (unsigned long i = 0; i < sizeof parts / sizeof parts[0]; i++)
     for (const char* c = parts[i]; *c && n < sizeof text; c++) text[n++] = *c;
   syscall3(SYS_write, 2, (long)text, (long)n);
@@ -151,7 +162,8 @@ __attribute__((noreturn, used)) void launcher_main(long* stack) {
   const char* bin = hook ? value_of(hook + length(hook) + 1, "bin=") : 0;
   const char* config = bin ? value_of(bin + length(bin) + 1, "config=") : 0; /* optional */
   if (!hook || !bin || argc < 1) {
-    static const char broken[] = "smokehook: this hook was not written by 'smokehook install'; run it again\n";
+    static const char broken[] =
+        "smokehook: this hook was not written by 'smokehook install'; run it again\n";
     syscall3(SYS_write, 2, (long)broken, sizeof broken - 1);
     syscall3(SYS_exit_group, 2, 0, 0);
     __builtin_unreachable();
@@ -168,7 +180,8 @@ __attribute__((noreturn, used)) void launcher_main(long* stack) {
   }
   args[n++] = "--hook";
   args[n++] = (char*)hook;
-  for (long i = 1; i <= argc; i++) args[n - 1 + i] = argv[i]; /* argv[argc] is the terminating null */
+  for (long i = 1; i <= argc; i++)
+    args[n - 1 + i] = argv[i]; /* argv[argc] is the terminating null */
 
   if (*bin) execute(bin, args, envp);
   execute_from_path(args, envp);

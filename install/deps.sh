@@ -11,7 +11,7 @@ packages="build-essential cmake pkg-config git ca-certificates dpkg-dev xz-utils
 release="libssl-dev g++-aarch64-linux-gnu qemu-user-static"
 if [ "${1:-}" = "--tests" ]; then
   # clang and its libFuzzer runtime: the suite runs every fuzz target briefly (tests/fuzz/run.sh).
-  packages="$packages catch2 python3 python3-yaml pre-commit libxml2-utils clang libclang-rt-14-dev"
+  packages="$packages catch2 python3 python3-yaml pre-commit libxml2-utils clang libclang-rt-14-dev clang-format"
   command -v npm >/dev/null 2>&1 || packages="$packages npm"
   # tests/release: release.sh's packages, fresh Debian roots, file(1), the completions parsed by
   # their shells, the man page rendered.

@@ -18,15 +18,15 @@ BoundedRead FileSource::read_at_most(std::string_view path, uint64_t limit, std:
   return r;
 }
 
-BoundedRead FileSource::visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
-                                      std::string* err) const {
+BoundedRead FileSource::visit_at_most(std::string_view path, uint64_t limit, std::string* scratch,
+                                      ContentVisitor use, std::string* err) const {
   BoundedRead r = read_at_most(path, limit, scratch, err);
   if (r.status == ReadStatus::Ok && !r.too_large) use(*scratch);
   return r;
 }
 
-BoundedRead MemorySource::visit_at_most(std::string_view path, uint64_t limit, std::string*, ContentVisitor use,
-                                        std::string*) const {
+BoundedRead MemorySource::visit_at_most(std::string_view path, uint64_t limit, std::string*,
+                                        ContentVisitor use, std::string*) const {
   {
     std::lock_guard<std::mutex> lock(reads_lock_.m);
     reads_.emplace_back(path);

@@ -54,7 +54,8 @@ class FileSource {
   // Reads `path` unless it is larger than `limit` bytes. The gates' one call
   // per file: the default asks size() then read(); sources that can answer
   // both with one lookup do. Safe to call from several threads at once.
-  virtual BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const;
+  virtual BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content,
+                                   std::string* err) const;
   // The same, handing the bytes to `use` (valid during the call only) instead
   // of copying them out: a source that holds them already (a blob libgit2 has
   // inflated, memory) passes them as they are, so a 40 MiB file is in memory
@@ -90,8 +91,8 @@ class MemorySource : public FileSource {
   void set_ignored(std::vector<std::string> ignored) { ignored_ = std::move(ignored); }
 
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
-  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
-                            std::string* err) const override;
+  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch,
+                            ContentVisitor use, std::string* err) const override;
   bool exists(std::string_view path) const override { return files_.count(std::string(path)) > 0; }
   std::optional<uint64_t> size(std::string_view path) const override {
     auto it = files_.find(std::string(path));

@@ -94,9 +94,12 @@ bool translate(std::string_view p, const std::string& roles, std::string* out, s
       if (p[j] == ']') cls += "\\]", ++j;
       for (; j < end; ++j) {
         if (p[j] == '\\' && j + 1 < end) ++j;
-        if (p[j] == '-' ) cls += '-';
-        else cls += "\\x" + std::string(1, "0123456789abcdef"[(static_cast<unsigned char>(p[j]) >> 4)]) +
-                    std::string(1, "0123456789abcdef"[static_cast<unsigned char>(p[j]) & 15]);
+        if (p[j] == '-')
+          cls += '-';
+        else
+          cls += "\\x" +
+                 std::string(1, "0123456789abcdef"[(static_cast<unsigned char>(p[j]) >> 4)]) +
+                 std::string(1, "0123456789abcdef"[static_cast<unsigned char>(p[j]) & 15]);
       }
       *out += cls + "]";
       i = end;
@@ -109,11 +112,15 @@ bool translate(std::string_view p, const std::string& roles, std::string* out, s
   return true;
 }
 
-bool is_globstar(std::string_view part) { return part.size() >= 2 && part.find_first_not_of('*') == std::string_view::npos; }
+bool is_globstar(std::string_view part) {
+  return part.size() >= 2 && part.find_first_not_of('*') == std::string_view::npos;
+}
 
 }  // namespace
 
-std::optional<Glob> Glob::compile(std::string_view pattern, std::string* err) { return build(pattern, false, err); }
+std::optional<Glob> Glob::compile(std::string_view pattern, std::string* err) {
+  return build(pattern, false, err);
+}
 
 std::optional<Glob> Glob::compile_as_regex(std::string_view pattern, std::string* err) {
   return build(pattern, true, err);
@@ -152,7 +159,8 @@ std::optional<Glob> Glob::build(std::string_view pattern, bool force_regex, std:
   if (!anchored) g.add_part("**");
   for (size_t start = 0;;) {
     size_t slash = p.find('/', start);
-    std::string_view part = p.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view part =
+        p.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (!is_globstar(part)) {
       g.add_part(part);
     } else if (slash != std::string_view::npos) {
@@ -196,7 +204,8 @@ bool Glob::Part::matches(std::string_view name) const {
     case Literal:
       return name == text;
     case Suffix:
-      return name.size() >= text.size() && name.compare(name.size() - text.size(), text.size(), text) == 0;
+      return name.size() >= text.size() &&
+             name.compare(name.size() - text.size(), text.size(), text) == 0;
     case Prefix:
       return name.compare(0, text.size(), text) == 0;
     case Wild:
@@ -218,7 +227,8 @@ bool Glob::matches_parts(std::string_view path) const {
   if (any_depth_) {
     const Part& part = parts_[1];
     bool folder = parts_.size() == 4;  // the matching name must have a name below it
-    if (part.kind >= Part::Literal && part.kind <= Part::Prefix && path.find(part.text) == std::string_view::npos)
+    if (part.kind >= Part::Literal && part.kind <= Part::Prefix &&
+        path.find(part.text) == std::string_view::npos)
       return false;  // most paths do not hold the name's fixed text at all
     for (size_t pos = 0;;) {
       size_t slash = path.find('/', pos);
@@ -235,7 +245,8 @@ bool Glob::matches_parts(std::string_view path) const {
     return slash == std::string_view::npos ? end : slash + 1;
   };
   while (pos < end) {
-    if (pi == parts_.size() && star + 1 == parts_.size()) return true;  // the final "**" takes the rest
+    if (pi == parts_.size() && star + 1 == parts_.size())
+      return true;  // the final "**" takes the rest
     if (pi < parts_.size() && parts_[pi].kind == Part::AnyNames) {
       star = pi++;
       star_pos = pos;
@@ -263,7 +274,9 @@ bool GlobSet::matches(std::string_view path) const {
   return false;
 }
 
-bool has_wildcard(std::string_view pattern) { return pattern.find_first_of("*?[{") != std::string_view::npos; }
+bool has_wildcard(std::string_view pattern) {
+  return pattern.find_first_of("*?[{") != std::string_view::npos;
+}
 
 bool name_matches(std::string_view p, std::string_view n) {
   if (p.find('{') != std::string_view::npos) {

@@ -23,7 +23,8 @@ void append_string(std::string* out, const std::string& s) {
   out->push_back('"');
 }
 
-// Where the text goes: a string, handed to `os` whenever it holds kPiece bytes (when there is an `os`).
+// Where the text goes: a string, handed to `os` whenever it holds kPiece bytes (when there is an
+// `os`).
 constexpr size_t kPiece = 32 * 1024;
 
 void flush_piece(std::string* out, std::ostream* os) {
@@ -101,7 +102,9 @@ void append_value(std::string* out, const json& j, int indent, int level, std::o
 
 }  // namespace
 
-void append_json(std::string* out, const json& j, int indent) { append_value(out, j, indent, 0, nullptr); }
+void append_json(std::string* out, const json& j, int indent) {
+  append_value(out, j, indent, 0, nullptr);
+}
 
 bool write_json(std::ostream& os, const json& j, int indent) {
   std::string piece;

@@ -13,8 +13,8 @@ namespace smokehook {
 // Appends `j` to `out`, indented by `indent` spaces a level (as dump(indent) does; -1: one line).
 void append_json(std::string* out, const nlohmann::ordered_json& j, int indent);
 
-// The same text written to `os` a piece at a time (about 32 KB): the whole text of a large model held
-// at once is fresh memory, and fresh pages cost a fault each. False when `os` fails.
+// The same text written to `os` a piece at a time (about 32 KB): the whole text of a large model
+// held at once is fresh memory, and fresh pages cost a fault each. False when `os` fails.
 bool write_json(std::ostream& os, const nlohmann::ordered_json& j, int indent);
 
 }  // namespace smokehook

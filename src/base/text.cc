@@ -1,11 +1,11 @@
 #include "base/text.h"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "base/finding.h"
 
@@ -46,20 +46,24 @@ std::vector<std::string> split(std::string_view s, char sep) {
 }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
-  // Optimal string alignment: Levenshtein plus adjacent transpositions ("wrod" -> "word" is one edit).
+  // Optimal string alignment: Levenshtein plus adjacent transpositions ("wrod" -> "word" is one
+  // edit).
   std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
   for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-}
+  }
   return d[a.size()][b.size()];
 }
 
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates) {
   // Like ninja's SpellcheckString: allow roughly one typo per three characters.
   size_t best = std::max<size_t>(1, std::min<size_t>(3, word.size() / 3));
   std::optional<std::string> found;
@@ -82,8 +86,10 @@ std::string normalize_path(std::string_view path) {
     if (pos == std::string_view::npos) pos = path.size();
     std::string_view part = path.substr(start, pos - start);
     if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") parts.pop_back();
-      else if (!absolute) parts.push_back(part);
+      if (!parts.empty() && parts.back() != "..")
+        parts.pop_back();
+      else if (!absolute)
+        parts.push_back(part);
     } else if (!part.empty() && part != ".") {
       parts.push_back(part);
     }
@@ -165,8 +171,10 @@ bool compose_words(std::string_view s, std::vector<std::string>* words) {
       continue;
     }
     if (c == '\\') {
-      if (single) cur += c;
-      else escaped = true;
+      if (single)
+        cur += c;
+      else
+        escaped = true;
       continue;
     }
     bool quoted = single || dbl || back || dollar;
@@ -233,7 +241,8 @@ bool read_whole_file(const std::string& path, std::string* out, std::string* err
     return false;
   }
   struct stat st;
-  uint64_t expected = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
+  uint64_t expected =
+      ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
   // A pipe (--config <(...)) has no size: expected 0 never ends the loop early.
   bool ok = read_fd(fd, expected ? expected : UINT64_MAX, out, err);
   ::close(fd);

@@ -17,13 +17,14 @@ std::vector<std::string> split(std::string_view s, char sep);
 // Levenshtein distance, for "did you mean ...?".
 size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word` when it is close enough to be a typo.
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
 
 // Joins a directory and a relative path and folds "." and ".." lexically.
 // "a/b" + "../c" = "a/c". Returns the path unchanged when it is absolute.
 std::string join_path(std::string_view dir, std::string_view rel);
 std::string normalize_path(std::string_view path);
-std::string dirname(std::string_view path);   // "" for a top-level file
+std::string dirname(std::string_view path);  // "" for a top-level file
 std::string_view basename(std::string_view path);
 
 // Shell-like word splitting (quotes and backslashes), as compose splits a string command.

@@ -32,12 +32,16 @@ int main(int argc, char** argv) {
   }
   std::string encoded = encode_nodes(docs);
   std::ofstream out(argv[2], std::ios::binary);
-  out << "// Generated from " << argv[1] << " by smokehook_pretree; do not edit.\n#include <cstddef>\n"
+  out << "// Generated from " << argv[1]
+      << " by smokehook_pretree; do not edit.\n#include <cstddef>\n"
       << "namespace smokehook {\nextern const char " << argv[3] << "[] = {";
   for (size_t i = 0; i < encoded.size(); ++i) {
     if (i % 16 == 0) out << "\n ";
-    out << " '\\x" << "0123456789abcdef"[(encoded[i] >> 4) & 0xf] << "0123456789abcdef"[encoded[i] & 0xf] << "',";
+    out << " '\\x"
+        << "0123456789abcdef"[(encoded[i] >> 4) & 0xf] << "0123456789abcdef"[encoded[i] & 0xf]
+        << "',";
   }
-  out << "\n  '\\0'};\nextern const std::size_t " << argv[3] << "Size = sizeof(" << argv[3] << ") - 1;\n}\n";
+  out << "\n  '\\0'};\nextern const std::size_t " << argv[3] << "Size = sizeof(" << argv[3]
+      << ") - 1;\n}\n";
   return out ? 0 : 1;
 }

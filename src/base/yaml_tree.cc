@@ -9,8 +9,8 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
-#include <mutex>
 #include <istream>
+#include <mutex>
 #include <streambuf>
 #include <unordered_map>
 
@@ -51,7 +51,7 @@ bool Node::erase(std::string_view key) {
       entries.erase(it);
       return true;
     }
-}
+  }
   return false;
 }
 
@@ -95,7 +95,9 @@ const std::string* intern_path(std::string_view path) {
 
 namespace {
 
-bool is_null_text(std::string_view t) { return t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL"; }
+bool is_null_text(std::string_view t) {
+  return t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL";
+}
 
 // Builds our tree straight from yaml-cpp's parse events: no yaml-cpp node
 // graph (faster, less memory), aliases copied under a node budget, merge keys
@@ -172,11 +174,13 @@ class TreeBuilder : public YAML::EventHandler {
     Entry key;
     bool key_is_merge = false;
     std::vector<Node> merge_sources;
-    std::unordered_map<std::string, size_t> index;  // key -> position in node.entries, once there are many
+    // key -> position in node.entries, once there are many
+    std::unordered_map<std::string, size_t> index;
   };
 
-  // The entry already holding `key` in the mapping being built. A linear search while the mapping is
-  // small (most are: no allocation per key), a hash index, brought up to date here, once it is large.
+  // The entry already holding `key` in the mapping being built. A linear search while the mapping
+  // is small (most are: no allocation per key), a hash index, brought up to date here, once it is
+  // large.
   static const Entry* find_key(Frame& f, std::string_view key) {
     std::vector<Entry>& entries = f.node.entries;
     if (entries.size() <= 16) {
@@ -218,9 +222,9 @@ class TreeBuilder : public YAML::EventHandler {
     }
     count_ += nodes;
     if (count_ > limits_.max_nodes) {
-      fail(mark, "document too large after alias expansion (more than " + std::to_string(limits_.max_nodes) +
-                     " nodes): an alias bomb?");
-}
+      fail(mark, "document too large after alias expansion (more than " +
+                     std::to_string(limits_.max_nodes) + " nodes): an alias bomb?");
+    }
   }
 
   void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, NodeKind kind) {
@@ -273,7 +277,7 @@ class TreeBuilder : public YAML::EventHandler {
       if (n.kind == NodeKind::Sequence || n.kind == NodeKind::Mapping) {
         fail(mark, std::string("mapping keys must be strings, not ") +
                        (n.kind == NodeKind::Mapping ? "a mapping" : "a list"));
-}
+      }
       top.key = Entry();
       top.key.key = n.kind == NodeKind::Scalar ? n.text : std::string();
       top.key.line = n.line;
@@ -281,8 +285,9 @@ class TreeBuilder : public YAML::EventHandler {
       top.key_is_merge = n.kind == NodeKind::Scalar && n.plain && n.text == "<<";
       if (!top.key_is_merge) {
         if (const Entry* first = find_key(top, top.key.key))
-          fail(mark, "duplicate key '" + top.key.key + "' (first defined at line " + std::to_string(first->line) + ")");
-}
+          fail(mark, "duplicate key '" + top.key.key + "' (first defined at line " +
+                         std::to_string(first->line) + ")");
+      }
       top.have_key = true;
       return;
     }
@@ -292,7 +297,8 @@ class TreeBuilder : public YAML::EventHandler {
         top.merge_sources.push_back(std::move(n));
       } else if (n.kind == NodeKind::Sequence) {
         for (Node& item : n.items) {
-          if (item.kind != NodeKind::Mapping) fail(mark, "a merge key '<<' takes a mapping or a list of mappings");
+          if (item.kind != NodeKind::Mapping)
+            fail(mark, "a merge key '<<' takes a mapping or a list of mappings");
           top.merge_sources.push_back(std::move(item));
         }
       } else {
@@ -325,7 +331,8 @@ class TreeBuilder : public YAML::EventHandler {
 // parse (docker compose too): find the bracket that was never closed, which is
 // where the mistake is. Quotes and comments are skipped; block scalars are rare
 // enough in flow-broken files not to matter.
-bool find_unclosed_flow(std::string_view text, int err_line, int* line, int* column, char* bracket) {
+bool find_unclosed_flow(std::string_view text, int err_line, int* line, int* column,
+                        char* bracket) {
   struct Open {
     int line, column;
     char ch;
@@ -349,10 +356,14 @@ bool find_unclosed_flow(std::string_view text, int err_line, int* line, int* col
       if (ch == quote) quote = 0;
       continue;
     }
-    if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) comment = true;
-    else if ((ch == '"' || ch == '\'') && !open.empty()) quote = ch;
-    else if (ch == '[' || ch == '{') open.push_back(Open{l, c, ch});
-    else if ((ch == ']' || ch == '}') && !open.empty()) open.pop_back();
+    if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t'))
+      comment = true;
+    else if ((ch == '"' || ch == '\'') && !open.empty())
+      quote = ch;
+    else if (ch == '[' || ch == '{')
+      open.push_back(Open{l, c, ch});
+    else if ((ch == ']' || ch == '}') && !open.empty())
+      open.pop_back();
   }
   if (open.empty()) return false;
   *line = open.back().line;
@@ -370,12 +381,13 @@ struct TextScan {
   struct Place {
     int line = 0, column = 0;  // 1-based; line 0: none
     char quote = 0;
-    int last_line = 0;  // a quoted string: the line it ends on (or the last line, when never closed)
+    // a quoted string: the line it ends on (or the last line, when never closed)
+    int last_line = 0;
   };
-  Place tab;           // the first tab in a line's indentation, in block context
-  Place blank_tab;     // the first tab on a line of blanks, in block context
-  Place multiline;     // the first quoted string that goes on past its line
-  Place open_at_end;   // a quoted string still open at the end of the text
+  Place tab;          // the first tab in a line's indentation, in block context
+  Place blank_tab;    // the first tab on a line of blanks, in block context
+  Place multiline;    // the first quoted string that goes on past its line
+  Place open_at_end;  // a quoted string still open at the end of the text
 };
 
 // `first_line`, `first_column`: where `text` starts in its file (a scan from the middle of a line).
@@ -387,7 +399,8 @@ TextScan scan_text(std::string_view text, int first_line = 1, int first_column =
   int line = first_line - 1;
   for (size_t pos = 0; pos < text.size();) {
     ++line;
-    int shift = line == first_line ? first_column - 1 : 0;  // columns before `text` on its first line
+    // columns before `text` on its first line
+    int shift = line == first_line ? first_column - 1 : 0;
     size_t end = std::min(text.find('\n', pos), text.size());
     std::string_view l = text.substr(pos, end - pos);
     pos = end + 1;
@@ -439,7 +452,8 @@ TextScan scan_text(std::string_view text, int first_line = 1, int first_column =
       } else if (c == ',' && flow > 0) {
         token_start = true;
       } else if ((c == ':' || c == '-' || c == '?') &&
-                 (i + 1 == l.size() || l[i + 1] == ' ' || l[i + 1] == '\t' || (flow > 0 && c == ':'))) {
+                 (i + 1 == l.size() || l[i + 1] == ' ' || l[i + 1] == '\t' ||
+                  (flow > 0 && c == ':'))) {
         token_start = true;  // `key: `, `- `, `? `: a node follows
       } else if ((c == '|' || c == '>') && token_start && flow == 0) {
         size_t k = i + 1;  // a block scalar's header: its body is the lines below
@@ -448,7 +462,8 @@ TextScan scan_text(std::string_view text, int first_line = 1, int first_column =
         if (k == l.size() || l[k] == '#') block_indent = static_cast<int>(spaces);
         break;
       } else if ((c == '&' || c == '!' || c == '*') && token_start) {
-        while (i + 1 < l.size() && l[i + 1] != ' ' && l[i + 1] != '\t') ++i;  // an anchor, tag or alias
+        while (i + 1 < l.size() && l[i + 1] != ' ' && l[i + 1] != '\t')
+          ++i;  // an anchor, tag or alias
       } else {
         token_start = false;
       }
@@ -467,8 +482,8 @@ TextScan scan_text(std::string_view text, int first_line = 1, int first_column =
 void name_the_cause(const TextScan& scan, Finding* err) {
   int at = err->line;
   const TextScan::Place* tab = scan.tab.line && scan.tab.line <= at ? &scan.tab
-                               : scan.blank_tab.line == at           ? &scan.blank_tab
-                                                                     : nullptr;
+                               : scan.blank_tab.line == at          ? &scan.blank_tab
+                                                                    : nullptr;
   const TextScan::Place& q = scan.multiline;
   const TextScan::Place* quote = q.line && q.line <= at && q.last_line >= at ? &q : nullptr;
   if (tab && (!quote || tab->line <= quote->line)) {
@@ -490,7 +505,8 @@ void name_the_cause(const TextScan& scan, Finding* err) {
 class ViewBuffer : public std::streambuf {
  public:
   explicit ViewBuffer(std::string_view text) {
-    char* begin = const_cast<char*>(text.data());  // never written: no put area, putback only of the same byte
+    char* begin = const_cast<char*>(
+        text.data());  // never written: no put area, putback only of the same byte
     setg(begin, begin, begin + text.size());
   }
 };
@@ -524,14 +540,19 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
                 const YamlLimits& limits) {
   const std::string* name = intern_path(file);
   if (size_t bad = invalid_utf8(text); bad != std::string_view::npos) {
-    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    int line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
     size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
-    int column = static_cast<int>(bad - (line_start == std::string_view::npos || bad == 0 ? 0 : line_start + 1)) + 1;
+    int column =
+        static_cast<int>(bad -
+                         (line_start == std::string_view::npos || bad == 0 ? 0 : line_start + 1)) +
+        1;
     *err = Finding{*name, line, column, "not valid UTF-8 (YAML files must be UTF-8)"};
     return false;
   }
   docs->clear();
-  ViewBuffer buffer(text);  // yaml-cpp reads a stream: this one reads `text` where it is, with no copy
+  ViewBuffer buffer(
+      text);  // yaml-cpp reads a stream: this one reads `text` where it is, with no copy
   std::istream in(&buffer);
   TreeBuilder builder(name, limits);
   try {
@@ -543,18 +564,22 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
       Node root = builder.take_root();
       // yaml-cpp 0.7 (its bug #1040) hands out the same empty document forever
       // on a stray ',' where a block node should be: stop at the first repeat.
-      if (root.is_null() && builder.start().line == previous.line && builder.start().column == previous.column) {
-        *err = Finding{*name, root.line, root.column, "YAML syntax error: unexpected ',' outside a flow collection"};
+      if (root.is_null() && builder.start().line == previous.line &&
+          builder.start().column == previous.column) {
+        *err = Finding{*name, root.line, root.column,
+                       "YAML syntax error: unexpected ',' outside a flow collection"};
         return false;
       }
       // A document after the first begins with '---'. yaml-cpp also starts one where a line leaves
-      // the indentation of an indented top level, or after '...'; go-yaml, and so compose, refuses both.
+      // the indentation of an indented top level, or after '...'; go-yaml, and so compose, refuses
+      // both.
       size_t at = static_cast<size_t>(builder.start().pos);
       if (!docs->empty() && text.compare(at, 3, "---") != 0) {
         *err = Finding{*name, builder.start().line + 1, builder.start().column + 1,
                        at < text.size() && text[at] == ','
                            ? "YAML syntax error: unexpected ',' outside a flow collection"
-                           : "YAML syntax error: a new document must start with '---' (is this line less indented "
+                           : "YAML syntax error: a new document must start with '---' (is this "
+                             "line less indented "
                              "than the ones before it?)"};
         return false;
       }
@@ -565,7 +590,8 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
     *err = f.finding;
     return false;
   } catch (const YAML::Exception& e) {
-    *err = Finding{*name, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + yaml_cpp_message(e)};
+    *err = Finding{*name, e.mark.line + 1, e.mark.column + 1,
+                   "YAML syntax error: " + yaml_cpp_message(e)};
     if (e.mark.is_null()) err->line = err->column = 0;
     int line, column;
     char bracket;
@@ -583,13 +609,15 @@ bool parse_yaml(std::string_view text, std::string_view file, std::vector<Node>*
     return false;
   }
   if (const YAML::Mark* quoted = builder.last_quoted()) {
-    if (TextScan scan = scan_text(text.substr(static_cast<size_t>(quoted->pos)), quoted->line + 1, quoted->column + 1);
+    if (TextScan scan = scan_text(text.substr(static_cast<size_t>(quoted->pos)), quoted->line + 1,
+                                  quoted->column + 1);
         scan.open_at_end.line) {
-      *err = Finding{*name, scan.open_at_end.line, scan.open_at_end.column,
-                     std::string("YAML syntax error: this '") + scan.open_at_end.quote + "' is never closed"};
+      *err = Finding{
+          *name, scan.open_at_end.line, scan.open_at_end.column,
+          std::string("YAML syntax error: this '") + scan.open_at_end.quote + "' is never closed"};
       return false;
     }
-}
+  }
   // A stream with only empty documents is one null document, as before.
   return true;
 }
@@ -599,7 +627,7 @@ namespace {
 bool all_digits(std::string_view s, int base) {
   if (s.empty()) return false;
   for (char c : s) {
-    int v = (c >= '0' && c <= '9') ? c - '0'
+    int v = (c >= '0' && c <= '9')   ? c - '0'
             : (c >= 'a' && c <= 'f') ? c - 'a' + 10
             : (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                      : 99;
@@ -613,7 +641,8 @@ bool all_digits(std::string_view s, int base) {
 // 1000, "10_" is 10); any other text is read as it is.
 std::string number_text(std::string_view t) {
   std::string out(t);
-  if (!t.empty() && (isdigit(static_cast<unsigned char>(t[0])) || t[0] == '+' || t[0] == '-' || t[0] == '.'))
+  if (!t.empty() &&
+      (isdigit(static_cast<unsigned char>(t[0])) || t[0] == '+' || t[0] == '-' || t[0] == '.'))
     out.erase(std::remove(out.begin(), out.end(), '_'), out.end());
   return out;
 }
@@ -628,10 +657,14 @@ std::optional<long long> parse_int(std::string_view t) {
     s.remove_prefix(1);
   }
   int base = 10;
-  if (starts_with(s, "0x") || starts_with(s, "0X")) base = 16, s.remove_prefix(2);
-  else if (starts_with(s, "0o")) base = 8, s.remove_prefix(2);
-  else if (starts_with(s, "0b")) base = 2, s.remove_prefix(2);
-  else if (s.size() > 1 && s[0] == '0') base = 8, s.remove_prefix(1);
+  if (starts_with(s, "0x") || starts_with(s, "0X"))
+    base = 16, s.remove_prefix(2);
+  else if (starts_with(s, "0o"))
+    base = 8, s.remove_prefix(2);
+  else if (starts_with(s, "0b"))
+    base = 2, s.remove_prefix(2);
+  else if (s.size() > 1 && s[0] == '0')
+    base = 8, s.remove_prefix(1);
   if (!all_digits(s, base)) return std::nullopt;
   unsigned long long v = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v, base);
@@ -670,7 +703,8 @@ ScalarType scalar_type(const Node& n) {
   const std::string& t = n.text;
   if (t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" || t == "FALSE")
     return ScalarType::Bool;
-  std::string stripped;  // only when there are underscores: this runs for every scalar compose validates
+  // only when there are underscores: this runs for every scalar compose validates
+  std::string stripped;
   std::string_view number = t;
   if (t.find('_') != std::string::npos) number = stripped = number_text(t);
   if (parse_int(number)) return ScalarType::Int;
@@ -703,7 +737,8 @@ std::string scalar_string(const Node& n) {
     case ScalarType::Float: {
       std::string number = number_text(n.text);
       double d = std::strtod(number.c_str(), nullptr);
-      if (std::isnan(d) || std::isinf(d) || n.text.find_first_of("iInN") != std::string::npos) return n.text;
+      if (std::isnan(d) || std::isinf(d) || n.text.find_first_of("iInN") != std::string::npos)
+        return n.text;
       char buf[64];
       auto r = std::to_chars(buf, buf + sizeof buf, d);
       return std::string(buf, r.ptr);
@@ -811,7 +846,8 @@ struct Decoder {
     n->plain = in[pos++] != 0;
     n->file = file;
     uint64_t count = 0;
-    if (!small(&n->line) || !small(&n->column) || !string(&n->tag) || !string(&n->text)) return false;
+    if (!small(&n->line) || !small(&n->column) || !string(&n->tag) || !string(&n->text))
+      return false;
     if (!n->is_seq() && !n->is_map()) return true;
     // A node takes two bytes at least: a count the rest cannot hold is damage. Children are
     // added as they decode, so what is allocated is bounded by what was read.
@@ -824,7 +860,8 @@ struct Decoder {
       n->entries.reserve(std::min<uint64_t>(count, 64));
       for (uint64_t i = 0; i < count; ++i) {
         Entry& e = n->entries.emplace_back();
-        if (!string(&e.key) || !small(&e.line) || !small(&e.column) || !node(&e.value, depth + 1)) return false;
+        if (!string(&e.key) || !small(&e.line) || !small(&e.column) || !node(&e.value, depth + 1))
+          return false;
       }
     }
     return true;

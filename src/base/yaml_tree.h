@@ -22,15 +22,17 @@ struct Entry;
 
 struct Node {
   NodeKind kind = NodeKind::Null;
-  bool plain = true;        // a scalar written without quotes (its type is resolved from the text)
-  bool was_list = false;    // a mapping compose's loader keeps as a "K=V" list (see normalize_compose)
-  bool was_scalar = false;  // a one-item list normalize_compose made from a string compose's loader keeps
-  std::string tag;          // explicit tag, e.g. "!reset", "!override"; empty when none
-  std::string text;         // scalar text
+  bool plain = true;  // a scalar written without quotes (its type is resolved from the text)
+  // a mapping compose's loader keeps as a "K=V" list (see normalize_compose)
+  bool was_list = false;
+  // a one-item list normalize_compose made from a string compose's loader keeps
+  bool was_scalar = false;
+  std::string tag;                    // explicit tag, e.g. "!reset", "!override"; empty when none
+  std::string text;                   // scalar text
   const std::string* file = nullptr;  // interned; see intern_path()
-  int line = 0, column = 0;            // 1-based
-  std::vector<Node> items;             // Sequence
-  std::vector<Entry> entries;          // Mapping, in source order
+  int line = 0, column = 0;           // 1-based
+  std::vector<Node> items;            // Sequence
+  std::vector<Entry> entries;         // Mapping, in source order
 
   bool is_null() const { return kind == NodeKind::Null; }
   bool is_scalar() const { return kind == NodeKind::Scalar; }

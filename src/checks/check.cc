@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
-#include "git/change_set.h"
 #include "base/text.h"
+#include "git/change_set.h"
 
 namespace smokehook {
 
@@ -26,7 +26,8 @@ std::vector<std::string> Triggers::describe() const {
   return out;
 }
 
-RunContext::RunContext(const FileSource& source, const FileSource* fallback, VariableLookup environment)
+RunContext::RunContext(const FileSource& source, const FileSource* fallback,
+                       VariableLookup environment)
     : source_(source), fallback_(fallback), environment_(std::move(environment)) {}
 
 ComposeContext RunContext::compose_context() const {
@@ -41,7 +42,9 @@ ComposeContext RunContext::compose_context() const {
 const Project& RunContext::project(const ProjectSpec& spec) {
   std::string key = project_key(spec);
   auto it = projects_.find(key);
-  if (it == projects_.end()) it = projects_.emplace(key, std::make_unique<Project>(load_project(spec, compose_context()))).first;
+  if (it == projects_.end())
+    it = projects_.emplace(key, std::make_unique<Project>(load_project(spec, compose_context())))
+             .first;
   if (collect_warnings) collect(*it->second);
   return *it->second;
 }
@@ -79,7 +82,8 @@ bool file_key_not_literal(std::string_view text) {
         size_t next = end + 1, first = text.find_first_not_of(' ', next);
         if (first == npos) {
           end = npos;
-        } else if (text[first] == '\n' || text[first] == '\r' || text[first] == '#' || first - next > indent) {
+        } else if (text[first] == '\n' || text[first] == '\r' || text[first] == '#' ||
+                   first - next > indent) {
           end = text.find('\n', next);
           continue;
         }
@@ -102,8 +106,8 @@ bool RunContext::discover_inputs(const std::vector<ProjectSpec>& projects) {
       if (fresh) {
         std::string text, err;
         if (source_.read(file, &text, &err) != ReadStatus::Ok) text.clear();
-        bool needs = text.find("include") != std::string::npos || text.find("extends") != std::string::npos ||
-                     file_key_not_literal(text);
+        bool needs = text.find("include") != std::string::npos ||
+                     text.find("extends") != std::string::npos || file_key_not_literal(text);
         for (const auto& changed : changes->changed) {
           std::string_view name = basename(changed);
           needs = needs || (!name.empty() && text.find(name) != std::string::npos);

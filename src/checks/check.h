@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "compose/project.h"
 #include "base/finding.h"
 #include "base/glob.h"
+#include "compose/project.h"
 
 namespace smokehook {
 
@@ -56,7 +56,8 @@ class RunContext {
   // The configuration file's repository path: gates do not scan it unless their
   // paths name it (its own forbidden words are there on purpose).
   std::string config_path = ".smokehook.yml";
-  // A server's pre-receive run: gates skip blobs already found clean under the same settings (verdict_cache.h).
+  // A server's pre-receive run: gates skip blobs already found clean under the same settings
+  // (verdict_cache.h).
   VerdictCache* verdicts = nullptr;
 
   const Project& project(const ProjectSpec& spec);
@@ -70,10 +71,10 @@ class RunContext {
   ComposeContext compose_context() const;
   // The id of the compose validity check of `spec`, when the configuration has one.
   std::map<std::string, std::string> validity_check_ids;  // key: project_key(spec)
-  std::vector<std::string> warnings;  // printed on stderr
-  // Whether project() passes a project's warnings on to `warnings`. Off while the runner asks checks
-  // what they read: a project loaded only to learn its inputs, for a check the change does not
-  // affect, is no file this run checks, and its unset variables are not this commit's business.
+  std::vector<std::string> warnings;                      // printed on stderr
+  // Whether project() passes a project's warnings on to `warnings`. Off while the runner asks
+  // checks what they read: a project loaded only to learn its inputs, for a check the change does
+  // not affect, is no file this run checks, and its unset variables are not this commit's business.
   bool collect_warnings = true;
 
  private:
@@ -81,10 +82,10 @@ class RunContext {
   const FileSource* fallback_;
   VariableLookup environment_;
   std::map<std::string, std::unique_ptr<Project>> projects_;
-  mutable ComposeCache compose_cache_;  // filling it does not change what the context is
+  mutable ComposeCache compose_cache_;         // filling it does not change what the context is
   std::map<std::string, bool> needs_loading_;  // per compose file, for discover_inputs
-  std::set<const Project*> warned_;           // projects whose warnings are in `warnings`
-  std::set<std::string> warning_keys_;        // what each warning is about: see collect()
+  std::set<const Project*> warned_;            // projects whose warnings are in `warnings`
+  std::set<std::string> warning_keys_;         // what each warning is about: see collect()
   void collect(const Project& p);
 };
 

@@ -7,9 +7,9 @@
 #include <cstring>
 #include <map>
 
+#include "base/text.h"
 #include "checks/kinds.h"
 #include "compose/model.h"
-#include "base/text.h"
 
 namespace smokehook {
 namespace {
@@ -19,23 +19,27 @@ namespace {
 bool read_variables(CheckReader& r, const Node& holder, ProjectSpec* spec) {
   if (const Node* files = holder.find("env_file")) {
     std::vector<const Node*> items;
-    if (files->is_scalar()) items.push_back(files);
+    if (files->is_scalar())
+      items.push_back(files);
     else if (files->is_seq()) {
       for (const Node& f : files->items) items.push_back(&f);
-    } else { return r.fail(*files, "'env_file' must be a path or a list of paths");
-}
+    } else {
+      return r.fail(*files, "'env_file' must be a path or a list of paths");
+    }
     for (const Node* f : items) {
-      if (!f->is_scalar() || f->text.empty()) return r.fail(*f, "'env_file' must list paths (relative to the repository root)");
+      if (!f->is_scalar() || f->text.empty())
+        return r.fail(*f, "'env_file' must list paths (relative to the repository root)");
       spec->env_files.push_back(normalize_path(f->text));
     }
   }
   if (const Node* env = holder.find("environment")) {
-    if (!env->is_map()) return r.fail(*env, "'environment' must be a mapping of variable names to values");
+    if (!env->is_map())
+      return r.fail(*env, "'environment' must be a mapping of variable names to values");
     for (const auto& e : env->entries) {
       if (!e.value.is_scalar()) {
         return r.fail(e.value.is_null() ? holder : e.value,
                       "'environment." + e.key + "' must be a string (write '' for an empty value)");
-}
+      }
       spec->environment.emplace_back(e.key, e.value.text);
     }
   }
@@ -48,20 +52,25 @@ bool read_project_list(CheckReader& r, std::vector<ProjectSpec>* out) {
   if (projects) {
     for (const char* key : {"files", "profiles", "env_file", "environment"}) {
       if (node.find(key))
-        return r.fail(*projects, "use either 'projects' or 'files'/'profiles'/'env_file'/'environment', not both");
-}
+        return r.fail(
+            *projects,
+            "use either 'projects' or 'files'/'profiles'/'env_file'/'environment', not both");
+    }
     if (!projects->is_seq() || projects->items.empty())
       return r.fail(*projects, "'projects' must be a list of {files, profiles}");
-    static const std::vector<std::string> item_keys = {"files", "profiles", "env_file", "environment"};
+    static const std::vector<std::string> item_keys = {"files", "profiles", "env_file",
+                                                       "environment"};
     for (const Node& item : projects->items) {
-      if (!item.is_map()) return r.fail(item, "each project must be a mapping with 'files' (and 'profiles')");
+      if (!item.is_map())
+        return r.fail(item, "each project must be a mapping with 'files' (and 'profiles')");
       for (const auto& e : item.entries) {
         if (std::find(item_keys.begin(), item_keys.end(), e.key) == item_keys.end()) {
           std::string msg = "unknown key '" + e.key + "' in a project";
-          if (auto near = closest_match(e.key, item_keys)) msg += " (did you mean '" + *near + "'?)";
+          if (auto near = closest_match(e.key, item_keys))
+            msg += " (did you mean '" + *near + "'?)";
           return r.fail(e.value, msg);
         }
-}
+      }
       ProjectSpec spec;
       if (!read_variables(r, item, &spec)) return false;
       const Node* files = item.find("files");
@@ -69,14 +78,16 @@ bool read_project_list(CheckReader& r, std::vector<ProjectSpec>* out) {
       for (const Node* list : {files, item.find("profiles")}) {
         if (!list) continue;
         std::vector<std::string>& dest = list == files ? spec.files : spec.profiles;
-        if (list->is_scalar()) dest.push_back(list->text);
+        if (list->is_scalar())
+          dest.push_back(list->text);
         else if (list->is_seq()) {
           for (const Node& f : list->items) {
             if (!f.is_scalar()) return r.fail(f, "expected a string");
             dest.push_back(f.text);
           }
-        } else { return r.fail(*list, "expected a string or a list of strings");
-}
+        } else {
+          return r.fail(*list, "expected a string or a list of strings");
+        }
       }
       if (spec.files.empty()) return r.fail(*files, "'files' must name at least one compose file");
       out->push_back(std::move(spec));
@@ -109,7 +120,7 @@ class ComposeCheck : public Check {
     if (ctx.discover_inputs(projects)) {
       for (const auto& spec : projects)
         for (const auto& in : ctx.project(spec).inputs) add(in);
-}
+    }
     return t;
   }
 
@@ -118,7 +129,8 @@ class ComposeCheck : public Check {
   // this run, the result names it and leaves the errors to it; otherwise (no
   // such check, or it was skipped, left out by --only or not affected) the
   // errors are this check's own findings: they are shown somewhere, always.
-  const Project* valid_project(RunContext& ctx, const ProjectSpec& spec, CheckResult* result) const {
+  const Project* valid_project(RunContext& ctx, const ProjectSpec& spec,
+                               CheckResult* result) const {
     const Project& p = ctx.project(spec);
     if (p.valid()) return &p;
     result->status = CheckStatus::Fail;
@@ -131,7 +143,8 @@ class ComposeCheck : public Check {
   }
 
   static Finding missing_service(const ProjectSpec& spec, const std::string& name) {
-    return Finding{spec.files.front(), 0, 0, "service '" + name + "' is not defined in " + describe_project(spec)};
+    return Finding{spec.files.front(), 0, 0,
+                   "service '" + name + "' is not defined in " + describe_project(spec)};
   }
 
   static const Entry* service_entry(const Project& p, const std::string& name) {
@@ -141,14 +154,18 @@ class ComposeCheck : public Check {
 
   // A selector that selects nothing checks nothing: it fails its check, named
   // with the key it came from ("services: 'worker*' matches no service of ...").
-  static Finding selects_nothing(const ProjectSpec& spec, const std::string& key, const std::string& glob,
-                                 size_t defined, size_t enabled, const std::string& besides = "") {
+  static Finding selects_nothing(const ProjectSpec& spec, const std::string& key,
+                                 const std::string& glob, size_t defined, size_t enabled,
+                                 const std::string& besides = "") {
     std::string msg = key + ": '" + glob + "' matches ";
-    if (defined == 0) msg += "no service of " + describe_project(spec);
+    if (defined == 0)
+      msg += "no service of " + describe_project(spec);
     else if (enabled == 0) {
-      msg += "no enabled service of " + describe_project(spec) + " (" + std::to_string(defined) + " defined, none enabled)";
-    } else { msg += "no enabled service of " + describe_project(spec) + besides;
-}
+      msg += "no enabled service of " + describe_project(spec) + " (" + std::to_string(defined) +
+             " defined, none enabled)";
+    } else {
+      msg += "no enabled service of " + describe_project(spec) + besides;
+    }
     return Finding{spec.files.front(), 0, 0, msg};
   }
 
@@ -186,16 +203,18 @@ class ComposeValid : public ComposeCheck {
     }
     for (const auto& name : require_enabled) {
       const Node* svc = p.service(name);
-      if (!svc) r.findings.push_back(missing_service(spec, name));
+      if (!svc)
+        r.findings.push_back(missing_service(spec, name));
       else if (!p.enabled(*svc))
-        r.findings.push_back(svc->at("service '" + name + "' is not enabled by " + describe_project(spec)));
+        r.findings.push_back(
+            svc->at("service '" + name + "' is not enabled by " + describe_project(spec)));
     }
     if (!r.findings.empty()) {
       r.status = CheckStatus::Fail;
       r.message = "require_enabled: " + r.findings.front().message;
     } else {
-      r.message = describe_project(spec) + " is valid (" + std::to_string(p.enabled_services().size()) +
-                  " enabled services)";
+      r.message = describe_project(spec) + " is valid (" +
+                  std::to_string(p.enabled_services().size()) + " enabled services)";
     }
     return r;
   }
@@ -217,7 +236,8 @@ bool runs_module(const std::vector<std::string>& words, const std::string& modul
     if (depth < 3 && w.find_first_of(" \t;&|") != std::string::npos) {
       std::string spaced = w;
       for (const char* sep : {"&&", "||", ";", "|", "&"}) {
-        for (size_t pos = 0; (pos = spaced.find(sep, pos)) != std::string::npos; pos += 2 + std::strlen(sep))
+        for (size_t pos = 0; (pos = spaced.find(sep, pos)) != std::string::npos;
+             pos += 2 + std::strlen(sep))
           spaced.replace(pos, std::strlen(sep), std::string(" ") + sep + " ");
       }
       if (runs_module(shell_split(spaced), module, depth + 1)) return true;
@@ -256,17 +276,18 @@ class ComposeService : public ComposeCheck {
       if (!module.empty() && !runs_module(words, module)) {
         r.findings.push_back(where.at("service '" + service + "' command '" + join_words(words) +
                                       "' does not run the module " + module));
-}
+      }
       if (command_re && !command_re->search(join_words(words))) {
         r.findings.push_back(where.at("service '" + service + "' command '" + join_words(words) +
                                       "' does not match /" + command_re->pattern() + "/"));
-}
+      }
     }
     if (!r.findings.empty()) {
       r.status = CheckStatus::Fail;
       r.message = r.findings.front().message;
     } else {
-      r.message = "service '" + service + "' is defined" + (module.empty() ? "" : " and runs " + module);
+      r.message =
+          "service '" + service + "' is defined" + (module.empty() ? "" : " and runs " + module);
     }
     return r;
   }
@@ -290,18 +311,22 @@ class ComposeDepends : public ComposeCheck {
       for (const auto& pattern : services) {
         if (!has_wildcard(pattern)) {
           const Node* svc = p->service(pattern);
-          if (!svc) r.findings.push_back(missing_service(spec, pattern));
+          if (!svc)
+            r.findings.push_back(missing_service(spec, pattern));
           else if (!p->enabled(*svc)) {
-            r.findings.push_back(svc->at("service '" + pattern + "' is not enabled in " + describe_project(spec)));
-          } else { targets.push_back(pattern);
-}
+            r.findings.push_back(
+                svc->at("service '" + pattern + "' is not enabled in " + describe_project(spec)));
+          } else {
+            targets.push_back(pattern);
+          }
           continue;
         }
         size_t found = 0;
         for (const auto& name : p->enabled_services()) {
           if (!name_matches(pattern, name) || name == depend_on) continue;
           ++found;
-          if (std::find(targets.begin(), targets.end(), name) == targets.end()) targets.push_back(name);
+          if (std::find(targets.begin(), targets.end(), name) == targets.end())
+            targets.push_back(name);
         }
         if (found == 0) {
           auto [defined, enabled] = count_matches(*p, pattern);
@@ -324,8 +349,9 @@ class ComposeDepends : public ComposeCheck {
           f.message = "service '" + name + "' does not depend on '" + depend_on + "'" + where;
           r.findings.push_back(std::move(f));
         } else if (!condition.empty() && found->condition != condition) {
-          r.findings.push_back(found->condition_at("service '" + name + "' depends on '" + depend_on +
-                                                   "' with condition " + found->condition + ", not " + condition + where));
+          r.findings.push_back(found->condition_at(
+              "service '" + name + "' depends on '" + depend_on + "' with condition " +
+              found->condition + ", not " + condition + where));
         }
       }
     }
@@ -344,7 +370,7 @@ class ComposeDepends : public ComposeCheck {
 class ComposeVolumes : public ComposeCheck {
  public:
   std::vector<std::pair<std::string, std::string>> required;  // service -> named volume
-  std::string distinct_among;                                  // glob over service names; empty: none
+  std::string distinct_among;  // glob over service names; empty: none
 
   CheckResult run(RunContext& ctx) const override {
     CheckResult r;
@@ -360,7 +386,8 @@ class ComposeVolumes : public ComposeCheck {
           continue;
         }
         if (!p->enabled(*svc)) {
-          r.findings.push_back(svc->at("mounts: service '" + name + "' is not enabled in " + describe_project(spec)));
+          r.findings.push_back(svc->at("mounts: service '" + name + "' is not enabled in " +
+                                       describe_project(spec)));
           continue;
         }
         bool mounted = false;
@@ -368,16 +395,19 @@ class ComposeVolumes : public ComposeCheck {
           if (m.type == "volume" && m.source == volume) mounted = true;
         if (!mounted) {
           const Node* vols = svc->find("volumes");
-          r.findings.push_back((vols ? *vols : *svc).at("service '" + name + "' does not mount the named volume '" +
-                                                        volume + "'"));
+          r.findings.push_back(
+              (vols ? *vols : *svc)
+                  .at("service '" + name + "' does not mount the named volume '" + volume + "'"));
         }
       }
       if (distinct_among.empty()) continue;
       auto [defined, enabled] = count_matches(*p, distinct_among);
       if (enabled < 2) {  // one service shares a volume with no one: nothing would be compared
         Finding f = selects_nothing(spec, "distinct_among", distinct_among, defined, enabled);
-        if (enabled == 1) f.message = "distinct_among: '" + distinct_among + "' matches only one enabled service of " +
-                                      describe_project(spec) + ": there is nothing to compare";
+        if (enabled == 1)
+          f.message = "distinct_among: '" + distinct_among +
+                      "' matches only one enabled service of " + describe_project(spec) +
+                      ": there is nothing to compare";
         r.findings.push_back(std::move(f));
         continue;
       }
@@ -388,9 +418,9 @@ class ComposeVolumes : public ComposeCheck {
           if (m.type != "volume" || m.source.empty()) continue;
           auto [it, inserted] = owner.emplace(m.source, name);
           if (!inserted && it->second != name) {
-            r.findings.push_back(m.node->at("named volume '" + m.source + "' is mounted by both '" + it->second +
-                                            "' and '" + name + "'"));
-}
+            r.findings.push_back(m.node->at("named volume '" + m.source + "' is mounted by both '" +
+                                            it->second + "' and '" + name + "'"));
+          }
         }
       }
     }
@@ -410,7 +440,8 @@ std::unique_ptr<Check> make_compose_valid(CheckReader& r) {
   auto c = std::make_unique<ComposeValid>();
   ProjectSpec spec;
   if (!r.strings("files", &spec.files, true) || !r.strings("profiles", &spec.profiles, false) ||
-      !r.strings("require_enabled", &c->require_enabled, false) || !read_variables(r, r.node(), &spec))
+      !r.strings("require_enabled", &c->require_enabled, false) ||
+      !read_variables(r, r.node(), &spec))
     return nullptr;
   c->projects.push_back(std::move(spec));
   return c;
@@ -419,7 +450,8 @@ std::unique_ptr<Check> make_compose_valid(CheckReader& r) {
 std::unique_ptr<Check> make_compose_service(CheckReader& r) {
   auto c = std::make_unique<ComposeService>();
   if (!read_project_list(r, &c->projects) || !r.string("service", &c->service, true) ||
-      !r.string("command_runs_module", &c->module, false) || !r.regex("command_matches", &c->command_re, false))
+      !r.string("command_runs_module", &c->module, false) ||
+      !r.regex("command_matches", &c->command_re, false))
     return nullptr;
   return c;
 }
@@ -431,9 +463,11 @@ std::unique_ptr<Check> make_compose_depends(CheckReader& r) {
     return nullptr;
   static const std::vector<std::string> conditions = {"service_started", "service_healthy",
                                                       "service_completed_successfully"};
-  if (!c->condition.empty() && std::find(conditions.begin(), conditions.end(), c->condition) == conditions.end()) {
+  if (!c->condition.empty() &&
+      std::find(conditions.begin(), conditions.end(), c->condition) == conditions.end()) {
     std::string msg = "unknown condition '" + c->condition + "'";
-    if (auto near = closest_match(c->condition, conditions)) msg += " (did you mean '" + *near + "'?)";
+    if (auto near = closest_match(c->condition, conditions))
+      msg += " (did you mean '" + *near + "'?)";
     r.fail(*r.node().find("condition"), msg);
     return nullptr;
   }

@@ -40,8 +40,8 @@ const Curl* load_curl(std::string* err) {
   static std::once_flag once;
   std::call_once(once, [] {
 #ifdef SMOKEHOOK_LINK_CURL
-    curl = Curl{curl_global_init, curl_easy_init, curl_easy_setopt, curl_easy_perform, curl_easy_getinfo,
-                curl_easy_cleanup, curl_easy_strerror};
+    curl = Curl{curl_global_init,  curl_easy_init,    curl_easy_setopt,  curl_easy_perform,
+                curl_easy_getinfo, curl_easy_cleanup, curl_easy_strerror};
 #else
     void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
@@ -78,12 +78,12 @@ std::string ca_bundle(std::string* looked) {
     return access(env, R_OK) == 0 ? env : "";
   }
   static const char* const kBundles[] = {
-      "/etc/ssl/certs/ca-certificates.crt",                // Debian, Ubuntu, Arch, Gentoo
-      "/etc/pki/tls/certs/ca-bundle.crt",                  // Fedora, RHEL
-      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // RHEL, CentOS 7+
-      "/etc/ssl/ca-bundle.pem",                            // openSUSE
-      "/etc/ssl/cert.pem",                                 // Alpine, macOS, BSDs
-      "/etc/pki/tls/cacert.pem",                           // OpenELEC
+      "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Arch, Gentoo
+      "/etc/pki/tls/certs/ca-bundle.crt",                   // Fedora, RHEL
+      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // RHEL, CentOS 7+
+      "/etc/ssl/ca-bundle.pem",                             // openSUSE
+      "/etc/ssl/cert.pem",                                  // Alpine, macOS, BSDs
+      "/etc/pki/tls/cacert.pem",                            // OpenELEC
   };
   looked->clear();
   for (const char* path : kBundles) {
@@ -110,7 +110,8 @@ std::vector<std::string> split_commas(const std::string& s) {
 
 bool status_expected(const std::string& spec, long status) {
   for (const auto& part : split_commas(spec)) {
-    if (part.size() == 3 && (part[1] == 'x' || part[1] == 'X') && (part[2] == 'x' || part[2] == 'X')) {
+    if (part.size() == 3 && (part[1] == 'x' || part[1] == 'X') &&
+        (part[2] == 'x' || part[2] == 'X')) {
       if (status / 100 == part[0] - '0') return true;
     } else if (std::to_string(status) == part) {
       return true;
@@ -137,14 +138,17 @@ class Http : public Check {
     const Curl* curl = load_curl(&problem);
     if (!curl) return failed(r, problem);
     for (long long attempt = 0; attempt <= retries; ++attempt) {
-      if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(200 << std::min<long long>(attempt - 1, 4)));
+      if (attempt)
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(200 << std::min<long long>(attempt - 1, 4)));
       problem = probe(*curl, u.value);
       if (problem.empty()) {
         r.message = "GET " + u.value + " answered as expected";
         return r;
       }
     }
-    return failed(r, problem + (retries ? " (after " + std::to_string(retries + 1) + " attempts)" : ""));
+    return failed(
+        r, problem + (retries ? " (after " + std::to_string(retries + 1) + " attempts)" : ""));
   }
 
  private:
@@ -189,12 +193,12 @@ class Http : public Check {
     lib.cleanup(curl);
     if (rc != CURLE_OK) return "GET " + target + ": " + lib.strerror(rc);
     if (!status_expected(expect_status, status))
-      return "GET " + target + " answered " + std::to_string(status) + ", expected " + expect_status;
+      return "GET " + target + " answered " + std::to_string(status) + ", expected " +
+             expect_status;
     if (body_re && !body_re->search(body))
       return "GET " + target + ": the body does not match /" + body_re->pattern() + "/";
     return "";
   }
-
 };
 
 }  // namespace
@@ -203,8 +207,8 @@ std::unique_ptr<Check> make_http(CheckReader& r) {
   auto c = std::make_unique<Http>();
   c->live = true;
   if (!r.string("url", &c->url, true) || !r.string("expect_status", &c->expect_status, false) ||
-      !r.regex("body_matches", &c->body_re, false) || !r.integer("timeout_ms", &c->timeout_ms, false) ||
-      !r.integer("retries", &c->retries, false))
+      !r.regex("body_matches", &c->body_re, false) ||
+      !r.integer("timeout_ms", &c->timeout_ms, false) || !r.integer("retries", &c->retries, false))
     return nullptr;
   return c;
 }

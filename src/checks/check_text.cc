@@ -6,11 +6,11 @@
 #include <cstring>
 #include <optional>
 
-#include "git/change_set.h"
-#include "checks/kinds.h"
 #include "base/parallel.h"
 #include "base/text.h"
+#include "checks/kinds.h"
 #include "checks/verdict_cache.h"
+#include "git/change_set.h"
 
 namespace smokehook {
 namespace {
@@ -27,7 +27,8 @@ class Locator {
   // 1-based line and column of `offset`, which is not before the last one asked.
   void locate(size_t offset, int* line, int* column) {
     const char* end = text_.data() + offset;
-    for (const char* p = text_.data() + pos_; (p = static_cast<const char*>(std::memchr(p, '\n', end - p)));) {
+    for (const char* p = text_.data() + pos_;
+         (p = static_cast<const char*>(std::memchr(p, '\n', end - p)));) {
       ++line_;
       ++p;
       line_start_ = static_cast<size_t>(p - text_.data());
@@ -47,7 +48,9 @@ bool looks_binary(std::string_view text) {
   return std::memchr(text.data(), '\0', std::min<size_t>(text.size(), 8000)) != nullptr;
 }
 
-bool is_plain_path(std::string_view glob) { return glob.find_first_of("*?[{\\") == std::string_view::npos; }
+bool is_plain_path(std::string_view glob) {
+  return glob.find_first_of("*?[{\\") == std::string_view::npos;
+}
 
 class Forbid : public Check {
  public:
@@ -96,8 +99,8 @@ class Forbid : public Check {
   }
 
   // scan(), or nothing when the cache knows the blob clean under these settings.
-  void scan_or_recall(const FileSource& source, const CleanBlobs* cache, const std::string& path, std::string* scratch,
-                      FileOutcome* out) const {
+  void scan_or_recall(const FileSource& source, const CleanBlobs* cache, const std::string& path,
+                      std::string* scratch, FileOutcome* out) const {
     BlobId blob;
     bool have_id = cache && blob_id_from_hex(source.blob_id(path), &blob);
     if (have_id && cache->known(blob)) {
@@ -110,11 +113,13 @@ class Forbid : public Check {
 
   void search(std::string_view text, const std::string& path, FileOutcome* out) const {
     out->scanned = true;
-    if (!literal.empty() && !::memmem(text.data(), text.size(), literal.data(), literal.size())) return;
+    if (!literal.empty() && !::memmem(text.data(), text.size(), literal.data(), literal.size()))
+      return;
     if (looks_binary(text)) return;
     const RE2& rx = re->re2();
     if (!rx.ok()) {
-      out->findings.push_back(Finding{path, 0, 0, "the regex /" + re->pattern() + "/ cannot be compiled: " + rx.error()});
+      out->findings.push_back(Finding{
+          path, 0, 0, "the regex /" + re->pattern() + "/ cannot be compiled: " + rx.error()});
       return;
     }
     Locator where(text);
@@ -129,7 +134,8 @@ class Forbid : public Check {
       // A word: RE2 tried at each occurrence of it only (a leading \b turns off RE2's own
       // literal search, and the DFA would walk every byte of a large file).
       for (size_t pos = 0; pos < text.size();) {
-        const void* hit = ::memmem(text.data() + pos, text.size() - pos, literal.data(), literal.size());
+        const void* hit =
+            ::memmem(text.data() + pos, text.size() - pos, literal.data(), literal.size());
         if (!hit) break;
         size_t offset = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
         if (!rx.Match(whole, offset, text.size(), RE2::ANCHOR_START, &match, 1)) {
@@ -149,26 +155,30 @@ class Forbid : public Check {
     }
   }
 
-  void scan(const FileSource& source, const std::string& path, std::string* scratch, FileOutcome* out) const {
+  void scan(const FileSource& source, const std::string& path, std::string* scratch,
+            FileOutcome* out) const {
     std::string err;
     auto use = [&](std::string_view text) { search(text, path, out); };
-    BoundedRead got = source.visit_at_most(path, static_cast<uint64_t>(max_file_size), scratch, use, &err);
+    BoundedRead got =
+        source.visit_at_most(path, static_cast<uint64_t>(max_file_size), scratch, use, &err);
     if (got.status == ReadStatus::NotFound) return;
     if (got.status == ReadStatus::Error) {
       out->findings.push_back(Finding{path, 0, 0, "cannot read: " + err});
       return;
     }
     if (got.too_large) {
-      out->findings.push_back(Finding{path, 0, 0,
-                                      "not scanned: " + std::to_string(got.size) + " bytes, more than max_file_size " +
-                                          std::to_string(max_file_size) + " (raise max_file_size, or list it in except)"});
-}
+      out->findings.push_back(Finding{
+          path, 0, 0,
+          "not scanned: " + std::to_string(got.size) + " bytes, more than max_file_size " +
+              std::to_string(max_file_size) + " (raise max_file_size, or list it in except)"});
+    }
   }
 
   CheckResult run(RunContext& ctx) const override {
     CheckResult r;
     bool whole_source = !ctx.changes || ctx.full_scan;
-    const std::vector<std::string>& candidates = whole_source ? ctx.source().paths() : ctx.changes->present;
+    const std::vector<std::string>& candidates =
+        whole_source ? ctx.source().paths() : ctx.changes->present;
     // The configuration holds the forbidden words on purpose: left out unless named.
     const std::string* config = names_explicitly(ctx.config_path) ? nullptr : &ctx.config_path;
     // Reading dominates (every file of a large tree on --all and pre-push), then matching
@@ -194,18 +204,20 @@ class Forbid : public Check {
       r.status = CheckStatus::Fail;
       size_t uses = 0;
       for (const Finding& f : r.findings) uses += f.line > 0;
-      r.message = uses ? std::to_string(uses) + " forbidden use" + (uses == 1 ? "" : "s") + " of " + what
-                       : r.findings.front().message;
+      r.message =
+          uses ? std::to_string(uses) + " forbidden use" + (uses == 1 ? "" : "s") + " of " + what
+               : r.findings.front().message;
       if (uses && uses < r.findings.size()) {
         r.message += "; " + std::to_string(r.findings.size() - uses) + " file" +
                      (r.findings.size() - uses == 1 ? "" : "s") + " not scanned";
-}
+      }
     } else if (whole_source && selected_files == 0) {
       // Staged mode looks at the changed files only: there, selecting none is the usual case.
       r.warning = "warning: no file matches " + describe_paths() + ": nothing was scanned";
       r.message = r.warning;
     } else {
-      r.message = "no " + what + " in " + std::to_string(scanned) + " file" + (scanned == 1 ? "" : "s") + " scanned";
+      r.message = "no " + what + " in " + std::to_string(scanned) + " file" +
+                  (scanned == 1 ? "" : "s") + " scanned";
     }
     return r;
   }
@@ -213,11 +225,13 @@ class Forbid : public Check {
   std::string describe_paths() const {
     std::string out = "paths [";
     if (paths.empty()) out += "every file";
-    for (size_t i = 0; i < paths.globs().size(); ++i) out += (i ? ", " : "") + paths.globs()[i].pattern();
+    for (size_t i = 0; i < paths.globs().size(); ++i)
+      out += (i ? ", " : "") + paths.globs()[i].pattern();
     out += "]";
     if (!except.empty()) {
       out += " except [";
-      for (size_t i = 0; i < except.globs().size(); ++i) out += (i ? ", " : "") + except.globs()[i].pattern();
+      for (size_t i = 0; i < except.globs().size(); ++i)
+        out += (i ? ", " : "") + except.globs()[i].pattern();
       out += "]";
     }
     return out;
@@ -242,19 +256,24 @@ class Require : public Check {
     ReadStatus st = ctx.source().read(path, &text, &err);
     if (st != ReadStatus::Ok) {
       r.status = CheckStatus::Fail;
-      r.message = path + (st == ReadStatus::NotFound ? " does not exist" : " cannot be read: " + err);
-      r.findings.push_back(Finding{path, 0, 0, st == ReadStatus::NotFound ? "required file is missing" : err});
+      r.message =
+          path + (st == ReadStatus::NotFound ? " does not exist" : " cannot be read: " + err);
+      r.findings.push_back(
+          Finding{path, 0, 0, st == ReadStatus::NotFound ? "required file is missing" : err});
       return r;
     }
     for (const auto& re : patterns) {
       if (!re->re2().ok()) {
-        r.findings.push_back(Finding{path, 0, 0, "the regex /" + re->pattern() + "/ cannot be compiled: " + re->re2().error()});
+        r.findings.push_back(
+            Finding{path, 0, 0,
+                    "the regex /" + re->pattern() + "/ cannot be compiled: " + re->re2().error()});
       } else if (!re->search(text)) {
         r.findings.push_back(Finding{path, 0, 0, "no match for /" + re->pattern() + "/"});
-}
+      }
     }
     for (const auto& lit : literals)
-      if (text.find(lit) == std::string::npos) r.findings.push_back(Finding{path, 0, 0, "'" + lit + "' not found"});
+      if (text.find(lit) == std::string::npos)
+        r.findings.push_back(Finding{path, 0, 0, "'" + lit + "' not found"});
     if (!r.findings.empty()) {
       r.status = CheckStatus::Fail;
       r.message = path + ": " + r.findings.front().message;
@@ -270,15 +289,17 @@ class Require : public Check {
 std::unique_ptr<Check> make_forbid(CheckReader& r) {
   auto c = std::make_unique<Forbid>();
   std::string word;
-  if (!r.string("word", &word, false) || !r.regex("pattern", &c->re, false) || !r.globs("paths", &c->paths, false) ||
-      !r.globs("except", &c->except, false) || !r.integer("max_file_size", &c->max_file_size, false))
+  if (!r.string("word", &word, false) || !r.regex("pattern", &c->re, false) ||
+      !r.globs("paths", &c->paths, false) || !r.globs("except", &c->except, false) ||
+      !r.integer("max_file_size", &c->max_file_size, false))
     return nullptr;
   if (word.empty() == !c->re) {
     r.fail(r.node(), "a forbid check needs exactly one of 'word' and 'pattern'");
     return nullptr;
   }
   if (!word.empty()) {
-    // \b on both sides: LEGACY_X is another word than X. The literal is searched first (memmem-fast).
+    // \b on both sides: LEGACY_X is another word than X. The literal is searched first
+    // (memmem-fast).
     c->re = std::make_shared<const Regex>("\\b" + RE2::QuoteMeta(word) + "\\b");
     c->literal = word;
     c->what = "the word '" + word + "'";

@@ -1,10 +1,9 @@
 #include "checks/config.h"
 
-
 #include <set>
 
-#include "checks/kinds.h"
 #include "base/text.h"
+#include "checks/kinds.h"
 
 namespace smokehook {
 
@@ -13,25 +12,45 @@ extern const std::size_t kDefaultConfigSize;
 extern const char kDefaultConfigTree[];
 extern const std::size_t kDefaultConfigTreeSize;
 
-std::string_view default_config_text() { return std::string_view(kDefaultConfig, kDefaultConfigSize); }
-std::string_view default_config_tree() { return std::string_view(kDefaultConfigTree, kDefaultConfigTreeSize); }
+std::string_view default_config_text() {
+  return std::string_view(kDefaultConfig, kDefaultConfigSize);
+}
+std::string_view default_config_tree() {
+  return std::string_view(kDefaultConfigTree, kDefaultConfigTreeSize);
+}
 
 const std::vector<KindInfo>& check_kinds() {
   static const std::vector<KindInfo> kinds = {
-      {"compose-valid", "the compose project (files + profiles) is valid; optionally, services that must be enabled",
-       {"files", "profiles", "env_file", "environment", "require_enabled"}, make_compose_valid},
-      {"compose-service", "a service exists; optionally its command runs a module or matches a regex",
-       {"files", "profiles", "env_file", "environment", "projects", "service", "command_runs_module", "command_matches"}, make_compose_service},
-      {"compose-depends", "services (names or globs) depend on a service, with a condition",
-       {"files", "profiles", "env_file", "environment", "projects", "services", "depend_on", "condition"}, make_compose_depends},
-      {"compose-volumes", "services mount named volumes; a set of services shares none",
-       {"files", "profiles", "env_file", "environment", "projects", "mounts", "distinct_among"}, make_compose_volumes},
-      {"forbid", "a word or regex appears in no file matching the globs, except an allow-list",
-       {"word", "pattern", "paths", "except", "max_file_size"}, make_forbid},
-      {"require", "every regex or literal appears in a file",
-       {"path", "patterns", "literals"}, make_require},
-      {"http", "a live HTTP probe (only with --all --full)",
-       {"url", "expect_status", "body_matches", "timeout_ms", "retries"}, make_http},
+      {"compose-valid",
+       "the compose project (files + profiles) is valid; optionally, services that must be enabled",
+       {"files", "profiles", "env_file", "environment", "require_enabled"},
+       make_compose_valid},
+      {"compose-service",
+       "a service exists; optionally its command runs a module or matches a regex",
+       {"files", "profiles", "env_file", "environment", "projects", "service",
+        "command_runs_module", "command_matches"},
+       make_compose_service},
+      {"compose-depends",
+       "services (names or globs) depend on a service, with a condition",
+       {"files", "profiles", "env_file", "environment", "projects", "services", "depend_on",
+        "condition"},
+       make_compose_depends},
+      {"compose-volumes",
+       "services mount named volumes; a set of services shares none",
+       {"files", "profiles", "env_file", "environment", "projects", "mounts", "distinct_among"},
+       make_compose_volumes},
+      {"forbid",
+       "a word or regex appears in no file matching the globs, except an allow-list",
+       {"word", "pattern", "paths", "except", "max_file_size"},
+       make_forbid},
+      {"require",
+       "every regex or literal appears in a file",
+       {"path", "patterns", "literals"},
+       make_require},
+      {"http",
+       "a live HTTP probe (only with --all --full)",
+       {"url", "expect_status", "body_matches", "timeout_ms", "retries"},
+       make_http},
   };
   return kinds;
 }
@@ -44,7 +63,8 @@ bool CheckReader::fail(const Node& at, std::string message) {
 bool CheckReader::string(const char* key, std::string* out, bool required) {
   const Node* n = node_.find(key);
   if (!n) return required ? fail(node_, std::string("missing key '") + key + "'") : true;
-  if (!n->is_scalar()) return fail(*n, std::string("'") + key + "' must be a string, not " + kind_name(*n));
+  if (!n->is_scalar())
+    return fail(*n, std::string("'") + key + "' must be a string, not " + kind_name(*n));
   *out = n->text;
   return true;
 }
@@ -57,20 +77,25 @@ bool CheckReader::strings(const char* key, std::vector<std::string>* out, bool r
     out->push_back(n->text);
     return true;
   }
-  if (!n->is_seq()) return fail(*n, std::string("'") + key + "' must be a string or a list of strings");
+  if (!n->is_seq())
+    return fail(*n, std::string("'") + key + "' must be a string or a list of strings");
   for (const Node& item : n->items) {
-    if (!item.is_scalar()) return fail(item, std::string("'") + key + "' must list strings, not " + kind_name(item));
+    if (!item.is_scalar())
+      return fail(item, std::string("'") + key + "' must list strings, not " + kind_name(item));
     out->push_back(item.text);
   }
   return true;
 }
 
-bool CheckReader::string_map(const char* key, std::vector<std::pair<std::string, std::string>>* out, bool required) {
+bool CheckReader::string_map(const char* key, std::vector<std::pair<std::string, std::string>>* out,
+                             bool required) {
   const Node* n = node_.find(key);
   if (!n) return required ? fail(node_, std::string("missing key '") + key + "'") : true;
-  if (!n->is_map()) return fail(*n, std::string("'") + key + "' must be a mapping, not " + kind_name(*n));
+  if (!n->is_map())
+    return fail(*n, std::string("'") + key + "' must be a mapping, not " + kind_name(*n));
   for (const auto& e : n->entries) {
-    if (!e.value.is_scalar()) return fail(e.value, std::string("'") + key + "." + e.key + "' must be a string");
+    if (!e.value.is_scalar())
+      return fail(e.value, std::string("'") + key + "." + e.key + "' must be a string");
     out->emplace_back(e.key, e.value.text);
   }
   return true;
@@ -95,14 +120,16 @@ bool CheckReader::regex(const char* key, std::shared_ptr<const Regex>* out, bool
   return true;
 }
 
-bool CheckReader::regexes(const char* key, std::vector<std::shared_ptr<const Regex>>* out, bool required) {
+bool CheckReader::regexes(const char* key, std::vector<std::shared_ptr<const Regex>>* out,
+                          bool required) {
   std::vector<std::string> patterns;
   if (!strings(key, &patterns, required)) return false;
   const Node* n = node_.find(key);
   for (size_t i = 0; i < patterns.size(); ++i) {
     std::string error;
     auto re = Regex::parse(patterns[i], &error);
-    if (!re) return fail(n->is_seq() ? n->items[i] : *n, "invalid regex '" + patterns[i] + "': " + error);
+    if (!re)
+      return fail(n->is_seq() ? n->items[i] : *n, "invalid regex '" + patterns[i] + "': " + error);
     out->push_back(std::move(re));
   }
   return true;
@@ -143,12 +170,13 @@ bool parse_config(std::string_view text, const std::string& file, Config* out, F
 bool load_default_config(Config* out, Finding* err) {
   const std::string file = kBuiltinConfigName;
   std::vector<Node> docs;
-  if (decode_nodes(default_config_tree(), file, &docs))
-    return build_config(docs, file, out, err);
-  return parse_config(default_config_text(), file, out, err);  // not reached: the build made the tree
+  if (decode_nodes(default_config_tree(), file, &docs)) return build_config(docs, file, out, err);
+  return parse_config(default_config_text(), file, out,
+                      err);  // not reached: the build made the tree
 }
 
-bool build_config(const std::vector<Node>& docs, const std::string& file, Config* out, Finding* err) {
+bool build_config(const std::vector<Node>& docs, const std::string& file, Config* out,
+                  Finding* err) {
   out->path = file;
   if (docs.size() != 1 || !docs[0].is_map()) {
     *err = Finding{file, docs.empty() ? 1 : docs[0].line, docs.empty() ? 1 : docs[0].column,
@@ -159,7 +187,8 @@ bool build_config(const std::vector<Node>& docs, const std::string& file, Config
   for (const auto& e : root.entries) {
     if (e.key == "version" || e.key == "checks" || e.key == "live") continue;
     std::string msg = "unknown key '" + e.key + "' at the top level";
-    if (auto near = closest_match(e.key, {"version", "checks", "live"})) msg += " (did you mean '" + *near + "'?)";
+    if (auto near = closest_match(e.key, {"version", "checks", "live"}))
+      msg += " (did you mean '" + *near + "'?)";
     *err = e.at(root, msg);
     return false;
   }
@@ -171,7 +200,8 @@ bool build_config(const std::vector<Node>& docs, const std::string& file, Config
     for (const auto& e : live->entries) {
       if (e.key != "up" && e.key != "down") {
         std::string msg = "unknown key '" + e.key + "' in live";
-        if (auto near = closest_match(e.key, {"up", "down"})) msg += " (did you mean '" + *near + "'?)";
+        if (auto near = closest_match(e.key, {"up", "down"}))
+          msg += " (did you mean '" + *near + "'?)";
         *err = e.at(*live, msg);
         return false;
       }
@@ -188,7 +218,8 @@ bool build_config(const std::vector<Node>& docs, const std::string& file, Config
     return false;
   }
   if (!version->is_scalar() || version->text != "1") {
-    *err = version->at("unsupported configuration version '" + version->text + "' (this smokehook reads version 1)");
+    *err = version->at("unsupported configuration version '" + version->text +
+                       "' (this smokehook reads version 1)");
     return false;
   }
   const Node* checks = root.find("checks");
@@ -204,12 +235,15 @@ bool build_config(const std::vector<Node>& docs, const std::string& file, Config
     }
     CheckReader r(c, err);
     std::string id, kind, title, section;
-    if (!r.string("id", &id, true) || !r.string("kind", &kind, true) || !r.string("title", &title, false) ||
-        !r.string("section", &section, false))
+    if (!r.string("id", &id, true) || !r.string("kind", &kind, true) ||
+        !r.string("title", &title, false) || !r.string("section", &section, false))
       return false;
-    if (!valid_id(id)) return r.fail(*c.find("id"), "invalid check id '" + id + "' (letters, digits, '.', '-', '_')");
+    if (!valid_id(id))
+      return r.fail(*c.find("id"),
+                    "invalid check id '" + id + "' (letters, digits, '.', '-', '_')");
     if (auto [it, inserted] = seen.emplace(id, c.find("id")->line); !inserted)
-      return r.fail(*c.find("id"), "duplicate check id '" + id + "' (first defined at line " + std::to_string(it->second) + ")");
+      return r.fail(*c.find("id"), "duplicate check id '" + id + "' (first defined at line " +
+                                       std::to_string(it->second) + ")");
     const KindInfo* info = nullptr;
     std::vector<std::string> kind_names;
     for (const auto& k : check_kinds()) {
@@ -218,7 +252,8 @@ bool build_config(const std::vector<Node>& docs, const std::string& file, Config
     }
     if (!info) {
       std::string msg = "unknown check kind '" + kind + "'";
-      if (auto near = closest_match(kind, kind_names)) msg += " (did you mean '" + *near + "'?)";
+      if (auto near = closest_match(kind, kind_names))
+        msg += " (did you mean '" + *near + "'?)";
       else {
         msg += " (kinds:";
         for (const auto& k : kind_names) msg += " " + k;

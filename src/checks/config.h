@@ -18,10 +18,10 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/check.h"
 #include "base/finding.h"
 #include "base/regex.h"
 #include "base/yaml_tree.h"
+#include "checks/check.h"
 
 namespace smokehook {
 
@@ -40,7 +40,8 @@ struct Config {
 // with file:line:column and returns false.
 bool parse_config(std::string_view text, const std::string& file, Config* out, Finding* err);
 // The same from documents already parsed.
-bool build_config(const std::vector<Node>& docs, const std::string& file, Config* out, Finding* err);
+bool build_config(const std::vector<Node>& docs, const std::string& file, Config* out,
+                  Finding* err);
 // The built-in default, from the tree the build parsed (no YAML parsing at run time).
 bool load_default_config(Config* out, Finding* err);
 
@@ -58,10 +59,13 @@ class CheckReader {
   // Each returns false (and sets the error) when the key is present but malformed,
   // or absent and required.
   bool string(const char* key, std::string* out, bool required);
-  bool strings(const char* key, std::vector<std::string>* out, bool required);  // a string or a list of strings
-  bool string_map(const char* key, std::vector<std::pair<std::string, std::string>>* out, bool required);
+  bool strings(const char* key, std::vector<std::string>* out,
+               bool required);  // a string or a list of strings
+  bool string_map(const char* key, std::vector<std::pair<std::string, std::string>>* out,
+                  bool required);
   bool integer(const char* key, long long* out, bool required);
-  bool regex(const char* key, std::shared_ptr<const Regex>* out, bool required);  // parsed, compiled on first use
+  bool regex(const char* key, std::shared_ptr<const Regex>* out,
+             bool required);  // parsed, compiled on first use
   bool regexes(const char* key, std::vector<std::shared_ptr<const Regex>>* out, bool required);
   bool globs(const char* key, GlobSet* out, bool required);
   bool fail(const Node& at, std::string message);

@@ -1,13 +1,13 @@
 #include "checks/config_cache.h"
 
-#include <cerrno>
-#include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstdlib>
 
-#include "git/repo.h"
 #include "base/text.h"
+#include "git/repo.h"
 #include "version.h"
 
 namespace smokehook {
@@ -24,20 +24,22 @@ std::string from_env(const char* name) {
 }
 
 // Ours alone: owned by this user, writable by no one else.
-bool private_to_user(const struct stat& st) { return st.st_uid == ::geteuid() && (st.st_mode & 022) == 0; }
+bool private_to_user(const struct stat& st) {
+  return st.st_uid == ::geteuid() && (st.st_mode & 022) == 0;
+}
 
 }  // namespace
 
 std::string ParsedConfigCache::default_dir() {
   if (const char* own = std::getenv("SMOKEHOOK_CACHE_DIR")) return own;
-  if (std::string xdg = from_env("XDG_CACHE_HOME"); !xdg.empty() && xdg[0] == '/') return xdg + "/smokehook";
-  if (std::string home = from_env("HOME"); !home.empty() && home[0] == '/') return home + "/.cache/smokehook";
+  if (std::string xdg = from_env("XDG_CACHE_HOME"); !xdg.empty() && xdg[0] == '/')
+    return xdg + "/smokehook";
+  if (std::string home = from_env("HOME"); !home.empty() && home[0] == '/')
+    return home + "/.cache/smokehook";
   return "";
 }
 
-std::string ParsedConfigCache::text_id(std::string_view text) {
-  return blob_id_of(text);
-}
+std::string ParsedConfigCache::text_id(std::string_view text) { return blob_id_of(text); }
 
 std::string ParsedConfigCache::entry_path(const std::string& id) const {
   return dir_ + "/" + id + "-" + SMOKEHOOK_VERSION + "-" + kFormat;
@@ -46,7 +48,8 @@ std::string ParsedConfigCache::entry_path(const std::string& id) const {
 bool read_private_file(const std::string& dir, const std::string& path, std::string* data) {
   if (dir.empty()) return false;
   struct stat dir_st;
-  if (::stat(dir.c_str(), &dir_st) != 0 || !S_ISDIR(dir_st.st_mode) || !private_to_user(dir_st)) return false;
+  if (::stat(dir.c_str(), &dir_st) != 0 || !S_ISDIR(dir_st.st_mode) || !private_to_user(dir_st))
+    return false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return false;
   struct stat st;
@@ -65,7 +68,8 @@ void write_private_file(const std::string& dir, const std::string& path, const s
     if (at == std::string::npos) break;
   }
   struct stat dir_st;
-  if (::stat(dir.c_str(), &dir_st) != 0 || !private_to_user(dir_st)) return;  // a reader would not trust it
+  if (::stat(dir.c_str(), &dir_st) != 0 || !private_to_user(dir_st))
+    return;  // a reader would not trust it
   std::string tmp = path + ".tmp" + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return;
@@ -74,7 +78,8 @@ void write_private_file(const std::string& dir, const std::string& path, const s
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) ::unlink(tmp.c_str());
 }
 
-bool ParsedConfigCache::load(const std::string& id, std::string_view file, std::vector<Node>* docs) const {
+bool ParsedConfigCache::load(const std::string& id, std::string_view file,
+                             std::vector<Node>* docs) const {
   if (dir_.empty() || id.size() != GIT_OID_HEXSZ) return false;
   std::string data;
   if (!read_private_file(dir_, entry_path(id), &data)) return false;

@@ -17,10 +17,10 @@
 namespace smokehook {
 
 struct InitConfig {
-  std::string text;                 // the configuration (YAML with comments)
-  std::vector<std::string> notes;   // for stderr: projects invalid now, what could not be read
-  size_t projects = 0;              // compose projects found
-  size_t checks = 0;                // checks written live (not counting what is commented out)
+  std::string text;                // the configuration (YAML with comments)
+  std::vector<std::string> notes;  // for stderr: projects invalid now, what could not be read
+  size_t projects = 0;             // compose projects found
+  size_t checks = 0;               // checks written live (not counting what is commented out)
   // What init left out, one line each, for the summary: checks that fail on the repository as it
   // stands (written commented out, with the reason) and compose files it could not check.
   std::vector<std::string> left_out;
@@ -30,6 +30,7 @@ struct InitConfig {
 // files git does not ignore); `fallback` is where untracked `.env` files are
 // looked for (may be null); `environment` is the process environment, as a run
 // would see it.
-InitConfig make_init_config(const FileSource& source, const FileSource* fallback, const VariableLookup& environment);
+InitConfig make_init_config(const FileSource& source, const FileSource* fallback,
+                            const VariableLookup& environment);
 
 }  // namespace smokehook

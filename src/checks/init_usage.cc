@@ -12,11 +12,13 @@ namespace smokehook {
 namespace {
 
 constexpr uint64_t kLargestText = 1 << 20;  // a larger file is data, not a script or a page of docs
-constexpr size_t kMostMatches = 16;          // a placeholder matching more is not a chain the repository runs
+// a placeholder matching more is not a chain the repository runs
+constexpr size_t kMostMatches = 16;
 
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-// A path as written, cut into literal text and placeholders ("${a}", "$a", "$(a)", "{{ a }}", "<a>", "*").
+// A path as written, cut into literal text and placeholders ("${a}", "$a", "$(a)", "{{ a }}",
+// "<a>", "*").
 std::vector<std::pair<bool, std::string>> pieces_of(std::string_view s) {
   std::vector<std::pair<bool, std::string>> out;  // (placeholder, literal text)
   for (size_t i = 0; i < s.size();) {
@@ -29,13 +31,13 @@ std::vector<std::pair<bool, std::string>> pieces_of(std::string_view s) {
     };
     bool name = s[i] == '$' && i + 1 < s.size() && is_name_char(s[i + 1]);
     bool star = s[i] == '*';
-    if (close("${{", "}}") || close("${", "}") || close("$(", ")") || close("{{", "}}") || close("<", ">") || name ||
-        star) {
+    if (close("${{", "}}") || close("${", "}") || close("$(", ")") || close("{{", "}}") ||
+        close("<", ">") || name || star) {
       if (name) {
         for (++i; i < s.size() && is_name_char(s[i]);) ++i;
       } else if (star) {
         ++i;
-}
+      }
       if (out.empty() || !out.back().first) out.emplace_back(true, "");
       continue;
     }
@@ -47,11 +49,14 @@ std::vector<std::pair<bool, std::string>> pieces_of(std::string_view s) {
 
 // The compose files of `source` a path with placeholders may name: each placeholder any text (a
 // matrix's `ci/basic/` too). None when it could be anything: a placeholder and then a folder first
-// (`$SCRIPT_DIR/../x.yml`), a ".." after one, no YAML name at the end, or more than kMostMatches files.
+// (`$SCRIPT_DIR/../x.yml`), a ".." after one, no YAML name at the end, or more than kMostMatches
+// files.
 std::vector<std::string> match_placeholders(const FileSource& source,
                                             const std::vector<std::pair<bool, std::string>>& pieces,
                                             const std::string& dir) {
-  if (pieces.empty() || (pieces.size() >= 2 && pieces[0].first && starts_with(pieces[1].second, "/"))) return {};
+  if (pieces.empty() ||
+      (pieces.size() >= 2 && pieces[0].first && starts_with(pieces[1].second, "/")))
+    return {};
   const std::string& last = pieces.back().second;
   if (pieces.back().first || !(ends_with(last, ".yml") || ends_with(last, ".yaml"))) return {};
   std::string regex = dir.empty() ? "" : RE2::QuoteMeta(dir + "/");
@@ -76,28 +81,33 @@ std::vector<std::string> match_placeholders(const FileSource& source,
       out.push_back(path);
       if (out.size() > kMostMatches) return {};
     }
-}
+  }
   return out;
 }
 
 // A path as written where `mention_dir`'s text runs docker compose: the repository files it names,
 // from the repository root (where CI and most docs run it), else from the mentioning file's folder.
-std::vector<std::string> resolve(const FileSource& source, std::string_view token, const std::string& mention_dir) {
+std::vector<std::string> resolve(const FileSource& source, std::string_view token,
+                                 const std::string& mention_dir) {
   if (token.empty() || token == "-" || token[0] == '/' || token[0] == '~') return {};
   std::vector<std::pair<bool, std::string>> pieces = pieces_of(token);
-  bool placeholder = std::any_of(pieces.begin(), pieces.end(), [](const auto& p) { return p.first; });
+  bool placeholder =
+      std::any_of(pieces.begin(), pieces.end(), [](const auto& p) { return p.first; });
   for (const std::string& dir : {std::string(), mention_dir}) {
     if (placeholder) {
-      if (std::vector<std::string> found = match_placeholders(source, pieces, dir); !found.empty()) return found;
+      if (std::vector<std::string> found = match_placeholders(source, pieces, dir); !found.empty())
+        return found;
       continue;
     }
     std::string path = normalize_path(join_path(dir, token));
-    if (!path.empty() && !starts_with(path, "../") && path != ".." && source.exists(path)) return {path};
+    if (!path.empty() && !starts_with(path, "../") && path != ".." && source.exists(path))
+      return {path};
   }
   return {};
 }
 
-// A line's `docker compose` (or docker-compose, podman compose) mentions: where each one's words begin.
+// A line's `docker compose` (or docker-compose, podman compose) mentions: where each one's words
+// begin.
 std::vector<std::pair<size_t, size_t>> compose_mentions(std::string_view line) {
   std::vector<std::pair<size_t, size_t>> out;  // (start of "docker", end of "compose")
   for (size_t pos = 0; (pos = line.find("compose", pos)) != std::string_view::npos;) {
@@ -108,7 +118,8 @@ std::vector<std::pair<size_t, size_t>> compose_mentions(std::string_view line) {
     std::string_view tool = line.substr(at - 7, 6);
     if (tool != "docker" && tool != "podman") continue;
     size_t start = at - 7;
-    if (start > 0 && (is_name_char(line[start - 1]) || std::strchr(".-$=", line[start - 1]))) continue;
+    if (start > 0 && (is_name_char(line[start - 1]) || std::strchr(".-$=", line[start - 1])))
+      continue;
     out.emplace_back(start, pos);
   }
   return out;
@@ -119,19 +130,24 @@ std::string_view command_rest(std::string_view rest, bool json) {
   char quote = 0;
   for (size_t i = 0; i < rest.size(); ++i) {
     char c = rest[i];
-    if (json && c == '"') return rest.substr(0, i);  // a JSON string (package.json scripts) ends there
+    if (json && c == '"')
+      return rest.substr(0, i);  // a JSON string (package.json scripts) ends there
     if (quote) {
       if (c == quote) quote = 0;
       continue;
     }
-    if (c == '\'' || c == '"') quote = c;
-    else if (std::strchr("|;&<>)`", c)) return rest.substr(0, i);
-    else if (c == '#' && i > 0 && (rest[i - 1] == ' ' || rest[i - 1] == '\t')) return rest.substr(0, i);
+    if (c == '\'' || c == '"')
+      quote = c;
+    else if (std::strchr("|;&<>)`", c))
+      return rest.substr(0, i);
+    else if (c == '#' && i > 0 && (rest[i - 1] == ' ' || rest[i - 1] == '\t'))
+      return rest.substr(0, i);
   }
   return rest;
 }
 
-// NAME=value words right before the command ("COMPOSE_PROFILES=db KONG_DATABASE=postgres docker compose").
+// NAME=value words right before the command ("COMPOSE_PROFILES=db KONG_DATABASE=postgres docker
+// compose").
 std::vector<std::pair<std::string, std::string>> assignments_before(std::string_view before) {
   std::vector<std::string> words;
   std::string cur;
@@ -156,7 +172,8 @@ std::vector<std::pair<std::string, std::string>> assignments_before(std::string_
       break;
     if (value.size() >= 2 && (value[0] == '"' || value[0] == '\'') && value.back() == value[0])
       value = value.substr(1, value.size() - 2);
-    // An open quote: `DOCO="docker compose -f x.yml"` keeps a command in a variable; no prefix of it.
+    // An open quote: `DOCO="docker compose -f x.yml"` keeps a command in a variable; no prefix of
+    // it.
     if (value.find_first_of("\"'") != std::string::npos) break;
     out.emplace_back(name, value);
   }
@@ -170,8 +187,8 @@ struct Reader {
   std::vector<ComposeUsage> out;
 
   // Each combination of the resolved files (a placeholder may match several), at most kMostMatches.
-  void add(const std::vector<std::vector<std::string>>& files, const std::vector<std::vector<std::string>>& envs,
-           ComposeUsage u) {
+  void add(const std::vector<std::vector<std::string>>& files,
+           const std::vector<std::vector<std::string>>& envs, ComposeUsage u) {
     std::vector<ComposeUsage> combos = {u};
     auto expand = [&](const std::vector<std::vector<std::string>>& lists, bool env) {
       for (const auto& choices : lists) {
@@ -181,7 +198,7 @@ struct Reader {
             next.push_back(c);
             (env ? next.back().env_files : next.back().files).push_back(path);
           }
-}
+        }
         combos = std::move(next);
         if (combos.size() > kMostMatches) return false;
       }
@@ -192,13 +209,15 @@ struct Reader {
       if (c.files.empty()) continue;
       std::vector<std::string> sorted = c.files;
       std::sort(sorted.begin(), sorted.end());
-      if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) continue;  // a file twice: not a chain
+      if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+        continue;  // a file twice: not a chain
       if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
     }
   }
 
   // One `docker compose ...` at line `line_no` of `path`.
-  void command(const std::string& path, size_t line_no, std::string_view before, std::string_view rest) {
+  void command(const std::string& path, size_t line_no, std::string_view before,
+               std::string_view rest) {
     std::string dir = dirname(path);
     std::vector<std::string> words = shell_split(command_rest(rest, ends_with(path, ".json")));
     std::vector<std::string> files, envs;
@@ -219,22 +238,33 @@ struct Reader {
         return false;
       };
       std::string v;
-      if (value("--file", "-f", &v)) files.push_back(v);
-      else if (value("--env-file", "", &v)) envs.push_back(v);
-      else if (value("--profile", "", &v)) u.profiles.push_back(v);
-      else if (value("--project-directory", "", &v)) return;  // paths relative to elsewhere: not guessed
-      else if (value("--project-name", "-p", &v) || value("--ansi", "", &v) || value("--parallel", "", &v) ||
-               value("--progress", "", &v)) continue;
-      else if (starts_with(w, "-")) continue;
-      else break;  // the subcommand: what follows is its own (`logs -f` follows)
+      if (value("--file", "-f", &v))
+        files.push_back(v);
+      else if (value("--env-file", "", &v))
+        envs.push_back(v);
+      else if (value("--profile", "", &v))
+        u.profiles.push_back(v);
+      else if (value("--project-directory", "", &v))
+        return;  // paths relative to elsewhere: not guessed
+      else if (value("--project-name", "-p", &v) || value("--ansi", "", &v) ||
+               value("--parallel", "", &v) || value("--progress", "", &v))
+        continue;
+      else if (starts_with(w, "-"))
+        continue;
+      // the subcommand: what follows is its own (`logs -f` follows)
+      else
+        break;
     }
     std::string compose_file, separator = ":";
     for (auto& [name, val] : assignments_before(before)) {
       if (val.find('$') != std::string::npos || val.find('`') != std::string::npos) continue;
-      if (name == "COMPOSE_FILE") compose_file = val;
-      else if (name == "COMPOSE_PATH_SEPARATOR" && !val.empty()) separator = val;
+      if (name == "COMPOSE_FILE")
+        compose_file = val;
+      else if (name == "COMPOSE_PATH_SEPARATOR" && !val.empty())
+        separator = val;
       else if (name == "COMPOSE_PROFILES") {
-        for (auto& p : split(val, ',')) if (!p.empty()) u.profiles.push_back(p);
+        for (auto& p : split(val, ','))
+          if (!p.empty()) u.profiles.push_back(p);
       } else if (!starts_with(name, "COMPOSE_") && !starts_with(name, "DOCKER_")) {
         u.environment.emplace_back(name, val);
       }
@@ -263,7 +293,8 @@ struct Reader {
     add(file_choices, env_choices, std::move(u));
   }
 
-  static std::vector<std::string> split_files(const std::string& value, const std::string& separator) {
+  static std::vector<std::string> split_files(const std::string& value,
+                                              const std::string& separator) {
     std::vector<std::string> out;
     for (size_t start = 0; start <= value.size();) {
       size_t end = value.find(separator, start);
@@ -274,22 +305,30 @@ struct Reader {
     return out;
   }
 
-  // The value of `NAME: value` / `NAME=value` / `export NAME=value` in a line; "" when it does not set NAME.
+  // The value of `NAME: value` / `NAME=value` / `export NAME=value` in a line; "" when it does not
+  // set NAME.
   static std::string setting(std::string_view line, std::string_view name) {
     size_t at = line.find(name);
-    if (at == std::string_view::npos || (at > 0 && (is_name_char(line[at - 1]) || line[at - 1] == '$'))) return "";
+    if (at == std::string_view::npos ||
+        (at > 0 && (is_name_char(line[at - 1]) || line[at - 1] == '$')))
+      return "";
     std::string_view rest = line.substr(at + name.size());
     size_t i = 0;
     while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t')) ++i;
     if (i >= rest.size() || (rest[i] != '=' && rest[i] != ':')) return "";
-    if (rest[i] == ':' && (i + 1 >= rest.size() || rest[i + 1] != ' ')) return "";  // "NAME:x" is no YAML key
+    if (rest[i] == ':' && (i + 1 >= rest.size() || rest[i + 1] != ' '))
+      return "";  // "NAME:x" is no YAML key
     rest = trim(rest.substr(i + 1));
-    // The value ends at a blank, but not inside ${...} / ${{ ... }} (a workflow's expressions have blanks).
+    // The value ends at a blank, but not inside ${...} / ${{ ... }} (a workflow's expressions have
+    // blanks).
     size_t end = 0;
     for (int depth = 0; end < rest.size(); ++end) {
-      if (rest[end] == '{') ++depth;
-      else if (rest[end] == '}' && depth > 0) --depth;
-      else if (depth == 0 && (rest[end] == ' ' || rest[end] == '\t' || rest[end] == '#')) break;
+      if (rest[end] == '{')
+        ++depth;
+      else if (rest[end] == '}' && depth > 0)
+        --depth;
+      else if (depth == 0 && (rest[end] == ' ' || rest[end] == '\t' || rest[end] == '#'))
+        break;
     }
     std::string value(rest.substr(0, end));
     if (value.size() >= 2 && (value[0] == '"' || value[0] == '\'')) {
@@ -299,10 +338,11 @@ struct Reader {
     return value;
   }
 
-  // COMPOSE_FILE set for what follows: `export COMPOSE_FILE=...` in a script, or a CI workflow's `env:`
-  // mapping, whose other variables (COMPOSE_ENV_FILES, COMPOSE_PROFILES, NAME: value) are the chain's
-  // too. A workflow's `${{ expression }}` in a value is unknown here: it reads as "x".
-  void compose_file_setting(const std::string& path, const std::vector<std::pair<size_t, std::string>>& lines, size_t k) {
+  // COMPOSE_FILE set for what follows: `export COMPOSE_FILE=...` in a script, or a CI workflow's
+  // `env:` mapping, whose other variables (COMPOSE_ENV_FILES, COMPOSE_PROFILES, NAME: value) are
+  // the chain's too. A workflow's `${{ expression }}` in a value is unknown here: it reads as "x".
+  void compose_file_setting(const std::string& path,
+                            const std::vector<std::pair<size_t, std::string>>& lines, size_t k) {
     std::string value = setting(lines[k].second, "COMPOSE_FILE");
     if (value.empty()) return;
     ComposeUsage u;
@@ -328,7 +368,8 @@ struct Reader {
           v.replace(at, close + 2 - at, "x");
         }
         if (name == "COMPOSE_ENV_FILES") {
-          for (const auto& e : split_files(v, ",")) envs.push_back(resolve(source, e, dirname(path)));
+          for (const auto& e : split_files(v, ","))
+            envs.push_back(resolve(source, e, dirname(path)));
         } else if (name == "COMPOSE_PROFILES") {
           for (const auto& p : split_files(v, ",")) u.profiles.push_back(p);
         } else if (!starts_with(name, "COMPOSE_") && v.find('$') == std::string::npos) {
@@ -375,7 +416,8 @@ struct Reader {
       auto mentions = compose_mentions(line);
       for (size_t m = 0; m < mentions.size(); ++m) {
         size_t from = m == 0 ? 0 : mentions[m - 1].second;
-        command(path, lines[k].first, line.substr(from, mentions[m].first - from), line.substr(mentions[m].second));
+        command(path, lines[k].first, line.substr(from, mentions[m].first - from),
+                line.substr(mentions[m].second));
       }
       if (mentions.empty()) compose_file_setting(path, lines, k);
     }
@@ -389,28 +431,32 @@ bool is_usage_file(std::string_view path) {
       path.find("/vendor/") != std::string_view::npos)
     return false;
   std::string_view name = basename(path);
-  for (const char* n : {"Makefile", "makefile", "GNUmakefile", "Justfile", "justfile", "Taskfile.yml", "Taskfile.yaml",
-                        "package.json", "Jenkinsfile", ".gitlab-ci.yml", ".drone.yml", "bitbucket-pipelines.yml",
-                        "azure-pipelines.yml", "Procfile"})
+  for (const char* n :
+       {"Makefile", "makefile", "GNUmakefile", "Justfile", "justfile", "Taskfile.yml",
+        "Taskfile.yaml", "package.json", "Jenkinsfile", ".gitlab-ci.yml", ".drone.yml",
+        "bitbucket-pipelines.yml", "azure-pipelines.yml", "Procfile"})
     if (name == n) return true;
-  for (const char* ext : {".sh", ".bash", ".zsh", ".mk", ".md", ".mdx", ".markdown", ".rst", ".adoc"})
+  for (const char* ext :
+       {".sh", ".bash", ".zsh", ".mk", ".md", ".mdx", ".markdown", ".rst", ".adoc"})
     if (ends_with(name, ext)) return true;
   bool yaml = ends_with(name, ".yml") || ends_with(name, ".yaml");
-  for (const char* dir : {".github/workflows/", ".gitea/workflows/", ".forgejo/workflows/", ".gitlab/", ".circleci/",
-                          ".woodpecker/", ".buildkite/"})
+  for (const char* dir : {".github/workflows/", ".gitea/workflows/", ".forgejo/workflows/",
+                          ".gitlab/", ".circleci/", ".woodpecker/", ".buildkite/"})
     if (yaml && starts_with(path, dir)) return true;
   return false;
 }
 
 std::vector<ComposeUsage> find_compose_usages(
-    const FileSource& source, const std::function<std::vector<std::string>(const std::string&)>& default_files) {
+    const FileSource& source,
+    const std::function<std::vector<std::string>(const std::string&)>& default_files) {
   Reader r{source, default_files, {}};
   std::string text, scratch, err;
   for (const auto& path : source.paths()) {
     if (!is_usage_file(path)) continue;
     BoundedRead got = source.read_at_most(path, kLargestText, &text, &err);
     if (got.status != ReadStatus::Ok || got.too_large) continue;
-    if (text.find("compose") == std::string::npos && text.find("COMPOSE_FILE") == std::string::npos) continue;
+    if (text.find("compose") == std::string::npos && text.find("COMPOSE_FILE") == std::string::npos)
+      continue;
     r.file(path, text);
   }
   return std::move(r.out);

@@ -3,19 +3,25 @@
 #include <algorithm>
 #include <chrono>
 
-#include "git/change_set.h"
 #include "base/text.h"
+#include "git/change_set.h"
 
 namespace smokehook {
 
 int Report::passed() const {
-  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) { return r.result.status == CheckStatus::Pass; }));
+  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) {
+    return r.result.status == CheckStatus::Pass;
+  }));
 }
 int Report::failed() const {
-  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) { return r.result.status == CheckStatus::Fail; }));
+  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) {
+    return r.result.status == CheckStatus::Fail;
+  }));
 }
 int Report::skipped() const {
-  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) { return r.result.status == CheckStatus::Skip; }));
+  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) {
+    return r.result.status == CheckStatus::Skip;
+  }));
 }
 
 std::vector<std::string> split_ids(const std::string& list) {
@@ -46,7 +52,8 @@ bool affected(const Check& check, RunContext& ctx) {
 
 void run_checks(const Config& config, RunContext& ctx, const Selection& sel, const std::string& ref,
                 const std::string& commit, Report* report) {
-  if (report->config.empty()) report->config = config.path == kBuiltinConfigName ? "built-in" : config.path;
+  if (report->config.empty())
+    report->config = config.path == kBuiltinConfigName ? "built-in" : config.path;
   ctx.config_path = sel.config_path;
   if (ctx.changes) {
     report->changed_files = ctx.changes->changed.size();
@@ -70,10 +77,12 @@ void run_checks(const Config& config, RunContext& ctx, const Selection& sel, con
       row.result.message = "skipped by SMOKEHOOK_SKIP";
     } else if (ctx.changes && !ctx.full_scan && !affected(*c, ctx)) {
       row.result.status = CheckStatus::Skip;
-      row.result.message = report->mode == "staged" ? "not affected by the staged changes" : "not affected by the changes";
+      row.result.message = report->mode == "staged" ? "not affected by the staged changes"
+                                                    : "not affected by the changes";
       row.not_affected = true;
     } else {
-      for (const auto& spec : c->validates()) ctx.validity_check_ids.emplace(project_key(spec), c->id);
+      for (const auto& spec : c->validates())
+        ctx.validity_check_ids.emplace(project_key(spec), c->id);
     }
     rows.push_back(std::move(row));
   }
@@ -83,15 +92,19 @@ void run_checks(const Config& config, RunContext& ctx, const Selection& sel, con
       auto start = std::chrono::steady_clock::now();
       row.result = row.check->run(ctx);
       row.result.duration_ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
       if (ctx.changes) ++report->affected;
     }
     report->rows.push_back(std::move(row));
   }
   // SMOKEHOOK_SKIP may be set for several repositories: an id this configuration lacks only warns.
   for (const auto& id : sel.skip) {
-    bool known = std::any_of(config.checks.begin(), config.checks.end(), [&](const auto& c) { return c->id == id; });
-    if (!known) ctx.warnings.push_back("warning: SMOKEHOOK_SKIP names '" + id + "', which is no check of this configuration");
+    bool known = std::any_of(config.checks.begin(), config.checks.end(),
+                             [&](const auto& c) { return c->id == id; });
+    if (!known)
+      ctx.warnings.push_back("warning: SMOKEHOOK_SKIP names '" + id +
+                             "', which is no check of this configuration");
   }
   for (auto& w : ctx.warnings)
     if (!contains(report->warnings, w)) report->warnings.push_back(w);

@@ -13,8 +13,8 @@ namespace smokehook {
 struct ResultRow {
   const Check* check = nullptr;
   CheckResult result;
-  std::string ref;     // push mode: the local ref
-  std::string commit;  // push mode: its commit id
+  std::string ref;            // push mode: the local ref
+  std::string commit;         // push mode: its commit id
   bool not_affected = false;  // with a change set: skipped because the change cannot affect it
 };
 
@@ -26,16 +26,17 @@ struct Report {
   std::vector<std::string> warnings;
   size_t changed_files = 0;  // with a change set
   size_t affected = 0;       // with a change set: checks that ran
-  std::string note;          // range mode with no merge base: why every check ran (human first line, JSON "message")
+  std::string note;  // range mode with no merge base: why every check ran (human first line, JSON
+                     // "message")
   int passed() const;
   int failed() const;
   int skipped() const;
 };
 
 struct Selection {
-  bool live = false;                 // --full: include live checks
-  std::vector<std::string> only;     // --only (validated ids); empty = every check
-  std::vector<std::string> skip;     // SMOKEHOOK_SKIP
+  bool live = false;                           // --full: include live checks
+  std::vector<std::string> only;               // --only (validated ids); empty = every check
+  std::vector<std::string> skip;               // SMOKEHOOK_SKIP
   std::string config_path = ".smokehook.yml";  // a staged change to it affects every check
 };
 

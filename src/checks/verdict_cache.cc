@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "checks/config_cache.h"
 #include "base/text.h"
+#include "checks/config_cache.h"
 #include "version.h"
 
 namespace smokehook {
@@ -37,7 +37,9 @@ bool blob_id_from_hex(std::string_view hex, BlobId* id) {
   return true;
 }
 
-bool CleanBlobs::known(const BlobId& id) const { return std::binary_search(loaded_.begin(), loaded_.end(), id); }
+bool CleanBlobs::known(const BlobId& id) const {
+  return std::binary_search(loaded_.begin(), loaded_.end(), id);
+}
 
 std::string VerdictCache::file_for(const std::string& fingerprint) const {
   return dir_ + "/clean-" + ParsedConfigCache::text_id(fingerprint) + "-" + SMOKEHOOK_VERSION;
@@ -50,11 +52,13 @@ CleanBlobs* VerdictCache::gate(const std::string& fingerprint) {
   slot = std::make_unique<CleanBlobs>();
   std::string data;
   if (!read_private_file(dir_, file_for(fingerprint), &data)) return slot.get();
-  if (data.compare(0, kMagicSize, kMagic) != 0 || (data.size() - kMagicSize) % sizeof(BlobId) != 0) return slot.get();
+  if (data.compare(0, kMagicSize, kMagic) != 0 || (data.size() - kMagicSize) % sizeof(BlobId) != 0)
+    return slot.get();
   size_t n = (data.size() - kMagicSize) / sizeof(BlobId);
   slot->loaded_.resize(n);
   if (n) std::memcpy(slot->loaded_.data(), data.data() + kMagicSize, n * sizeof(BlobId));
-  if (!std::is_sorted(slot->loaded_.begin(), slot->loaded_.end())) slot->loaded_.clear();  // not ours: a miss
+  if (!std::is_sorted(slot->loaded_.begin(), slot->loaded_.end()))
+    slot->loaded_.clear();  // not ours: a miss
   return slot.get();
 }
 
@@ -67,7 +71,8 @@ void VerdictCache::save() const {
     std::vector<BlobId> all;
     if (blobs->loaded_.size() + added.size() <= kMaxEntries) {
       all.reserve(blobs->loaded_.size() + added.size());
-      std::set_union(blobs->loaded_.begin(), blobs->loaded_.end(), added.begin(), added.end(), std::back_inserter(all));
+      std::set_union(blobs->loaded_.begin(), blobs->loaded_.end(), added.begin(), added.end(),
+                     std::back_inserter(all));
     } else {
       all = std::move(added);
     }

@@ -1,4 +1,5 @@
-// `smokehook compose`: the merged, interpolated model, like `docker compose config`, with its options.
+// `smokehook compose`: the merged, interpolated model, like `docker compose config`, with its
+// options.
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
@@ -14,15 +15,15 @@
 #include <set>
 #include <sstream>
 
-#include "git/disk_source.h"
+#include "base/json_text.h"
+#include "base/text.h"
 #include "cli/commands.h"
+#include "cli/workspace.h"
+#include "compose/dotenv.h"
 #include "compose/model.h"
 #include "compose/project.h"
 #include "compose/raw.h"
-#include "compose/dotenv.h"
-#include "base/json_text.h"
-#include "base/text.h"
-#include "cli/workspace.h"
+#include "git/disk_source.h"
 
 extern char** environ;
 
@@ -44,8 +45,10 @@ void emit_yaml(YAML::Emitter& e, const json& j) {
     e << YAML::BeginMap;
     for (auto it = j.begin(); it != j.end(); ++it) {
       e << YAML::Key;
-      if (plain_key(it.key())) e << it.key();
-      else e << YAML::DoubleQuoted << it.key();
+      if (plain_key(it.key()))
+        e << it.key();
+      else
+        e << YAML::DoubleQuoted << it.key();
       e << YAML::Value;
       emit_yaml(e, it.value());
     }
@@ -68,7 +71,9 @@ std::string normalize_project_name(std::string_view s) {
   std::string out;
   for (char c : s) {
     char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (std::isdigit(static_cast<unsigned char>(l)) || (l >= 'a' && l <= 'z') || l == '_' || l == '-') out += l;
+    if (std::isdigit(static_cast<unsigned char>(l)) || (l >= 'a' && l <= 'z') || l == '_' ||
+        l == '-')
+      out += l;
   }
   size_t start = out.find_first_not_of("_-");
   return start == std::string::npos ? "" : out.substr(start);
@@ -106,7 +111,8 @@ struct Variables {
     for (char** e = environ; e && *e; ++e) {
       std::string_view kv(*e);
       size_t eq = kv.find('=');
-      if (eq != std::string_view::npos) out[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+      if (eq != std::string_view::npos)
+        out[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
     }
     if (!project_name.empty()) out["COMPOSE_PROJECT_NAME"] = project_name;
     return out;
@@ -116,9 +122,11 @@ struct Variables {
 // docker compose's file search: the first of compose.yaml, compose.yml, docker-compose.yml,
 // docker-compose.yaml in `dir` or the nearest parent, and the first override file beside it.
 std::vector<std::string> find_compose_files(const DiskSource& disk, std::string dir) {
-  static const char* const names[] = {"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"};
+  static const char* const names[] = {"compose.yaml", "compose.yml", "docker-compose.yml",
+                                      "docker-compose.yaml"};
   static const char* const overrides[] = {"compose.override.yml", "compose.override.yaml",
-                                          "docker-compose.override.yml", "docker-compose.override.yaml"};
+                                          "docker-compose.override.yml",
+                                          "docker-compose.override.yaml"};
   for (;;) {
     for (const char* name : names) {
       std::string candidate = join_path(dir, name);
@@ -129,7 +137,7 @@ std::vector<std::string> find_compose_files(const DiskSource& disk, std::string 
           files.push_back(join_path(dir, o));
           break;
         }
-}
+      }
       return files;
     }
     if (dir == "/" || dir.empty()) return {};
@@ -150,8 +158,8 @@ std::vector<std::string> split_list(const std::string& text, const std::string& 
 }
 
 // The services SERVICE... names and every service they depend on, transitively.
-bool select_services(const Project& p, const std::vector<std::string>& wanted, std::set<std::string>* out,
-                     std::string* err) {
+bool select_services(const Project& p, const std::vector<std::string>& wanted,
+                     std::set<std::string>* out, std::string* err) {
   std::vector<std::string> todo(wanted.rbegin(), wanted.rend());
   while (!todo.empty()) {
     std::string name = todo.back();
@@ -212,7 +220,8 @@ void extract_variables(const std::string& s, std::map<std::string, Variable>* ou
     int depth = 0;
     size_t close = std::string::npos;
     for (size_t k = i + 1; k < s.size(); ++k) {
-      if (s[k] == '{') ++depth;
+      if (s[k] == '{')
+        ++depth;
       else if (s[k] == '}' && --depth == 0) {
         close = k;
         break;
@@ -228,11 +237,16 @@ void extract_variables(const std::string& s, std::map<std::string, Variable>* ou
     }
     Variable v;
     std::string rest = val.substr(n);
-    if (starts_with(rest, ":?") || starts_with(rest, "?")) v.required = true;
-    else if (starts_with(rest, ":-")) v.default_value = rest.substr(2);
-    else if (starts_with(rest, "-")) v.default_value = rest.substr(1);
-    else if (starts_with(rest, ":+")) v.presence_value = rest.substr(2);
-    else if (starts_with(rest, "+")) v.presence_value = rest.substr(1);
+    if (starts_with(rest, ":?") || starts_with(rest, "?"))
+      v.required = true;
+    else if (starts_with(rest, ":-"))
+      v.default_value = rest.substr(2);
+    else if (starts_with(rest, "-"))
+      v.default_value = rest.substr(1);
+    else if (starts_with(rest, ":+"))
+      v.presence_value = rest.substr(2);
+    else if (starts_with(rest, "+"))
+      v.presence_value = rest.substr(1);
     (*out)[val.substr(0, n)] = v;
     if (!v.default_value.empty()) extract_variables(v.default_value, out);
     if (!v.presence_value.empty()) extract_variables(v.presence_value, out);
@@ -254,7 +268,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
       if (width.size() <= c) width.resize(c + 1, 0);
       width[c] = std::max(width[c], r[c].size() + 3);
     }
-}
+  }
   std::string out;
   for (const auto& r : rows) {
     for (size_t c = 0; c < r.size(); ++c) {
@@ -290,7 +304,9 @@ class EnvFileSource : public FileSource {
     *content = it->second;
     return ReadStatus::Ok;
   }
-  bool exists(std::string_view path) const override { return pinned_.count(std::string(path)) || disk_.exists(path); }
+  bool exists(std::string_view path) const override {
+    return pinned_.count(std::string(path)) || disk_.exists(path);
+  }
   std::optional<uint64_t> size(std::string_view path) const override {
     auto it = pinned_.find(std::string(path));
     return it == pinned_.end() ? disk_.size(path) : std::optional<uint64_t>(it->second.size());
@@ -309,7 +325,8 @@ class EnvFileSource : public FileSource {
 // reads it; each step prints its own error and says whether to go on.
 class ComposeCommand {
  public:
-  explicit ComposeCommand(const Options& o) : o_(o), cwd_(current_dir()), disk_(cwd_, nullptr), source_(disk_) {}
+  explicit ComposeCommand(const Options& o)
+      : o_(o), cwd_(current_dir()), disk_(cwd_, nullptr), source_(disk_) {}
 
   int refuse_engine_options() const;
   bool read_variables();
@@ -344,16 +361,19 @@ class ComposeCommand {
 
 int ComposeCommand::refuse_engine_options() const {
   if (!o_.compose_needs_engine.empty()) {
-    return usage_error("compose: " + o_.compose_needs_engine +
-                       " needs a registry and a Docker engine to read image digests; smokehook reads files only");
-}
+    return usage_error(
+        "compose: " + o_.compose_needs_engine +
+        " needs a registry and a Docker engine to read image digests; smokehook reads files only");
+  }
   if (!o_.compose_hash.empty())
-    return usage_error("compose: --hash is not supported (the hash is docker compose's own encoding of a service)");
+    return usage_error(
+        "compose: --hash is not supported (the hash is docker compose's own encoding of a "
+        "service)");
   return 0;
 }
 
-// KEY=VALUE lines into the variables; false, with a message, when the file is unreadable or malformed.
-// `required`: a file --env-file names (the project's .env may be absent).
+// KEY=VALUE lines into the variables; false, with a message, when the file is unreadable or
+// malformed. `required`: a file --env-file names (the project's .env may be absent).
 bool ComposeCommand::read_env_file(const std::string& path, bool required) {
   std::string text, err;
   ReadStatus st = required ? source_.pin(path, &err) : disk_.read(path, &text, &err);
@@ -379,15 +399,17 @@ bool ComposeCommand::read_env_file(const std::string& path, bool required) {
 // --env-file, else the .env of the project folder (docker compose reads it before it looks for the
 // compose files: the folder named, the first -f file's, else this one).
 bool ComposeCommand::read_variables() {
-  if (!o_.compose_project_directory.empty()) project_dir_ = absolute(cwd_, o_.compose_project_directory);
+  if (!o_.compose_project_directory.empty())
+    project_dir_ = absolute(cwd_, o_.compose_project_directory);
   if (!o_.compose_env_files.empty()) {
     for (const auto& f : o_.compose_env_files)
       if (!read_env_file(absolute(cwd_, f), true)) return false;
     return true;
   }
-  std::string env_dir = !project_dir_.empty()          ? project_dir_
-                        : !o_.compose_files.empty() ? dirname(absolute(cwd_, o_.compose_files.front()))
-                                                    : cwd_;
+  std::string env_dir = !project_dir_.empty() ? project_dir_
+                        : !o_.compose_files.empty()
+                            ? dirname(absolute(cwd_, o_.compose_files.front()))
+                            : cwd_;
   return read_env_file(join_path(env_dir, ".env"), false);
 }
 
@@ -400,8 +422,9 @@ bool ComposeCommand::find_files() {
       for (const auto& f : split_list(*compose_file, separator.empty() ? ":" : separator))
         spec_.files.push_back(absolute(cwd_, f));
     }
-}
-  if (spec_.files.empty()) spec_.files = find_compose_files(disk_, project_dir_.empty() ? cwd_ : project_dir_);
+  }
+  if (spec_.files.empty())
+    spec_.files = find_compose_files(disk_, project_dir_.empty() ? cwd_ : project_dir_);
   if (spec_.files.empty()) {
     std::cerr << "no configuration file provided: not found\n";
     return false;
@@ -410,15 +433,17 @@ bool ComposeCommand::find_files() {
   if (project_dir_.empty()) project_dir_ = "/";
   for (auto& f : spec_.files)  // messages name the files below this folder as relative paths
     if (starts_with(f, cwd_ + "/")) f = f.substr(cwd_.size() + 1);
-  for (const auto& f : o_.compose_env_files) spec_.env_files.push_back(absolute(cwd_, f));  // in place of .env
+  for (const auto& f : o_.compose_env_files)
+    spec_.env_files.push_back(absolute(cwd_, f));  // in place of .env
   spec_.profiles = o_.compose_profiles;
   if (spec_.profiles.empty()) {
     if (auto v = vars_.get("COMPOSE_PROFILES")) {
       for (auto& s : split(*v, ','))
         if (!trim(s).empty()) spec_.profiles.emplace_back(trim(s));
-}
-}
-  if (spec_.profiles.empty()) spec_.profiles.push_back("");  // none active: not the loader's own lookup
+    }
+  }
+  if (spec_.profiles.empty())
+    spec_.profiles.push_back("");  // none active: not the loader's own lookup
   return true;
 }
 
@@ -427,7 +452,8 @@ bool ComposeCommand::name_project() {
   if (!o_.compose_project_name.empty()) {
     if (normalize_project_name(o_.compose_project_name) != o_.compose_project_name) {
       std::cerr << "invalid project name \"" << o_.compose_project_name
-                << "\": must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as "
+                << "\": must consist only of lowercase alphanumeric characters, hyphens, and "
+                   "underscores as well as "
                    "start with a letter or number\n";
       return false;
     }
@@ -447,11 +473,13 @@ bool ComposeCommand::load() {
   if (!o_.compose_project_directory.empty()) ctx_.project_dir = project_dir_;
   ctx_.no_consistency = o_.compose_no_consistency;
   ctx_.no_normalize = o_.compose_no_normalize;
-  // --no-interpolate prints the loader's model, unchecked, and so lists its services (docker compose
-  // loads the typed project, uninterpolated, for the other listings); --variables reads that model.
+  // --no-interpolate prints the loader's model, unchecked, and so lists its services (docker
+  // compose loads the typed project, uninterpolated, for the other listings); --variables reads
+  // that model.
   const std::string& listing = o_.compose_listing;
   ctx_.no_interpolate = o_.compose_no_interpolate || listing == "variables";
-  raw_ = (o_.compose_no_interpolate && (listing.empty() || listing == "services")) || listing == "variables";
+  raw_ = (o_.compose_no_interpolate && (listing.empty() || listing == "services")) ||
+         listing == "variables";
   ctx_.model_only = raw_;
   ctx_.no_env_files = !listing.empty() && listing != "environment";
   ctx_.environment = vars_.lookup();
@@ -462,10 +490,11 @@ bool ComposeCommand::load() {
       if (std::string n = o_.compose_no_normalize ? name->text : normalize_project_name(name->text);
           !n.empty() && n != vars_.project_name) {
         vars_.project_name = n;
-        if (vars_.name_asked && !o_.compose_no_normalize) project_ = load_project(spec_, ctx_);  // ${COMPOSE_PROJECT_NAME} reads the name
+        if (vars_.name_asked && !o_.compose_no_normalize)
+          project_ = load_project(spec_, ctx_);  // ${COMPOSE_PROJECT_NAME} reads the name
       }
-}
-}
+    }
+  }
   std::set<std::string> printed;  // each warning once, as it is one mistake
   for (const auto& w : project_.warnings) {
     // An unset variable is one warning wherever it is used, as docker compose prints it; the first
@@ -481,7 +510,8 @@ bool ComposeCommand::load() {
     return false;
   }
   std::string err;  // the loader's model has every service: SERVICE... selects none
-  if (!raw_ && !o_.compose_services.empty() && !select_services(project_, o_.compose_services, &only_, &err)) {
+  if (!raw_ && !o_.compose_services.empty() &&
+      !select_services(project_, o_.compose_services, &only_, &err)) {
     std::cerr << err << "\n";
     return false;
   }
@@ -530,10 +560,11 @@ std::string ComposeCommand::list_models(const json& model) const {
   std::string out;
   if (const Node* models = project_.model.find("models")) {
     for (const auto& e : models->entries) {
-      if (const Node* m = e.value.find("model"); m && used.count(e.key) && !scalar_string(*m).empty())
+      if (const Node* m = e.value.find("model");
+          m && used.count(e.key) && !scalar_string(*m).empty())
         out += scalar_string(*m) + "\n";
-}
-}
+    }
+  }
   return out;
 }
 
@@ -543,8 +574,8 @@ std::string ComposeCommand::list_profiles() const {
     for (const auto& e : services->entries) {
       if (const Node* ps = e.value.find("profiles"))
         for (const Node& pr : ps->items) profiles.insert(pr.text);
-}
-}
+    }
+  }
   std::string out;
   for (const auto& p : profiles) out += p + "\n";
   return out;
@@ -573,26 +604,30 @@ std::string ComposeCommand::list_environment() const {
   return out;
 }
 
-// The variables the files use, read from their text: the files named and those they extend or include.
+// The variables the files use, read from their text: the files named and those they extend or
+// include.
 std::string ComposeCommand::list_variables() const {
   std::map<std::string, Variable> found;
   std::vector<std::string> files = spec_.files;
   for (const auto& f : project_.inputs) {
-    if ((ends_with(f, ".yaml") || ends_with(f, ".yml")) && std::find(files.begin(), files.end(), f) == files.end())
+    if ((ends_with(f, ".yaml") || ends_with(f, ".yml")) &&
+        std::find(files.begin(), files.end(), f) == files.end())
       files.push_back(f);
-}
+  }
   for (const auto& f : files) {
     std::string text, err;
     std::vector<Node> docs;
     Finding bad;
     if (disk_.read(f, &text, &err) == ReadStatus::Ok && parse_yaml(text, f, &docs, &bad)) {
       for (const Node& d : docs) {
-        for (const auto& e : d.entries)  // normalized, the name is the project's by then, not the file's
+        for (const auto& e :
+             d.entries)  // normalized, the name is the project's by then, not the file's
           if (e.key != "name" || o_.compose_no_normalize) extract_variables(e.value, &found);
-}
-}
+      }
+    }
   }
-  std::vector<std::vector<std::string>> rows = {{"NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE"}};
   for (const auto& [name, v] : found)
     rows.push_back({name, v.required ? "true" : "false", v.default_value, v.presence_value});
   return table(rows);

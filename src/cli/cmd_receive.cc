@@ -15,13 +15,13 @@
 #include <iostream>
 #include <iterator>
 
-#include "cli/commands.h"
 #include "checks/config_cache.h"
-#include "git/source.h"
-#include "git/pre_receive.h"
-#include "report/report.h"
 #include "checks/verdict_cache.h"
+#include "cli/commands.h"
 #include "cli/workspace.h"
+#include "git/pre_receive.h"
+#include "git/source.h"
+#include "report/report.h"
 
 namespace smokehook {
 namespace {
@@ -31,7 +31,8 @@ enum class Rules { Server, Pushed };
 // Loads the server's rules into `config`. Returns false after printing why;
 // sets `rules` to Pushed when each pushed commit's own configuration applies,
 // and `config_id` to the blob id of the default branch's .smokehook.yml, if any.
-bool server_config(const Options& o, const Repository& repo, Config* config, Rules* rules, std::string* config_id) {
+bool server_config(const Options& o, const Repository& repo, Config* config, Rules* rules,
+                   std::string* config_id) {
   *rules = Rules::Server;
   if (!o.config.empty()) {
     MemorySource none;  // --config is read from the server's disk
@@ -47,16 +48,21 @@ bool server_config(const Options& o, const Repository& repo, Config* config, Rul
       return false;
     case Status::NoBranch:  // the repository's first push: nothing else to take rules from
       *rules = Rules::Pushed;
-      std::cerr << "smokehook: the repository holds no branch yet: each pushed commit is checked by its own "
+      std::cerr << "smokehook: the repository holds no branch yet: each pushed commit is checked "
+                   "by its own "
                    ".smokehook.yml\n";
       return true;
     case Status::Ambiguous: {
       std::string names;
-      for (const std::string& b : d.branches) names += (names.empty() ? "" : ", ") + b.substr(std::string("refs/heads/").size());
-      std::cerr << o.failure_prefix << "smokehook: push rejected: the rules come from the default branch, and HEAD names "
-                << d.head << ", which does not exist, while there are several branches (" << names
-                << "). On the server, name the default branch with `git symbolic-ref HEAD refs/heads/NAME`, or install "
-                   "smokehook with --config FILE\n";
+      for (const std::string& b : d.branches)
+        names += (names.empty() ? "" : ", ") + b.substr(std::string("refs/heads/").size());
+      std::cerr
+          << o.failure_prefix
+          << "smokehook: push rejected: the rules come from the default branch, and HEAD names "
+          << d.head << ", which does not exist, while there are several branches (" << names
+          << "). On the server, name the default branch with `git symbolic-ref HEAD "
+             "refs/heads/NAME`, or install "
+             "smokehook with --config FILE\n";
       return false;
     }
     case Status::Found:
@@ -64,9 +70,9 @@ bool server_config(const Options& o, const Repository& repo, Config* config, Rul
   }
   const std::string& name = d.ref;
   if (!d.head.empty()) {
-    std::cerr << "smokehook: HEAD names " << d.head << ", which does not exist: the only branch, " << name
-              << ", is the default one\n";
-}
+    std::cerr << "smokehook: HEAD names " << d.head << ", which does not exist: the only branch, "
+              << name << ", is the default one\n";
+  }
   std::string err;
   const git_oid& id = d.commit;
   TreePtr tree = repo.commit_tree(id, &err);
@@ -77,7 +83,8 @@ bool server_config(const Options& o, const Repository& repo, Config* config, Rul
   TreeSource source(repo, std::move(tree), oid_hex(id));
   if (!load_config(o, source, config)) return false;
   *config_id = source.blob_id(".smokehook.yml");
-  std::cerr << "smokehook: the rules of " << name << " (" << oid_hex(id).substr(0, 12) << "), as before this push: "
+  std::cerr << "smokehook: the rules of " << name << " (" << oid_hex(id).substr(0, 12)
+            << "), as before this push: "
             << (source.exists(".smokehook.yml") ? ".smokehook.yml" : "the built-in suite") << "\n";
   return true;
 }
@@ -98,11 +105,12 @@ bool pushed_config_loads(const Options& o, const FileSource& pushed, const std::
 int receive_timeout_message(double seconds, char* buf, size_t size) {
   const char* gl = std::getenv("GL_ID");
   const char* prefix = gl && *gl ? "GL-HOOK-ERR: " : "";
-  int n = std::snprintf(buf, size,
-                        "%ssmokehook: push rejected: the checks ran out of time (%g s budget). Raise it with "
-                        "SMOKEHOOK_TIMEOUT=SECONDS in the hook's environment; on GitHub Enterprise all "
-                        "pre-receive hooks share one 5 s budget.\n",
-                        prefix, seconds);
+  int n = std::snprintf(
+      buf, size,
+      "%ssmokehook: push rejected: the checks ran out of time (%g s budget). Raise it with "
+      "SMOKEHOOK_TIMEOUT=SECONDS in the hook's environment; on GitHub Enterprise all "
+      "pre-receive hooks share one 5 s budget.\n",
+      prefix, seconds);
   return n < 0 ? 0 : std::min(n, static_cast<int>(size) - 1);
 }
 
@@ -114,9 +122,11 @@ int cmd_receive(const Options& given) {
   if (!repo) return usage_error("pre-receive: not a git repository: " + current_dir());
   std::string err;
   if (!repo->add_object_dirs_from_env(&err)) return usage_error("pre-receive: " + err);
-  std::string input = o.push_input ? *o.push_input : std::string(std::istreambuf_iterator<char>(std::cin), {});
+  std::string input =
+      o.push_input ? *o.push_input : std::string(std::istreambuf_iterator<char>(std::cin), {});
   std::vector<ReceivedRef> refs;
-  if (!parse_pre_receive(input, &refs, &err)) return usage_error("pre-receive: malformed input on stdin, " + err);
+  if (!parse_pre_receive(input, &refs, &err))
+    return usage_error("pre-receive: malformed input on stdin, " + err);
 
   Report report;
   report.mode = "push";
@@ -144,9 +154,11 @@ int cmd_receive(const Options& given) {
       loaded = true;
     }
     Repository::Peeled pushed = repo->peel_to_commit(ref.new_oid);
-    if (pushed.status == Repository::Peeled::Status::Error) return usage_error("pre-receive: " + ref.ref + ": " + pushed.message);
+    if (pushed.status == Repository::Peeled::Status::Error)
+      return usage_error("pre-receive: " + ref.ref + ": " + pushed.message);
     if (pushed.status == Repository::Peeled::Status::NotACommit) {
-      report.warnings.push_back(ref.ref + " points at a " + pushed.message + ", not a commit: not checked");
+      report.warnings.push_back(ref.ref + " points at a " + pushed.message +
+                                ", not a commit: not checked");
       continue;
     }
     TreePtr tree = repo->commit_tree(pushed.commit, &err);
@@ -154,9 +166,11 @@ int cmd_receive(const Options& given) {
     std::string hex = oid_hex(pushed.commit);
     TreeSource source(*repo, std::move(tree), hex);
     const Config* config = &configs.front();
-    if (rules == Rules::Server && o.config.empty() && !pushed_config_loads(o, source, server_config_id)) {
+    if (rules == Rules::Server && o.config.empty() &&
+        !pushed_config_loads(o, source, server_config_id)) {
       std::cerr << o.failure_prefix << "smokehook: push rejected: " << ref.ref
-                << " brings a .smokehook.yml that does not load (above); on the default branch it would refuse "
+                << " brings a .smokehook.yml that does not load (above); on the default branch it "
+                   "would refuse "
                    "every later push\n";
       exit_now(1);
     }

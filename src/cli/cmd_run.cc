@@ -16,14 +16,14 @@
 #include <iterator>
 #include <sstream>
 
-#include "git/disk_source.h"
-#include "git/change_set.h"
 #include "cli/commands.h"
-#include "git/source.h"
+#include "cli/workspace.h"
+#include "git/change_set.h"
+#include "git/disk_source.h"
 #include "git/hooks.h"
 #include "git/pre_push.h"
+#include "git/source.h"
 #include "report/report.h"
-#include "cli/workspace.h"
 
 namespace smokehook {
 namespace {
@@ -37,7 +37,8 @@ std::string config_repo_path(const std::string& file, const Repository* repo) {
   std::string path = real ? real : "", top = root ? root : "";
   std::free(real);
   std::free(root);
-  if (top.empty() || path.size() <= top.size() + 1 || path.compare(0, top.size(), top) != 0 || path[top.size()] != '/')
+  if (top.empty() || path.size() <= top.size() + 1 || path.compare(0, top.size(), top) != 0 ||
+      path[top.size()] != '/')
     return "";
   return path.substr(top.size() + 1);
 }
@@ -107,19 +108,23 @@ bool run_live_command(const char* what, const std::string& command) {
   std::cout.flush();
   int status = std::system(("exec 1>&2; " + command).c_str());
   if (status == 0) return true;
-  usage_error(std::string("live.") + what + " failed (status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + "): " + command);
+  usage_error(std::string("live.") + what + " failed (status " +
+              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + "): " + command);
   return false;
 }
 
 bool wants_live(const Config& config, const Selection& sel) {
   if (!sel.live) return false;
   for (const auto& c : config.checks)
-    if (c->live && (sel.only.empty() || std::find(sel.only.begin(), sel.only.end(), c->id) != sel.only.end())) return true;
+    if (c->live &&
+        (sel.only.empty() || std::find(sel.only.begin(), sel.only.end(), c->id) != sel.only.end()))
+      return true;
   return false;
 }
 
 int run_staged(const Options& o, const Repository& repo) {
-  if (repo.bare()) return usage_error("a bare repository has no index to check; use --all --rev REV");
+  if (repo.bare())
+    return usage_error("a bare repository has no index to check; use --all --rev REV");
   std::string err;
   std::unique_ptr<IndexSource> index = IndexSource::open(repo, current_index_path(repo), &err);
   if (!index) return usage_error(err);
@@ -127,13 +132,15 @@ int run_staged(const Options& o, const Repository& repo) {
   if (!staged_changes(repo, *index, &changes, &err)) return usage_error(err);
   // Only .env and env_file targets git does not track are read from the working tree.
   DiskSource worktree(repo.workdir(), &repo);
-  // A configuration on disk that the commit does not hold would be ignored, and the built-in suite run in its place.
+  // A configuration on disk that the commit does not hold would be ignored, and the built-in suite
+  // run in its place.
   if (o.config.empty() && !index->exists(".smokehook.yml") && worktree.exists(".smokehook.yml")) {
-    return usage_error(std::string(".smokehook.yml is in the working tree but not in the index") +
-                       (repo.ignores(".smokehook.yml") ? " (git ignores it: a .gitignore rule)" : "") +
-                       ", so this commit would be checked without it: `git add" +
-                       (repo.ignores(".smokehook.yml") ? " -f" : "") + " .smokehook.yml` to use it");
-}
+    return usage_error(
+        std::string(".smokehook.yml is in the working tree but not in the index") +
+        (repo.ignores(".smokehook.yml") ? " (git ignores it: a .gitignore rule)" : "") +
+        ", so this commit would be checked without it: `git add" +
+        (repo.ignores(".smokehook.yml") ? " -f" : "") + " .smokehook.yml` to use it");
+  }
   Config config;
   if (!load_config(o, *index, &config) || !validate_only(o, config)) return 2;
   RunContext ctx(*index, &worktree, process_environment());
@@ -168,7 +175,8 @@ int run_all(const Options& o, const std::optional<Repository>& repo) {
     run_checks(config, ctx, sel, "", "", &report);
     exit_now(finish(o, report));
   }
-  if (repo && repo->bare()) return usage_error("a bare repository has no working tree; use --all --rev REV");
+  if (repo && repo->bare())
+    return usage_error("a bare repository has no working tree; use --all --rev REV");
   DiskSource source(repo ? repo->workdir() : current_dir(), repo ? &*repo : nullptr);
   if (!load_config(o, source, &config) || !validate_only(o, config)) return 2;
   RunContext ctx(source, &source, process_environment());
@@ -213,8 +221,8 @@ int run_range(const Options& o, const Repository& repo) {
     ctx.changes = &changes;
     ctx.full_scan = false;
   } else {
-    report.note = "no merge base of " + o.from_ref + "..." + to_ref + " is reachable, so every check ran on " +
-                  to_ref + " (" + why + ")";
+    report.note = "no merge base of " + o.from_ref + "..." + to_ref +
+                  " is reachable, so every check ran on " + to_ref + " (" + why + ")";
     if (o.format != Format::Human) report.warnings.push_back("warning: " + report.note);
   }
   Selection sel = selection(o);
@@ -261,7 +269,8 @@ std::vector<std::string> parent_arguments() {
   return args;
 }
 
-// A process's start time (clock ticks since boot, field 22 of /proc/PID/stat); empty when it is gone.
+// A process's start time (clock ticks since boot, field 22 of /proc/PID/stat); empty when it is
+// gone.
 std::string start_time_of(const std::string& pid) {
   std::string stat = read_file_or_empty("/proc/" + pid + "/stat");
   size_t close = stat.rfind(')');  // the name may hold spaces and parentheses
@@ -278,9 +287,11 @@ bool framework_runs_all_files(const std::vector<std::string>& args) {
   for (size_t k = 1; k < args.size(); ++k) {
     const std::string& a = args[k];
     if (a == "--") break;
-    if (a.size() >= 5 && std::string("--all-files").compare(0, a.size(), a) == 0) return true;  // argparse abbreviations
+    if (a.size() >= 5 && std::string("--all-files").compare(0, a.size(), a) == 0)
+      return true;  // argparse abbreviations
     if (a.size() >= 2 && a[0] == '-' && a[1] != '-' &&
-        a.find_first_not_of("abcdefghijklmnopqrstuvwxyz", 1) == std::string::npos && a.find('a') != std::string::npos)
+        a.find_first_not_of("abcdefghijklmnopqrstuvwxyz", 1) == std::string::npos &&
+        a.find('a') != std::string::npos)
       return true;  // -a, -av
   }
   return false;
@@ -297,11 +308,12 @@ bool first_of_framework_run(const Options& o, const std::string& what) {
   std::string boot = read_file_or_empty("/proc/sys/kernel/random/boot_id");
   boot.erase(std::remove(boot.begin(), boot.end(), '\n'), boot.end());
   const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-  std::string dir = (runtime && *runtime == '/' ? std::string(runtime) : std::string("/tmp")) + "/smokehook-framework-" +
-                    std::to_string(::getuid());
+  std::string dir = (runtime && *runtime == '/' ? std::string(runtime) : std::string("/tmp")) +
+                    "/smokehook-framework-" + std::to_string(::getuid());
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return true;
   struct stat st {};
-  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() || (st.st_mode & 077) != 0)
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() ||
+      (st.st_mode & 077) != 0)
     return true;  // not ours alone: do not trust it
   // The folder too: prek runs a workspace's projects, each in its own folder, from one process.
   // Refs and folders hold slashes: they enter the name hashed.
@@ -315,13 +327,15 @@ bool first_of_framework_run(const Options& o, const std::string& what) {
       size_t dash = entry.find('-');
       if (entry[0] == '.' || dash == std::string::npos) continue;
       std::string started = start_time_of(entry.substr(0, dash));
-      bool alive = !started.empty() && entry.compare(dash + 1, started.size() + 1, started + "-") == 0 &&
+      bool alive = !started.empty() &&
+                   entry.compare(dash + 1, started.size() + 1, started + "-") == 0 &&
                    entry.find(boot) != std::string::npos;
       if (!alive) ::unlinkat(::dirfd(d), e->d_name, 0);
     }
     ::closedir(d);
   }
-  int fd = ::open((dir + "/" + name).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int fd = ::open((dir + "/" + name).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0600);
   if (fd >= 0) {
     ::close(fd);
     return true;
@@ -383,8 +397,10 @@ int run_pre_push(const Options& o, const Repository& repo) {
     const char* branch = std::getenv("PRE_COMMIT_LOCAL_BRANCH");
     refs.push_back(PushedRef{branch && *branch ? branch : framework_to, oid_hex(*id), "", ""});
   } else {
-    std::string input = o.push_input ? *o.push_input : std::string(std::istreambuf_iterator<char>(std::cin), {});
-    if (!parse_pre_push(input, &refs, &err)) return usage_error("pre-push: malformed input on stdin, " + err);
+    std::string input =
+        o.push_input ? *o.push_input : std::string(std::istreambuf_iterator<char>(std::cin), {});
+    if (!parse_pre_push(input, &refs, &err))
+      return usage_error("pre-push: malformed input on stdin, " + err);
   }
   Report report;
   report.mode = "push";
@@ -415,7 +431,8 @@ int run_pre_push(const Options& o, const Repository& repo) {
 int run_kept_hook(Options* o) {
   // git's pre-push (pre-receive) lines go to both hooks: read them once.
   if (o->hook[0] == "pre-push" || o->hook[0] == "pre-receive")
-    o->push_input.emplace(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    o->push_input.emplace(std::istreambuf_iterator<char>(std::cin),
+                          std::istreambuf_iterator<char>());
   std::string err;
   std::vector<std::string> args(o->hook.begin() + 1, o->hook.end());
   const std::string* input = o->push_input ? &*o->push_input : nullptr;
@@ -431,9 +448,10 @@ int cmd_run(const Options& o) {
   bool push = !o.hook.empty() && o.hook[0] == "pre-push";
   bool staged = !o.all && !push;
   if ((staged || push || !o.rev.empty()) && !repo) {
-    return usage_error("not a git repository (or any parent up to /): " + current_dir() +
-                       (staged ? "\n(outside a repository, 'smokehook --all' checks the folder)" : ""));
-}
+    return usage_error(
+        "not a git repository (or any parent up to /): " + current_dir() +
+        (staged ? "\n(outside a repository, 'smokehook --all' checks the folder)" : ""));
+  }
   if (o.framework) {
     if (!repo) return usage_error("--framework needs a git repository; not one: " + current_dir());
     return run_framework(o, repo);

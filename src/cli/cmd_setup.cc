@@ -2,18 +2,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <cerrno>
 #include <cstring>
 #include <iomanip>
 #include <iostream>
 
-#include "git/disk_source.h"
-#include "cli/commands.h"
-#include "git/hooks.h"
 #include "checks/init_config.h"
+#include "cli/commands.h"
 #include "cli/workspace.h"
+#include "git/disk_source.h"
+#include "git/hooks.h"
 
 namespace smokehook {
 namespace {
@@ -28,7 +28,8 @@ std::string own_path() {
 bool need_repository(std::optional<Repository>* repo, const char* command) {
   if (!open_repository(repo)) return false;
   if (!*repo) {
-    usage_error(std::string(command) + ": not a git repository (or any parent up to /): " + current_dir());
+    usage_error(std::string(command) +
+                ": not a git repository (or any parent up to /): " + current_dir());
     return false;
   }
   return true;
@@ -38,8 +39,10 @@ bool need_repository(std::optional<Repository>* repo, const char* command) {
 // the file is known to load (it is read again on every push).
 bool server_config_path(const Options& o, const Repository& repo, std::string* path) {
   if (!repo.bare()) {
-    usage_error("install: --config is for a server's bare repository, whose pre-receive hook reads that file on "
-                "every push; here the hooks read the .smokehook.yml being committed or pushed");
+    usage_error(
+        "install: --config is for a server's bare repository, whose pre-receive hook reads that "
+        "file on "
+        "every push; here the hooks read the .smokehook.yml being committed or pushed");
     return false;
   }
   char resolved[PATH_MAX];
@@ -61,22 +64,27 @@ bool server_config_path(const Options& o, const Repository& repo, std::string* p
 void warn_unborn_head(const Repository& repo) {
   Repository::DefaultBranch d = repo.default_branch();
   if (d.head.empty()) return;  // HEAD names a branch that exists (or a commit): its rules apply
-  std::string set = "`git symbolic-ref HEAD refs/heads/NAME` in " + repo.git_dir() + ", or install with --config FILE";
+  std::string set = "`git symbolic-ref HEAD refs/heads/NAME` in " + repo.git_dir() +
+                    ", or install with --config FILE";
   std::cerr << "smokehook: HEAD is unborn: it names " << d.head << ", which does not exist";
   switch (d.status) {
     case Repository::DefaultBranch::Status::NoBranch:
-      std::cerr << " (no branch has been pushed yet). The first push is checked by its own .smokehook.yml; after "
-                   "it the rules come from the only branch, and with several branches every push is refused until "
+      std::cerr << " (no branch has been pushed yet). The first push is checked by its own "
+                   ".smokehook.yml; after "
+                   "it the rules come from the only branch, and with several branches every push "
+                   "is refused until "
                    "HEAD names the default one: "
                 << set << "\n";
       break;
     case Repository::DefaultBranch::Status::Found:
-      std::cerr << ". The rules come from the only branch, " << d.ref << ", until there are several; then every "
+      std::cerr << ". The rules come from the only branch, " << d.ref
+                << ", until there are several; then every "
                    "push is refused until HEAD names the default one: "
                 << set << "\n";
       break;
     default:
-      std::cerr << ", and there are several branches: every push is refused until HEAD names the default one: "
+      std::cerr << ", and there are several branches: every push is refused until HEAD names the "
+                   "default one: "
                 << set << "\n";
       break;
   }
@@ -112,7 +120,8 @@ int cmd_uninstall(const Options&) {
 static void warn_if_ignored(const std::optional<Repository>& repo) {
   if (!repo || repo->bare() || !repo->ignores(".smokehook.yml")) return;
   std::cerr << "smokehook: init: warning: git ignores .smokehook.yml here (a rule of .gitignore or "
-               ".git/info/exclude matches it): `git add -f .smokehook.yml` adds it anyway; a configuration that is "
+               ".git/info/exclude matches it): `git add -f .smokehook.yml` adds it anyway; a "
+               "configuration that is "
                "not committed guards no commit\n";
 }
 
@@ -122,7 +131,8 @@ int cmd_init(const Options& o) {
   std::string root = repo && !repo->bare() ? repo->workdir() : current_dir();
   std::string path = root + "/.smokehook.yml";
   // Refused before reading anything: an existing configuration is never replaced.
-  if (::access(path.c_str(), F_OK) == 0) return usage_error("init: " + path + " already exists; not overwriting it");
+  if (::access(path.c_str(), F_OK) == 0)
+    return usage_error("init: " + path + " already exists; not overwriting it");
   InitConfig written;
   std::string_view text = default_config_text();
   if (!o.init_default) {
@@ -134,7 +144,8 @@ int cmd_init(const Options& o) {
   // O_EXCL: never overwrite, even if one appears between a check and the write.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
-    if (errno == EEXIST) return usage_error("init: " + path + " already exists; not overwriting it");
+    if (errno == EEXIST)
+      return usage_error("init: " + path + " already exists; not overwriting it");
     return usage_error("init: cannot create " + path + ": " + std::strerror(errno));
   }
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
@@ -145,13 +156,15 @@ int cmd_init(const Options& o) {
     return 0;
   }
   for (const auto& note : written.notes) std::cerr << "smokehook: init: " << note << "\n";
-  std::cout << "smokehook: wrote " << path << ": " << written.checks << " check" << (written.checks == 1 ? "" : "s")
-            << " for " << written.projects << " compose project" << (written.projects == 1 ? "" : "s")
+  std::cout << "smokehook: wrote " << path << ": " << written.checks << " check"
+            << (written.checks == 1 ? "" : "s") << " for " << written.projects << " compose project"
+            << (written.projects == 1 ? "" : "s")
             << (written.projects ? "" : " (none found: the file explains how to add checks)")
             << "; `smokehook list` shows them, `smokehook --all` runs them\n";
   if (!written.left_out.empty()) {
     std::cout << "smokehook: init left out " << written.left_out.size()
-              << (written.left_out.size() == 1 ? " thing" : " things") << " (commented out in the file, with why):\n";
+              << (written.left_out.size() == 1 ? " thing" : " things")
+              << " (commented out in the file, with why):\n";
     for (const auto& line : written.left_out) std::cout << "  " << line << "\n";
   }
   warn_if_ignored(repo);
@@ -161,7 +174,8 @@ int cmd_init(const Options& o) {
 int cmd_list(const Options& o) {
   std::optional<Repository> repo;
   if (!open_repository(&repo)) return 2;
-  DiskSource source(repo && !repo->bare() ? repo->workdir() : current_dir(), repo ? &*repo : nullptr);
+  DiskSource source(repo && !repo->bare() ? repo->workdir() : current_dir(),
+                    repo ? &*repo : nullptr);
   Config config;
   if (!load_config(o, source, &config)) return 2;
   RunContext ctx(source, &source, process_environment());
@@ -170,19 +184,22 @@ int cmd_list(const Options& o) {
     id_width = std::max(id_width, c->id.size());
     kind_width = std::max(kind_width, c->kind.size());
   }
-  std::cout << std::left << std::setw(static_cast<int>(id_width)) << "ID" << "  " << std::setw(static_cast<int>(kind_width))
-            << "KIND" << "  TRIGGERED BY\n";
+  std::cout << std::left << std::setw(static_cast<int>(id_width)) << "ID"
+            << "  " << std::setw(static_cast<int>(kind_width)) << "KIND"
+            << "  TRIGGERED BY\n";
   for (const auto& c : config.checks) {
     std::string triggers;
     if (c->live) {
       triggers = "(live: only with --all --full)";
     } else {
-      for (const auto& t : c->triggers(ctx).describe()) triggers += (triggers.empty() ? "" : ", ") + t;
+      for (const auto& t : c->triggers(ctx).describe())
+        triggers += (triggers.empty() ? "" : ", ") + t;
     }
-    std::cout << std::setw(static_cast<int>(id_width)) << c->id << "  " << std::setw(static_cast<int>(kind_width))
-              << c->kind << "  " << triggers << "\n";
+    std::cout << std::setw(static_cast<int>(id_width)) << c->id << "  "
+              << std::setw(static_cast<int>(kind_width)) << c->kind << "  " << triggers << "\n";
   }
-  std::cout << "\n(a change to " << (o.config.empty() ? ".smokehook.yml" : o.config) << " runs every check)\n";
+  std::cout << "\n(a change to " << (o.config.empty() ? ".smokehook.yml" : o.config)
+            << " runs every check)\n";
   return 0;
 }
 

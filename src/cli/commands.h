@@ -17,13 +17,16 @@ struct Options {
   bool full = false;
   std::vector<std::string> hook;  // --hook NAME [ARGS]
   std::string hook_file;          // --hook-file: the installed hook git ran (set by that hook)
-  std::optional<std::string> push_input;  // pre-push, pre-receive: git's lines, when already read from stdin
-  std::string subcommand;         // install, uninstall, init, list, compose; empty = run checks
-  std::string from_ref;           // --from-ref A: the checks affected by A...B (range mode)
-  std::string to_ref;             // --to-ref B (default HEAD)
-  bool framework = false;         // --framework FILE...: the pre-commit framework's (or prek's) entry
-  std::vector<std::string> framework_files;  // the files the framework passed (one of its partitions)
-  std::string framework_options;  // the arguments before --framework, as given: part of what names one entry's run
+  // pre-push, pre-receive: git's lines, when already read from stdin
+  std::optional<std::string> push_input;
+  std::string subcommand;  // install, uninstall, init, list, compose; empty = run checks
+  std::string from_ref;    // --from-ref A: the checks affected by A...B (range mode)
+  std::string to_ref;      // --to-ref B (default HEAD)
+  bool framework = false;  // --framework FILE...: the pre-commit framework's (or prek's) entry
+  // the files the framework passed (one of its partitions)
+  std::vector<std::string> framework_files;
+  std::string framework_options;  // the arguments before --framework, as given: part of what names
+                                  // one entry's run
   // common
   std::string config;
   Format format = Format::Human;
@@ -31,25 +34,29 @@ struct Options {
   std::string color = "auto";
   bool quiet = false;
   bool verbose = false;
-  std::string failure_prefix;  // starts each failure line of the human report ("GL-HOOK-ERR: " under GitLab)
+  std::string failure_prefix;  // starts each failure line of the human report ("GL-HOOK-ERR: "
+                               // under GitLab)
   // install
   bool force = false;
   // init
-  bool init_default = false;  // --default: the built-in suite instead of one read from the repository
+  // --default: the built-in suite instead of one read from the repository
+  bool init_default = false;
   // compose
   std::vector<std::string> compose_files;
   std::vector<std::string> compose_profiles;
   std::string compose_format;  // json | yaml
   // compose: the rest of `docker compose [OPTIONS] config [OPTIONS] [SERVICE...]`
-  std::string compose_project_name;       // -p
+  std::string compose_project_name;            // -p
   std::vector<std::string> compose_env_files;  // --env-file: in place of the project's .env
-  std::string compose_project_directory;  // --project-directory
-  std::string compose_output;             // -o: a file instead of stdout
-  std::string compose_listing;            // services, volumes, networks, profiles, images, models, variables, environment
-  std::string compose_hash;               // --hash SERVICES ("*": all)
+  std::string compose_project_directory;       // --project-directory
+  std::string compose_output;                  // -o: a file instead of stdout
+  std::string compose_listing;  // services, volumes, networks, profiles, images, models, variables,
+                                // environment
+  std::string compose_hash;     // --hash SERVICES ("*": all)
   std::vector<std::string> compose_services;  // SERVICE...
   bool compose_quiet = false;
-  bool compose_no_interpolate = false, compose_no_normalize = false, compose_no_path_resolution = false;
+  bool compose_no_interpolate = false, compose_no_normalize = false,
+       compose_no_path_resolution = false;
   bool compose_no_consistency = false, compose_no_env_resolution = false;
   std::string compose_needs_engine;  // --resolve-image-digests, --lock-image-digests: refused
 };

@@ -21,8 +21,8 @@ namespace {
 struct Opt {
   std::vector<std::string> shorts, longs;  // without their dashes
   std::string description;
-  std::string value;                       // FILE, DIR, ...; empty for a flag
-  std::vector<std::string> choices;        // from a validator described as {a,b,c}
+  std::string value;                 // FILE, DIR, ...; empty for a flag
+  std::vector<std::string> choices;  // from a validator described as {a,b,c}
   bool repeatable = false;
 };
 
@@ -97,9 +97,12 @@ std::vector<std::string> spellings(const Opt& o) {
 std::string roff(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '\\') out += "\\e";
-    else if (c == '-') out += "\\-";
-    else out += c;
+    if (c == '\\')
+      out += "\\e";
+    else if (c == '-')
+      out += "\\-";
+    else
+      out += c;
   }
   std::string safe;
   bool line_start = true;
@@ -141,17 +144,20 @@ std::string man_page(const std::vector<Command>& commands) {
     }
     if (!para.empty()) paragraphs.push_back(para);
   }
-  std::string summary = paragraphs.empty() ? "" : paragraphs.front().substr(0, paragraphs.front().find('\n'));
+  std::string summary =
+      paragraphs.empty() ? "" : paragraphs.front().substr(0, paragraphs.front().find('\n'));
   if (summary.rfind("smokehook: ", 0) == 0) summary = summary.substr(11);
 
-  m << ".\\\" Written by `smokehook --generate-docs` from the command line's definition; do not edit.\n"
+  m << ".\\\" Written by `smokehook --generate-docs` from the command line's definition; do not "
+       "edit.\n"
     << ".TH SMOKEHOOK 1 \"\" \"smokehook " << SMOKEHOOK_VERSION << "\" \"User Commands\"\n"
     << ".SH NAME\nsmokehook \\- " << roff(summary) << "\n"
     << ".SH SYNOPSIS\n.B smokehook\n[\\fIOPTIONS\\fR]\n";
   for (size_t i = 1; i < commands.size(); ++i) {
     m << ".br\n.B smokehook " << roff(commands[i].name) << "\n";
     if (commands[i].has_options()) m << "[\\fIOPTIONS\\fR]";
-    if (!commands[i].positional.empty()) m << " [\\fI" << roff(commands[i].positional) << "\\fR...]";
+    if (!commands[i].positional.empty())
+      m << " [\\fI" << roff(commands[i].positional) << "\\fR...]";
     m << "\n";
   }
   m << ".SH DESCRIPTION\n";
@@ -177,7 +183,9 @@ std::string man_page(const std::vector<Command>& commands) {
   for (size_t i = 1; i < commands.size(); ++i) {
     const Command& c = commands[i];
     m << ".SS " << roff(c.name) << "\n" << roff(c.description) << "\n";
-    if (!c.positional.empty()) m << ".TP\n\\fI" << roff(c.positional) << "\\fR...\n" << roff(c.positional_description) << "\n";
+    if (!c.positional.empty())
+      m << ".TP\n\\fI" << roff(c.positional) << "\\fR...\n"
+        << roff(c.positional_description) << "\n";
     std::vector<Opt> own;
     for (const Opt& o : c.options)
       if (o.longs != std::vector<std::string>{"help"}) own.push_back(o);
@@ -185,12 +193,16 @@ std::string man_page(const std::vector<Command>& commands) {
   }
   m << ".SH EXIT STATUS\n" << roff(exit_status.empty() ? "" : exit_status.substr(1));
   m << ".SH ENVIRONMENT\n"
-    << ".TP\n.B SMOKEHOOK_SKIP\nID[,ID...]: skip these checks (reported as skipped, with the reason).\n"
-    << ".TP\n.B SMOKEHOOK_TIMEOUT\nthe run's time budget in seconds (0: none); by default 120 for hooks, 5 for "
+    << ".TP\n.B SMOKEHOOK_SKIP\nID[,ID...]: skip these checks (reported as skipped, with the "
+       "reason).\n"
+    << ".TP\n.B SMOKEHOOK_TIMEOUT\nthe run's time budget in seconds (0: none); by default 120 for "
+       "hooks, 5 for "
        "pre\\-receive, none for \\-\\-all.\n"
-    << ".TP\n.B SMOKEHOOK_CACHE_DIR\nwhere parsed configurations are kept (default: the user's cache folder).\n"
+    << ".TP\n.B SMOKEHOOK_CACHE_DIR\nwhere parsed configurations are kept (default: the user's "
+       "cache folder).\n"
     << ".TP\n.B NO_COLOR\nset: no colour unless \\-\\-color always.\n"
-    << ".SH FILES\n.TP\n.I .smokehook.yml\nthe repository's checks, read from what is checked (the index, a commit's "
+    << ".SH FILES\n.TP\n.I .smokehook.yml\nthe repository's checks, read from what is checked (the "
+       "index, a commit's "
        "tree or the working tree); without one, the built\\-in suite.\n"
     << ".SH SEE ALSO\n.BR git (1),\n.BR githooks (5),\n.BR docker\\-compose (1)\n";
   return m.str();
@@ -210,7 +222,8 @@ std::string bash_value(const Opt& o) {
   if (o.value == "FILE") return "COMPREPLY=($(compgen -f -- \"$cur\"))";
   if (o.value == "DIR") return "COMPREPLY=($(compgen -d -- \"$cur\"))";
   if (o.value == "REV" || o.value == "A" || o.value == "B")
-    return "COMPREPLY=($(compgen -W \"$(git for-each-ref --format='%(refname:short)' 2>/dev/null)\" -- \"$cur\"))";
+    return "COMPREPLY=($(compgen -W \"$(git for-each-ref --format='%(refname:short)' "
+           "2>/dev/null)\" -- \"$cur\"))";
   return "COMPREPLY=()";
 }
 
@@ -219,16 +232,18 @@ std::string bash_completion(const std::vector<Command>& commands) {
   std::vector<std::string> names;
   for (size_t i = 1; i < commands.size(); ++i) names.push_back(commands[i].name);
   b << "# bash completion for smokehook " << SMOKEHOOK_VERSION
-    << "\n# Written by `smokehook --generate-docs` from the command line's definition; do not edit.\n"
+    << "\n# Written by `smokehook --generate-docs` from the command line's definition; do not "
+       "edit.\n"
     << "_smokehook() {\n"
     << "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub= i\n"
     << "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
     << "        case ${COMP_WORDS[i]} in\n"
-    << "            " << [&] {
-         std::string alt;
-         for (const auto& n : names) alt += (alt.empty() ? "" : "|") + n;
-         return alt;
-       }()
+    << "            " <<
+      [&] {
+        std::string alt;
+        for (const auto& n : names) alt += (alt.empty() ? "" : "|") + n;
+        return alt;
+      }()
     << ") sub=${COMP_WORDS[i]}; break ;;\n"
     << "        esac\n    done\n"
     << "    # an option's value\n    case $sub:$prev in\n";
@@ -238,7 +253,8 @@ std::string bash_completion(const std::vector<Command>& commands) {
     for (const Opt& o : c.options) {
       if (o.value.empty()) continue;
       std::string pat;
-      for (const auto& s : spellings(o)) pat += (pat.empty() ? "" : "|") + (i ? c.name : std::string("*")) + ":" + s;
+      for (const auto& s : spellings(o))
+        pat += (pat.empty() ? "" : "|") + (i ? c.name : std::string("*")) + ":" + s;
       b << "        " << pat << ") " << bash_value(o) << "; return ;;\n";
     }
   }
@@ -247,12 +263,14 @@ std::string bash_completion(const std::vector<Command>& commands) {
     std::vector<std::string> ws;
     for (const Opt& o : commands[i].options)
       for (const auto& s : spellings(o)) ws.push_back(s);
-    b << "        " << commands[i].name << ") COMPREPLY=($(compgen -W '" << words(ws) << "' -- \"$cur\")) ;;\n";
+    b << "        " << commands[i].name << ") COMPREPLY=($(compgen -W '" << words(ws)
+      << "' -- \"$cur\")) ;;\n";
   }
   std::vector<std::string> top;
   for (const Opt& o : commands.front().options)
     for (const auto& s : spellings(o)) top.push_back(s);
-  b << "        *) COMPREPLY=($(compgen -W '" << words(top) << " " << words(names) << "' -- \"$cur\")) ;;\n"
+  b << "        *) COMPREPLY=($(compgen -W '" << words(top) << " " << words(names)
+    << "' -- \"$cur\")) ;;\n"
     << "    esac\n}\ncomplete -o filenames -o bashdefault -F _smokehook smokehook\n";
   return b.str();
 }
@@ -262,9 +280,12 @@ std::string bash_completion(const std::vector<Command>& commands) {
 std::string zsh_quote(const std::string& s) {  // inside '...'
   std::string out;
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else if (c == '[' || c == ']' || c == ':') out += std::string("\\") + c;
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else if (c == '[' || c == ']' || c == ':')
+      out += std::string("\\") + c;
+    else
+      out += c;
   }
   return out;
 }
@@ -276,9 +297,12 @@ std::string zsh_specs(const std::vector<Opt>& options, const std::string& indent
     std::string action;
     if (!o.value.empty()) {
       std::string what;
-      if (!o.choices.empty()) what = "(" + words(o.choices) + ")";
-      else if (o.value == "FILE") what = "_files";
-      else if (o.value == "DIR") what = "_files -/";
+      if (!o.choices.empty())
+        what = "(" + words(o.choices) + ")";
+      else if (o.value == "FILE")
+        what = "_files";
+      else if (o.value == "DIR")
+        what = "_files -/";
       action = ":" + zsh_quote(o.value) + ":" + what;
     }
     std::string desc = "[" + zsh_quote(o.description) + "]";
@@ -299,8 +323,10 @@ std::string zsh_specs(const std::vector<Opt>& options, const std::string& indent
 std::string zsh_completion(const std::vector<Command>& commands) {
   std::ostringstream z;
   z << "#compdef smokehook\n# zsh completion for smokehook " << SMOKEHOOK_VERSION
-    << "\n# Written by `smokehook --generate-docs` from the command line's definition; do not edit.\n"
-    << "_smokehook() {\n    local curcontext=$curcontext state line ret=1\n    typeset -A opt_args\n"
+    << "\n# Written by `smokehook --generate-docs` from the command line's definition; do not "
+       "edit.\n"
+    << "_smokehook() {\n    local curcontext=$curcontext state line ret=1\n    typeset -A "
+       "opt_args\n"
     << "    local -a commands\n    commands=(\n";
   for (size_t i = 1; i < commands.size(); ++i)
     z << "        '" << commands[i].name << ":" << zsh_quote(commands[i].description) << "'\n";
@@ -312,8 +338,10 @@ std::string zsh_completion(const std::vector<Command>& commands) {
     << "        args)\n            case $line[1] in\n";
   for (size_t i = 1; i < commands.size(); ++i) {
     const Command& c = commands[i];
-    z << "                " << c.name << ") _arguments \\\n" << zsh_specs(c.options, "                    ");
-    if (!c.positional.empty()) z << "                    '*:" << zsh_quote(c.positional) << ":' \\\n";
+    z << "                " << c.name << ") _arguments \\\n"
+      << zsh_specs(c.options, "                    ");
+    if (!c.positional.empty())
+      z << "                    '*:" << zsh_quote(c.positional) << ":' \\\n";
     z << "                    && ret=0 ;;\n";
   }
   z << "            esac ;;\n    esac\n    return ret\n}\n_smokehook \"$@\"\n";
@@ -336,12 +364,13 @@ std::string fish_completion(const std::vector<Command>& commands) {
   std::vector<std::string> names;
   for (size_t i = 1; i < commands.size(); ++i) names.push_back(commands[i].name);
   f << "# fish completion for smokehook " << SMOKEHOOK_VERSION
-    << "\n# Written by `smokehook --generate-docs` from the command line's definition; do not edit.\n"
+    << "\n# Written by `smokehook --generate-docs` from the command line's definition; do not "
+       "edit.\n"
     << "complete -c smokehook -f\n";
   for (size_t i = 1; i < commands.size(); ++i) {
     f << "complete -c smokehook -n __fish_use_subcommand -a " << commands[i].name << " -d "
       << fish_quote(commands[i].description) << "\n";
-}
+  }
   for (size_t i = 0; i < commands.size(); ++i) {
     const Command& c = commands[i];
     for (const Opt& o : c.options) {
@@ -349,16 +378,18 @@ std::string fish_completion(const std::vector<Command>& commands) {
       if (i) {
         cond = "__fish_seen_subcommand_from " + c.name;
       } else {
-        // A top-level option a command spells differently (compose's --format) is the command's there.
+        // A top-level option a command spells differently (compose's --format) is the command's
+        // there.
         std::vector<std::string> others;
         for (size_t k = 1; k < commands.size(); ++k) {
           for (const Opt& x : commands[k].options) {
             for (const auto& s : spellings(x)) {
               for (const auto& t : spellings(o))
-                if (s == t && !(o.longs.size() == 1 && o.longs[0] == "help")) others.push_back(commands[k].name);
-}
-}
-}
+                if (s == t && !(o.longs.size() == 1 && o.longs[0] == "help"))
+                  others.push_back(commands[k].name);
+            }
+          }
+        }
         if (!others.empty()) cond = "not __fish_seen_subcommand_from " + words(others);
       }
       f << "complete -c smokehook";
@@ -366,9 +397,12 @@ std::string fish_completion(const std::vector<Command>& commands) {
       for (const auto& s : o.shorts) f << " -s " << s;
       for (const auto& l : o.longs) f << " -l " << l;
       if (!o.value.empty()) {
-        if (!o.choices.empty()) f << " -x -a " << fish_quote(words(o.choices));
-        else if (o.value == "FILE" || o.value == "DIR") f << " -r -F";
-        else f << " -x";
+        if (!o.choices.empty())
+          f << " -x -a " << fish_quote(words(o.choices));
+        else if (o.value == "FILE" || o.value == "DIR")
+          f << " -r -F";
+        else
+          f << " -x";
       }
       f << " -d " << fish_quote(o.description) << "\n";
     }
@@ -396,7 +430,7 @@ int write_docs(CLI::App& app, const std::string& dir) {
       std::cerr << "smokehook: cannot make " << d << ": " << std::strerror(errno) << "\n";
       return 2;
     }
-}
+  }
   bool ok = write_file(dir + "/smokehook.1", man_page(commands)) &&
             write_file(dir + "/completions/smokehook.bash", bash_completion(commands)) &&
             write_file(dir + "/completions/_smokehook", zsh_completion(commands)) &&

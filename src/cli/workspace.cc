@@ -4,9 +4,9 @@
 
 #include <iostream>
 
-#include "cli/commands.h"
-#include "checks/config_cache.h"
 #include "base/text.h"
+#include "checks/config_cache.h"
+#include "cli/commands.h"
 
 namespace smokehook {
 
@@ -74,8 +74,10 @@ bool validate_only(const Options& o, const Config& config) {
   for (const auto& id : o.only) {
     if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
     std::string msg = "--only: unknown check id '" + id + "'";
-    if (auto near = closest_match(id, ids)) msg += " (did you mean '" + *near + "'?)";
-    else msg += "; 'smokehook list' shows the checks";
+    if (auto near = closest_match(id, ids))
+      msg += " (did you mean '" + *near + "'?)";
+    else
+      msg += "; 'smokehook list' shows the checks";
     usage_error(msg);
     return false;
   }

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "checks/config.h"
 #include "base/file_source.h"
+#include "checks/config.h"
 #include "git/repo.h"
 
 namespace smokehook {

@@ -22,8 +22,8 @@
 namespace smokehook {
 namespace {
 
-
-// Two counts that both read as integers and differ (what cannot be read was reported by the schema).
+// Two counts that both read as integers and differ (what cannot be read was reported by the
+// schema).
 bool scale_int_differs(const Node& a, const Node& b) {
   auto x = scalar_int(a), y = scalar_int(b);
   return x && y && *x != *y;
@@ -34,7 +34,8 @@ bool scale_int_differs(const Node& a, const Node& b) {
 void Loader::check_consistency() {
   const Node* services = p_->model.find("services");
   if (!services || !services->is_map()) return;
-  std::map<std::string, std::string> container_names;  // container_name -> the enabled service that has it
+  // container_name -> the enabled service that has it
+  std::map<std::string, std::string> container_names;
   for (const auto& e : services->entries) {
     if (!p_->enabled(e.value)) continue;
     // References and limits (docker compose --no-consistency skips them); files are read anyway.
@@ -61,34 +62,40 @@ void Loader::check_service_settings(const Entry& e, const Node& services,
     if (auto [it, fresh] = container_names->emplace(cn->text, name); !fresh) {
       p_->errors.push_back(cn->at("service '" + name + "': container name \"" + cn->text +
                                   "\" is already in use by service '" + it->second + "'"));
-}
-}
+    }
+  }
   const Node* image = svc.find("image");
-  if ((!image || (image->is_scalar() && image->text.empty())) && !svc.find("build") && !svc.find("provider"))
-    p_->errors.push_back(e.at(services, "service '" + name + "' has neither an image nor a build context specified"));
-  if (const Node* platform = svc.find("platform"); platform && platform->is_scalar() && !platform->text.empty()) {
+  if ((!image || (image->is_scalar() && image->text.empty())) && !svc.find("build") &&
+      !svc.find("provider"))
+    p_->errors.push_back(e.at(
+        services, "service '" + name + "' has neither an image nor a build context specified"));
+  if (const Node* platform = svc.find("platform");
+      platform && platform->is_scalar() && !platform->text.empty()) {
     if (const Node* build = svc.find("build"); build && build->is_map()) {
-      if (const Node* platforms = build->find("platforms"); platforms && platforms->is_seq() &&
-                                                            !platforms->items.empty() &&
-                                                            std::none_of(platforms->items.begin(), platforms->items.end(),
-                                                                         [&](const Node& b) { return b.text == platform->text; })) {
-        p_->errors.push_back(platform->at("service '" + name + "': build.platforms must include its platform \"" +
+      if (const Node* platforms = build->find("platforms");
+          platforms && platforms->is_seq() && !platforms->items.empty() &&
+          std::none_of(platforms->items.begin(), platforms->items.end(),
+                       [&](const Node& b) { return b.text == platform->text; })) {
+        p_->errors.push_back(platform->at("service '" + name +
+                                          "': build.platforms must include its platform \"" +
                                           platform->text + "\""));
-}
-}
-}
+      }
+    }
+  }
   const Node* scale = svc.find("scale");
   const Node* deploy = svc.find("deploy");
   const Node* replicas = deploy && deploy->is_map() ? deploy->find("replicas") : nullptr;
   if (scale && replicas && scale_int_differs(*scale, *replicas))
-    p_->errors.push_back(scale->at("service '" + name + "' can't set distinct values on 'scale' and 'deploy.replicas'"));
+    p_->errors.push_back(scale->at("service '" + name +
+                                   "' can't set distinct values on 'scale' and 'deploy.replicas'"));
   check_resource_limits(svc, name);
   if (const Node* cn = svc.find("container_name"); cn && cn->is_scalar() && !cn->text.empty()) {
     const Node* count = scale ? scale : replicas;  // compose's GetScale: 1 when neither is set
     if (count && scalar_int(*count).value_or(1) > 1) {
       p_->errors.push_back(cn->at("service '" + name + "' can't set container_name and " +
-                                  (scale ? "scale" : "deploy.replicas") + " as container name must be unique"));
-}
+                                  (scale ? "scale" : "deploy.replicas") +
+                                  " as container name must be unique"));
+    }
   }
 }
 
@@ -101,17 +108,18 @@ void Loader::check_tmpfs_targets(const Node& svc, const std::string& name) {
       path = path.substr(0, path.find(':'));
       std::string here = "services." + name + ".tmpfs[" + std::to_string(i) + "]";
       if (auto [it, fresh] = mounted.emplace(path, here); !fresh)
-        p_->errors.push_back(tmpfs->items[i].at(here + ": target " + path + " already mounted as " + it->second));
+        p_->errors.push_back(
+            tmpfs->items[i].at(here + ": target " + path + " already mounted as " + it->second));
     }
-}
+  }
   size_t i = 0;
   for (const Mount& m : mounts(svc)) {
     std::string target = std::filesystem::path(m.target).lexically_normal().generic_string();
     while (target.size() > 1 && target.back() == '/') target.pop_back();
     if (auto it = mounted.find(target); it != mounted.end()) {
-      p_->errors.push_back(m.node->at("services." + name + ".volumes[" + std::to_string(i) + "]: target " + target +
-                                      " already mounted as " + it->second));
-}
+      p_->errors.push_back(m.node->at("services." + name + ".volumes[" + std::to_string(i) +
+                                      "]: target " + target + " already mounted as " + it->second));
+    }
     ++i;
   }
 }
@@ -122,23 +130,28 @@ void Loader::check_references(const Node& svc, const std::string& name, const No
   for (const Dependency& d : dependencies(svc)) {
     const Node* target = services.find(d.service);
     if (!target) {
-      p_->errors.push_back(d.at("service '" + name + "' depends on undefined service '" + d.service + "'"));
+      p_->errors.push_back(
+          d.at("service '" + name + "' depends on undefined service '" + d.service + "'"));
     } else if (!p_->enabled(*target) && d.required) {
-      p_->errors.push_back(d.at("service '" + name + "' depends on service '" + d.service +
-                                      "', which is not enabled (its profiles are not active; set required: false "
-                                      "to make the dependency optional)"));
+      p_->errors.push_back(
+          d.at("service '" + name + "' depends on service '" + d.service +
+               "', which is not enabled (its profiles are not active; set required: false "
+               "to make the dependency optional)"));
     }
   }
   for (const Mount& m : mounts(svc)) {
     if (m.type == "volume" && !m.source.empty() && !declared("volumes", m.source))
-      p_->errors.push_back(m.node->at("service '" + name + "' refers to undefined volume '" + m.source + "'"));
+      p_->errors.push_back(
+          m.node->at("service '" + name + "' refers to undefined volume '" + m.source + "'"));
   }
   if (const Node* nets = svc.find("networks"); nets && nets->is_map()) {
     for (const auto& n : nets->entries) {
-      if ((n.key != "default" || ctx_.no_normalize) && !declared("networks", n.key))  // normalizing adds it
-        p_->errors.push_back(n.at(*nets, "service '" + name + "' refers to undefined network '" + n.key + "'"));
-}
-}
+      if ((n.key != "default" || ctx_.no_normalize) &&
+          !declared("networks", n.key))  // normalizing adds it
+        p_->errors.push_back(
+            n.at(*nets, "service '" + name + "' refers to undefined network '" + n.key + "'"));
+    }
+  }
   for (const char* section : {"secrets", "configs"}) {
     const Node* refs = svc.find(section);
     if (!refs || !refs->is_seq()) continue;
@@ -146,8 +159,9 @@ void Loader::check_references(const Node& svc, const std::string& name, const No
       std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
       if (!declared(section, src)) {
         p_->errors.push_back(r.at("service '" + name + "' refers to undefined " +
-                                  std::string(section).substr(0, std::string(section).size() - 1) + " '" + src + "'"));
-}
+                                  std::string(section).substr(0, std::string(section).size() - 1) +
+                                  " '" + src + "'"));
+      }
     }
   }
   if (const Node* build = svc.find("build"); build && build->is_map()) {
@@ -155,14 +169,16 @@ void Loader::check_references(const Node& svc, const std::string& name, const No
       for (const Node& r : refs->items) {
         std::string src = r.is_map() ? (r.find("source") ? r.find("source")->text : "") : r.text;
         if (!declared("secrets", src))
-          p_->errors.push_back(r.at("service '" + name + "' refers to undefined build secret '" + src + "'"));
+          p_->errors.push_back(
+              r.at("service '" + name + "' refers to undefined build secret '" + src + "'"));
       }
-}
-}
+    }
+  }
   if (const Node* models = svc.find("models")) {  // a list of names, or a mapping keyed by them
     auto check = [&](const std::string& wanted, const Node& at) {
       if (!declared("models", wanted))
-        p_->errors.push_back(at.at("service '" + name + "' refers to undefined model '" + wanted + "'"));
+        p_->errors.push_back(
+            at.at("service '" + name + "' refers to undefined model '" + wanted + "'"));
     };
     if (models->is_seq())
       for (const Node& m : models->items) check(m.text, m);
@@ -173,7 +189,8 @@ void Loader::check_references(const Node& svc, const std::string& name, const No
 
 // The files a service reads (env_file, label_file) exist.
 void Loader::check_service_files(const Node& svc) {
-  if (const Node* env_files = svc.find("env_file"); env_files && env_files->is_seq() && !ctx_.no_env_files) {
+  if (const Node* env_files = svc.find("env_file");
+      env_files && env_files->is_seq() && !ctx_.no_env_files) {
     for (const Node& f : env_files->items) {
       std::string path = f.is_map() ? (f.find("path") ? f.find("path")->text : "") : f.text;
       bool required = true;
@@ -182,7 +199,8 @@ void Loader::check_service_files(const Node& svc) {
       if (required) require_local_file("env file", f, path, Where::OrUntracked);
     }
   }
-  for (const Node* f : label_files(svc)) require_local_file("label file", *f, f->text, Where::Source);
+  for (const Node* f : label_files(svc))
+    require_local_file("label file", *f, f->text, Where::Source);
 }
 
 // Dependency cycles, over every service (compose reports them whatever the profiles).
@@ -193,7 +211,8 @@ void Loader::check_dependency_cycles(const Node& services) {
   // Names are views of the model's own keys, which outlive this function's maps.
   std::unordered_map<std::string_view, int> state;  // absent: new, 1 on the stack, 2 done
   std::vector<std::string_view> stack;
-  std::function<bool(std::string_view, const Node&)> visit = [&](std::string_view name, const Node& svc) -> bool {
+  std::function<bool(std::string_view, const Node&)> visit = [&](std::string_view name,
+                                                                 const Node& svc) -> bool {
     state[name] = 1;
     stack.push_back(name);
     for (const Dependency& d : dependencies(svc)) {
@@ -227,8 +246,10 @@ void Loader::check_resource_limits(const Node& svc, const std::string& name) {
     const char* field;
     int kind;  // 0 float, 1 bytes, 2 integer
   };
-  for (const Pair& pr : {Pair{"cpus", "limits", "cpus", 0}, Pair{"mem_limit", "limits", "memory", 1},
-                         Pair{"mem_reservation", "reservations", "memory", 1}, Pair{"pids_limit", "limits", "pids", 2}}) {
+  for (const Pair& pr :
+       {Pair{"cpus", "limits", "cpus", 0}, Pair{"mem_limit", "limits", "memory", 1},
+        Pair{"mem_reservation", "reservations", "memory", 1},
+        Pair{"pids_limit", "limits", "pids", 2}}) {
     const Node* own = svc.find(pr.key);
     const Node* block = resources->find(pr.block);
     if (!own || !own->is_scalar() || !block || !block->is_map()) continue;
@@ -237,13 +258,15 @@ void Loader::check_resource_limits(const Node& svc, const std::string& name) {
       if (!n || !n->is_scalar()) return 0;
       std::string t = scalar_string(*n);
       if (pr.kind == 1) return static_cast<double>(parse_byte_size(t).value_or(0));
-      return pr.kind == 0 ? static_cast<float>(std::strtod(t.c_str(), nullptr)) : std::strtod(t.c_str(), nullptr);
+      return pr.kind == 0 ? static_cast<float>(std::strtod(t.c_str(), nullptr))
+                          : std::strtod(t.c_str(), nullptr);
     };
     double mine = value(own);
     if (mine != 0 && mine != value(other)) {
-      p_->errors.push_back(own->at("service '" + name + "' can't set distinct values on '" + pr.key +
-                                   "' and 'deploy.resources." + pr.block + "." + pr.field + "'"));
-}
+      p_->errors.push_back(own->at("service '" + name + "' can't set distinct values on '" +
+                                   pr.key + "' and 'deploy.resources." + pr.block + "." + pr.field +
+                                   "'"));
+    }
   }
 }
 

@@ -4,8 +4,8 @@
 
 namespace smokehook {
 
-bool parse_dotenv(std::string_view text, std::string_view file, const VariableLookup& lookup, EnvVars* out,
-                  Finding* err) {
+bool parse_dotenv(std::string_view text, std::string_view file, const VariableLookup& lookup,
+                  EnvVars* out, Finding* err) {
   auto local_lookup = [&](std::string_view name) -> std::optional<std::string> {
     for (auto it = out->rbegin(); it != out->rend(); ++it)
       if (it->first == name) return it->second;
@@ -30,7 +30,8 @@ bool parse_dotenv(std::string_view text, std::string_view file, const VariableLo
     std::string_view key = trim(line.substr(0, eq));
     bool valid_key = !key.empty();
     for (char c : key)
-      if (!(isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) valid_key = false;
+      if (!(isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
+        valid_key = false;
     if (!valid_key) {
       *err = Finding{std::string(file), lineno, 1,
                      "invalid variable name '" + std::string(key) + "' (expected KEY=VALUE)"};
@@ -60,7 +61,8 @@ bool parse_dotenv(std::string_view text, std::string_view file, const VariableLo
         value += text[i];
       }
       if (i >= text.size()) {
-        *err = Finding{std::string(file), lineno, static_cast<int>(eq + 2), "unterminated quoted value"};
+        *err = Finding{std::string(file), lineno, static_cast<int>(eq + 2),
+                       "unterminated quoted value"};
         return false;
       }
       interpolate_value = q == '"';

@@ -17,7 +17,7 @@ using EnvVars = std::vector<std::pair<std::string, std::string>>;
 // double quotes with escapes, inline ` #` comments on unquoted values).
 // Unquoted and double-quoted values are interpolated with `lookup` and the
 // variables defined earlier in the file. Errors carry `file`, line and column.
-bool parse_dotenv(std::string_view text, std::string_view file, const VariableLookup& lookup, EnvVars* out,
-                  Finding* err);
+bool parse_dotenv(std::string_view text, std::string_view file, const VariableLookup& lookup,
+                  EnvVars* out, Finding* err);
 
 }  // namespace smokehook

@@ -101,17 +101,20 @@ std::optional<bool> bool_of(const json& v) {
   return std::nullopt;
 }
 
-// A float32 as Go's encoding/json prints it: the shortest decimal that reads back as the same float32.
+// A float32 as Go's encoding/json prints it: the shortest decimal that reads back as the same
+// float32.
 json float32_json(double d) {
   float f = static_cast<float>(d);
-  if (f == static_cast<float>(static_cast<long long>(f)) && std::fabs(f) < 1e15f) return static_cast<long long>(f);
+  if (f == static_cast<float>(static_cast<long long>(f)) && std::fabs(f) < 1e15f)
+    return static_cast<long long>(f);
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, f);
   return std::strtod(std::string(buf, r.ptr).c_str(), nullptr);
 }
 
 json float64_json(double d) {
-  if (d == static_cast<double>(static_cast<long long>(d)) && std::fabs(d) < 1e15) return static_cast<long long>(d);
+  if (d == static_cast<double>(static_cast<long long>(d)) && std::fabs(d) < 1e15)
+    return static_cast<long long>(d);
   return d;
 }
 
@@ -135,8 +138,10 @@ json key_values(const json& v, const json& bare, bool null_is_empty) {
     for (const json& item : v) {
       std::string s = text_of(item);
       size_t eq = s.find('=');
-      if (eq == std::string::npos) m[s] = bare;
-      else m[s.substr(0, eq)] = s.substr(eq + 1);
+      if (eq == std::string::npos)
+        m[s] = bare;
+      else
+        m[s.substr(0, eq)] = s.substr(eq + 1);
     }
     for (auto& [k, x] : m) out[k] = x;
   }
@@ -172,7 +177,8 @@ std::optional<double> go_float(std::string_view text) {
   if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
   std::string lower(t);
   for (char& c : lower) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  if (lower == "inf" || lower == "infinity" || lower == "nan") return std::strtod(stripped.c_str(), nullptr);
+  if (lower == "inf" || lower == "infinity" || lower == "nan")
+    return std::strtod(stripped.c_str(), nullptr);
   size_t i = 0, digits = 0;
   while (i < t.size() && isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
   if (i < t.size() && t[i] == '.')
@@ -202,22 +208,32 @@ std::optional<long long> parse_go_duration(const std::string& text) {
   long double total = 0;
   while (!s.empty()) {
     size_t i = 0, digits = 0;
-    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) digits += s[i++] != '.';
+    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.'))
+      digits += s[i++] != '.';
     if (digits == 0) return std::nullopt;
     long double number = std::strtold(std::string(s.substr(0, i)).c_str(), nullptr);
     size_t unit_start = i;
     while (i < s.size() && !std::isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
     std::string_view unit = s.substr(unit_start, i - unit_start);
     long double scale;
-    if (unit == "ns") scale = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") scale = 1e3;
-    else if (unit == "ms") scale = 1e6;
-    else if (unit == "s") scale = 1e9;
-    else if (unit == "m") scale = 60e9;
-    else if (unit == "h") scale = 3600e9;
-    else if (unit == "d") scale = 86400e9;
-    else if (unit == "w") scale = 7 * 86400e9;
-    else return std::nullopt;
+    if (unit == "ns")
+      scale = 1;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      scale = 1e3;
+    else if (unit == "ms")
+      scale = 1e6;
+    else if (unit == "s")
+      scale = 1e9;
+    else if (unit == "m")
+      scale = 60e9;
+    else if (unit == "h")
+      scale = 3600e9;
+    else if (unit == "d")
+      scale = 86400e9;
+    else if (unit == "w")
+      scale = 7 * 86400e9;
+    else
+      return std::nullopt;
     total += number * scale;
     s.remove_prefix(i);
   }
@@ -228,7 +244,8 @@ std::optional<long long> parse_go_duration(const std::string& text) {
 std::string format_go_duration(long long ns) {
   if (ns == 0) return "0s";
   bool negative = ns < 0;
-  unsigned long long u = negative ? static_cast<unsigned long long>(-(ns + 1)) + 1 : static_cast<unsigned long long>(ns);
+  unsigned long long u = negative ? static_cast<unsigned long long>(-(ns + 1)) + 1
+                                  : static_cast<unsigned long long>(ns);
   // The integer part, then the fraction (its trailing zeros dropped), of v / 10^digits.
   auto fixed = [](unsigned long long v, int digits) {
     unsigned long long scale = 1;
@@ -242,9 +259,12 @@ std::string format_go_duration(long long ns) {
   };
   std::string out;
   if (u < 1000000000ULL) {
-    if (u < 1000ULL) out = std::to_string(u) + "ns";
-    else if (u < 1000000ULL) out = fixed(u, 3) + "\xC2\xB5s";
-    else out = fixed(u, 6) + "ms";
+    if (u < 1000ULL)
+      out = std::to_string(u) + "ns";
+    else if (u < 1000000ULL)
+      out = fixed(u, 3) + "\xC2\xB5s";
+    else
+      out = fixed(u, 6) + "ms";
   } else {
     unsigned long long seconds_part = u % 60000000000ULL;
     unsigned long long minutes = u / 60000000000ULL;
@@ -270,7 +290,8 @@ std::optional<long long> parse_byte_size(const std::string& text) {
   long double scale = 1;
   if (!unit.empty() && unit != "b") {
     size_t power = std::string_view("kmgtp").find(unit[0]);
-    bool suffix = unit.size() == 1 || (unit.size() == 2 && unit[1] == 'b') || (unit.size() == 3 && unit.substr(1) == "ib");
+    bool suffix = unit.size() == 1 || (unit.size() == 2 && unit[1] == 'b') ||
+                  (unit.size() == 3 && unit.substr(1) == "ib");
     if (unit.size() > 3 || power == std::string_view::npos || !suffix) return std::nullopt;
     for (size_t k = 0; k <= power; ++k) scale *= 1024;
   }

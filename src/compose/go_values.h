@@ -27,14 +27,15 @@ nlohmann::ordered_json float64_json(double d);
 
 std::vector<std::string> sorted_keys(const nlohmann::ordered_json& o);
 // A list of "K=V" strings, or a mapping, as a mapping sorted by key; `bare`: the value of a "K".
-nlohmann::ordered_json key_values(const nlohmann::ordered_json& v, const nlohmann::ordered_json& bare,
-                                  bool null_is_empty);
+nlohmann::ordered_json key_values(const nlohmann::ordered_json& v,
+                                  const nlohmann::ordered_json& bare, bool null_is_empty);
 
 // strconv.Atoi: a sign and decimal digits.
 std::optional<long long> go_atoi(std::string_view text);
 // strconv.ParseFloat on decimal text (underscores between digits, inf, nan).
 std::optional<double> go_float(std::string_view text);
-// time.ParseDuration with compose's d and w, in nanoseconds; and Go's printing of one: 90s -> "1m30s".
+// time.ParseDuration with compose's d and w, in nanoseconds; and Go's printing of one: 90s ->
+// "1m30s".
 std::optional<long long> parse_go_duration(const std::string& text);
 std::string format_go_duration(long long nanoseconds);
 // go-units' RAMInBytes: "1.5G" -> 1610612736 (powers of 1024).

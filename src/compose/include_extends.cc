@@ -30,8 +30,9 @@ bool Loader::resolve_extends(Node& doc, const std::string& file, const VariableL
   return true;
 }
 
-bool Loader::extend_service(Node& svc, const std::string& name, const std::string& file, const Node& doc,
-                    const VariableLookup& lookup, std::vector<std::string>* chain, bool in_file) {
+bool Loader::extend_service(Node& svc, const std::string& name, const std::string& file,
+                            const Node& doc, const VariableLookup& lookup,
+                            std::vector<std::string>* chain, bool in_file) {
   const Node* ext = svc.is_map() ? svc.find("extends") : nullptr;
   if (!ext) return true;
   std::string id = file + ":" + name;
@@ -54,14 +55,16 @@ bool Loader::extend_service(Node& svc, const std::string& name, const std::strin
   if (base_file != file) {
     if (!read_documents(base_file, lookup, &other_docs, ext)) return false;
     size_t before = p_->errors.size();
-    validate_compose_schema(other_docs.front(), nullptr, &p_->errors, ctx_.no_interpolate && ctx_.model_only);  // a file of its own
+    validate_compose_schema(other_docs.front(), nullptr, &p_->errors,
+                            ctx_.no_interpolate && ctx_.model_only);  // a file of its own
     if (p_->errors.size() != before) return false;
     base_doc = &other_docs.front();
   }
   const Node* base_services = base_doc->find("services");
   const Node* found = base_services ? base_services->find(base_name) : nullptr;
   if (!found) {
-    p_->errors.push_back(ext->at("cannot extend service '" + base_name + "' of " + base_file + ": no such service"));
+    p_->errors.push_back(
+        ext->at("cannot extend service '" + base_name + "' of " + base_file + ": no such service"));
     return false;
   }
   base = *found;
@@ -83,7 +86,8 @@ bool Loader::extend_service(Node& svc, const std::string& name, const std::strin
   return true;
 }
 
-void Loader::rebase_paths(Node& svc, const std::string& from, const std::string& to, bool default_context) {
+void Loader::rebase_paths(Node& svc, const std::string& from, const std::string& to,
+                          bool default_context) {
   if (!svc.is_map()) return;
   auto rebase = [&](Node& n) {
     if (!n.is_scalar() || n.text.empty() || n.text[0] == '/' || n.text[0] == '~' ||
@@ -110,11 +114,13 @@ void Loader::rebase_paths(Node& svc, const std::string& from, const std::string&
     if (Node* extra = b->is_map() ? b->find("additional_contexts") : nullptr)
       for (auto& e : extra->entries) rebase_context(e.value);
   }
-  if (Node* volumes = svc.find("volumes")) {  // bind mounts from a relative path: "./src:/dst", {source: ./src}
+  if (Node* volumes =
+          svc.find("volumes")) {  // bind mounts from a relative path: "./src:/dst", {source: ./src}
     for (Node& item : volumes->items) {
       VolumeSpec v;
       std::string err;
-      if (item.is_scalar() && starts_with(item.text, ".") && parse_volume(item.text, &v, &err) && v.type == "bind") {
+      if (item.is_scalar() && starts_with(item.text, ".") && parse_volume(item.text, &v, &err) &&
+          v.type == "bind") {
         Node source = Node::scalar(v.source);
         rebase(source);
         item = long_bind(item, v, source.text);
@@ -129,16 +135,18 @@ void Loader::rebase_paths(Node& svc, const std::string& from, const std::string&
     if (!files) continue;
     if (files->is_scalar()) rebase(*files);
     for (Node& item : files->items) {
-      if (item.is_scalar()) rebase(item);
-      else if (Node* p = item.find("path")) rebase(*p);
+      if (item.is_scalar())
+        rebase(item);
+      else if (Node* p = item.find("path"))
+        rebase(*p);
     }
   }
   if (Node* develop = svc.find("develop")) {
     if (Node* watch = develop->find("watch")) {
       for (Node& w : watch->items)
         if (Node* p = w.is_map() ? w.find("path") : nullptr) rebase(*p);
-}
-}
+    }
+  }
 }
 
 Node Loader::long_bind(const Node& at, const VolumeSpec& v, const std::string& source) {
@@ -159,8 +167,8 @@ Node Loader::long_bind(const Node& at, const VolumeSpec& v, const std::string& s
   for (const auto& opt : split(v.mode, ',')) {
     if (opt == "ro" || opt == "rw") read_only = opt == "ro";
     if (opt == "z" || opt == "Z") bind.set("selinux", scalar(opt, false));
-    if (opt == "rprivate" || opt == "private" || opt == "rshared" || opt == "shared" || opt == "rslave" ||
-        opt == "slave")
+    if (opt == "rprivate" || opt == "private" || opt == "rshared" || opt == "shared" ||
+        opt == "rslave" || opt == "slave")
       bind.set("propagation", scalar(opt, false));
     if (opt == "nocopy") volume.set("nocopy", scalar("true", true));
   }
@@ -179,8 +187,8 @@ void Loader::rebase_resources(Node& model, const std::string& from, const std::s
     if (Node* defs = model.find(section)) {
       for (auto& e : defs->entries)
         if (Node* f = e.value.is_map() ? e.value.find("file") : nullptr) rebase(*f);
-}
-}
+    }
+  }
   if (Node* volumes = model.find("volumes")) {
     for (auto& e : volumes->entries) {
       const Node* driver = e.value.is_map() ? e.value.find("driver") : nullptr;
@@ -189,7 +197,7 @@ void Loader::rebase_resources(Node& model, const std::string& from, const std::s
       if (driver && driver->text == "local" && o && o->text == "bind")
         if (Node* device = opts->find("device")) rebase(*device);
     }
-}
+  }
 }
 
 std::string Loader::relative_to(std::string path, std::string d) {
@@ -199,7 +207,7 @@ std::string Loader::relative_to(std::string path, std::string d) {
     std::string cwd = std::filesystem::current_path(ec).generic_string();
     if (!ec) (path_absolute ? d : path) = join_path(cwd, path_absolute ? d : path);
   }
-  if (d.empty()) return path.empty() ? "." : path;  // "" is the current folder
+  if (d.empty()) return path.empty() ? "." : path;                // "" is the current folder
   while (path.size() > 1 && path.back() == '/') path.pop_back();  // "sub/." folds to "sub/"
   std::string up;
   for (;;) {
@@ -212,9 +220,11 @@ std::string Loader::relative_to(std::string path, std::string d) {
   }
 }
 
-bool Loader::include_paths(const Node& item, const std::string& file, std::vector<std::string>* paths,
-                   std::vector<const Node*>* where) {
-  auto is_string = [](const Node& n) { return n.is_scalar() && scalar_type(n) == ScalarType::String; };
+bool Loader::include_paths(const Node& item, const std::string& file,
+                           std::vector<std::string>* paths, std::vector<const Node*>* where) {
+  auto is_string = [](const Node& n) {
+    return n.is_scalar() && scalar_type(n) == ScalarType::String;
+  };
   auto add = [&](const Node& p) {
     paths->push_back(join_path(dirname(file), p.text));
     where->push_back(&p);
@@ -241,7 +251,7 @@ bool Loader::include_paths(const Node& item, const std::string& file, std::vecto
     for (const Node& p : path->items) add(p);
   } else {
     add(*path);
-}
+  }
   return true;
 }
 
@@ -268,13 +278,15 @@ bool Loader::apply_include(Node& doc, const std::string& file, Node* into) {
     sub_loader.include_stack_.push_back(file);
     sub_state.default_name = state_->default_name;  // the including project's name
     const Node* project_directory = item.is_map() ? item.find("project_directory") : nullptr;
-    std::string sub_dir = project_directory ? join_path(dirname(file), project_directory->text) : dirname(paths[0]);
+    std::string sub_dir =
+        project_directory ? join_path(dirname(file), project_directory->text) : dirname(paths[0]);
     // The include's env_file replaces the included project's .env for its interpolation.
     std::vector<std::pair<std::string, const Node*>> env_files;
     if (const Node* ef = item.is_map() ? item.find("env_file") : nullptr) {
       if (ef->is_scalar()) env_files.emplace_back(join_path(dirname(file), ef->text), ef);
       if (ef->is_seq())
-        for (const Node& f : ef->items) env_files.emplace_back(join_path(dirname(file), f.text), &f);
+        for (const Node& f : ef->items)
+          env_files.emplace_back(join_path(dirname(file), f.text), &f);
     }
     sub_loader.run_include(paths, where, sub_dir, env_files);
     if (Node* sub_services = sub.model.find("services"))
@@ -304,9 +316,11 @@ bool Loader::apply_include(Node& doc, const std::string& file, Node* into) {
           normalize_compose(holder);
           written = *holder.find(section)->find(e.key);
         }
-        if ((mine && !structurally_equal(written, e.value)) || (have && !structurally_equal(*have, e.value))) {
-          p_->errors.push_back(item.at("imported " + std::string(section).substr(0, std::string(section).size() - 1) +
-                                       " '" + e.key + "' from " + paths[0] + " conflicts with a definition in " + file));
+        if ((mine && !structurally_equal(written, e.value)) ||
+            (have && !structurally_equal(*have, e.value))) {
+          p_->errors.push_back(item.at(
+              "imported " + std::string(section).substr(0, std::string(section).size() - 1) + " '" +
+              e.key + "' from " + paths[0] + " conflicts with a definition in " + file));
           return false;
         }
         if (!have) to->set(e.key, e.value);
@@ -316,8 +330,9 @@ bool Loader::apply_include(Node& doc, const std::string& file, Node* into) {
   return true;
 }
 
-void Loader::run_include(const std::vector<std::string>& files, const std::vector<const Node*>& where,
-                 const std::string& project_dir, const std::vector<std::pair<std::string, const Node*>>& env_files) {
+void Loader::run_include(const std::vector<std::string>& files,
+                         const std::vector<const Node*>& where, const std::string& project_dir,
+                         const std::vector<std::pair<std::string, const Node*>>& env_files) {
   include_stack_.push_back(files[0]);
   project_dir_ = project_dir;
   if (env_files.empty()) load_env(project_dir_);

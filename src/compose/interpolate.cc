@@ -51,7 +51,9 @@ class Interpolator {
         i = e - 1;
       } else if (n == '{') {
         size_t end = closing_brace(s, i + 2);
-        if (end == std::string_view::npos) return fail("invalid interpolation format for \"" + std::string(s) + "\": unterminated \"${\"");
+        if (end == std::string_view::npos)
+          return fail("invalid interpolation format for \"" + std::string(s) +
+                      "\": unterminated \"${\"");
         if (!braced(s.substr(i + 2, end - i - 2), out, depth)) return false;
         i = end;
       } else {
@@ -76,7 +78,8 @@ class Interpolator {
   bool braced(std::string_view body, std::string* out, int depth) {
     size_t e = 0;
     if (body.empty() || !name_start(body[0]))
-      return fail("invalid interpolation format: \"${" + std::string(body) + "}\" is not a variable name");
+      return fail("invalid interpolation format: \"${" + std::string(body) +
+                  "}\" is not a variable name");
     while (e < body.size() && name_char(body[e])) ++e;
     std::string_view name = body.substr(0, e);
     if (e == body.size()) {
@@ -85,7 +88,8 @@ class Interpolator {
     }
     bool colon = body[e] == ':';
     size_t op_pos = colon ? e + 1 : e;
-    if (op_pos >= body.size() || (body[op_pos] != '-' && body[op_pos] != '?' && body[op_pos] != '+'))
+    if (op_pos >= body.size() ||
+        (body[op_pos] != '-' && body[op_pos] != '?' && body[op_pos] != '+'))
       return fail("invalid interpolation format: \"${" + std::string(body) + "}\"");
     char op = body[op_pos];
     std::string_view arg = body.substr(op_pos + 1);
@@ -93,8 +97,10 @@ class Interpolator {
     bool set = value.has_value() && (!colon || !value->empty());
     switch (op) {
       case '-':
-        if (set) *out += *value;
-        else return run(arg, out, depth + 1);
+        if (set)
+          *out += *value;
+        else
+          return run(arg, out, depth + 1);
         return out->size() <= kMaxValue || fail("interpolated value longer than 128 KiB");
       case '+':
         if (set) return run(arg, out, depth + 1);
@@ -106,7 +112,8 @@ class Interpolator {
         }
         std::string msg;
         if (!run(arg, &msg, depth + 1)) return false;
-        return fail("required variable " + std::string(name) + " is missing a value" + (msg.empty() ? "" : ": " + msg));
+        return fail("required variable " + std::string(name) + " is missing a value" +
+                    (msg.empty() ? "" : ": " + msg));
       }
     }
     return true;
@@ -126,7 +133,8 @@ void walk(Node& n, const VariableLookup& lookup, Findings* errors, Findings* war
         return;
       }
       for (const auto& v : r.unset)
-        warnings->push_back(n.at("the \"" + v + "\" variable is not set; defaulting to a blank string"));
+        warnings->push_back(
+            n.at("the \"" + v + "\" variable is not set; defaulting to a blank string"));
       n.text = std::move(r.value);
       n.plain = false;  // typed when parsed: a value holding '$' was a string, and stays one
       return;
@@ -152,7 +160,8 @@ InterpolationResult interpolate(std::string_view text, const VariableLookup& loo
   return r;
 }
 
-void interpolate_tree(Node& root, const VariableLookup& lookup, Findings* errors, Findings* warnings) {
+void interpolate_tree(Node& root, const VariableLookup& lookup, Findings* errors,
+                      Findings* warnings) {
   walk(root, lookup, errors, warnings);
 }
 

@@ -18,14 +18,15 @@ using VariableLookup = std::function<std::optional<std::string>(std::string_view
 
 struct InterpolationResult {
   std::string value;
-  std::string error;                  // non-empty: the template is invalid or a required variable is unset
-  std::vector<std::string> unset;     // variables used without a default that were not set
+  std::string error;  // non-empty: the template is invalid or a required variable is unset
+  std::vector<std::string> unset;  // variables used without a default that were not set
 };
 
 InterpolationResult interpolate(std::string_view text, const VariableLookup& lookup);
 
 // Interpolates every scalar value (never a key) of a tree in place. Errors and
 // warnings are located at the scalar.
-void interpolate_tree(Node& root, const VariableLookup& lookup, Findings* errors, Findings* warnings);
+void interpolate_tree(Node& root, const VariableLookup& lookup, Findings* errors,
+                      Findings* warnings);
 
 }  // namespace smokehook

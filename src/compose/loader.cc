@@ -21,20 +21,22 @@
 namespace smokehook {
 namespace {
 
-// Whether a plain scalar is one of the timestamps the YAML library of compose resolves to a time.Time
-// (yyyy-m-d, optionally followed by [Tt]h:m:s[.frac] and a zone Z or ±hh:mm, or by " h:m:s[.frac]"),
-// which compose's schema then refuses wherever a value is checked.
+// Whether a plain scalar is one of the timestamps the YAML library of compose resolves to a
+// time.Time (yyyy-m-d, optionally followed by [Tt]h:m:s[.frac] and a zone Z or ±hh:mm, or by "
+// h:m:s[.frac]"), which compose's schema then refuses wherever a value is checked.
 bool yaml_timestamp(const std::string& s) {
   size_t i = 0;
   auto number = [&](size_t min_digits, size_t max_digits, int lo, int hi) {
     size_t start = i;
     int v = 0;
-    while (i < s.size() && i - start < max_digits && std::isdigit(static_cast<unsigned char>(s[i]))) v = v * 10 + (s[i++] - '0');
+    while (i < s.size() && i - start < max_digits && std::isdigit(static_cast<unsigned char>(s[i])))
+      v = v * 10 + (s[i++] - '0');
     return i - start >= min_digits && v >= lo && v <= hi;
   };
   auto sep = [&](char c) { return i < s.size() && s[i] == c && ++i; };
   int year = 0;
-  for (; i < 4 && i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) year = year * 10 + (s[i] - '0');
+  for (; i < 4 && i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i)
+    year = year * 10 + (s[i] - '0');
   if (i != 4 || !sep('-')) return false;
   size_t month_at = i;
   if (!number(1, 2, 1, 12)) return false;
@@ -47,7 +49,9 @@ bool yaml_timestamp(const std::string& s) {
   if (i == s.size()) return true;
   char t = s[i++];
   if (t != 'T' && t != 't' && t != ' ') return false;
-  if (!number(1, 2, 0, 23) || !sep(':') || !number(1, 2, 0, 59) || !sep(':') || !number(1, 2, 0, 59)) return false;
+  if (!number(1, 2, 0, 23) || !sep(':') || !number(1, 2, 0, 59) || !sep(':') ||
+      !number(1, 2, 0, 59))
+    return false;
   if (sep('.') && !number(1, 9, 0, 999999999)) return false;
   if (t == ' ') return i == s.size();
   if (sep('Z')) return i == s.size();
@@ -61,7 +65,8 @@ bool yaml_timestamp(const std::string& s) {
 // Every value but extensions (x- keys, which compose does not validate).
 void refuse_timestamps(const Node& n, std::vector<Finding>* errors) {
   if (n.is_scalar() && n.plain && n.tag.empty() && n.text.size() >= 8 && yaml_timestamp(n.text))
-    errors->push_back(n.at("'" + n.text + "' is read as a YAML timestamp, which compose refuses: quote it"));
+    errors->push_back(
+        n.at("'" + n.text + "' is read as a YAML timestamp, which compose refuses: quote it"));
   for (const Node& item : n.items) refuse_timestamps(item, errors);
   for (const auto& e : n.entries)
     if (e.key.rfind("x-", 0) != 0) refuse_timestamps(e.value, errors);
@@ -72,7 +77,8 @@ void refuse_timestamps(const Node& n, std::vector<Finding>* errors) {
 void drop_repeats(Findings* findings, size_t from) {
   std::set<std::string> seen;
   auto repeated = [&](const Finding& f) { return !seen.insert(f.to_string()).second; };
-  findings->erase(std::remove_if(findings->begin() + static_cast<std::ptrdiff_t>(from), findings->end(), repeated),
+  findings->erase(std::remove_if(findings->begin() + static_cast<std::ptrdiff_t>(from),
+                                 findings->end(), repeated),
                   findings->end());
 }
 }  // namespace
@@ -85,7 +91,7 @@ std::vector<const Node*> label_files(const Node& svc) {
     if (f->is_seq()) {
       for (const Node& item : f->items)
         if (item.is_scalar()) out.push_back(&item);
-}
+    }
   }
   return out;
 }
@@ -103,7 +109,8 @@ void Loader::load(const ProjectSpec& spec) {
     if (!load_file(file, lookup, &p_->model)) return;
   }
   // `version` is dropped once read; nothing else at all is an empty project.
-  if (std::all_of(p_->model.entries.begin(), p_->model.entries.end(), [](const Entry& e) { return e.key == "version"; })) {
+  if (std::all_of(p_->model.entries.begin(), p_->model.entries.end(),
+                  [](const Entry& e) { return e.key == "version"; })) {
     p_->errors.push_back(Finding{files.back(), 0, 0, "empty compose file"});
     return;
   }
@@ -121,8 +128,8 @@ void Loader::apply_profiles(const ProjectSpec& spec) {
     if (auto v = lookup("COMPOSE_PROFILES")) {
       for (auto& s : split(*v, ','))
         if (!trim(s).empty()) p_->active_profiles.emplace_back(trim(s));
-}
-}
+    }
+  }
   if (!state_->complete || ctx_.model_only) return;
   size_t before = p_->errors.size();
   check_consistency();
@@ -131,13 +138,16 @@ void Loader::apply_profiles(const ProjectSpec& spec) {
 }
 
 void Loader::add_input(const std::string& path) {
-  if (std::find(p_->inputs.begin(), p_->inputs.end(), path) == p_->inputs.end()) p_->inputs.push_back(path);
+  if (std::find(p_->inputs.begin(), p_->inputs.end(), path) == p_->inputs.end())
+    p_->inputs.push_back(path);
 }
 
-ReadStatus Loader::read_input(const std::string& path, Where where, std::string* content, std::string* err) {
+ReadStatus Loader::read_input(const std::string& path, Where where, std::string* content,
+                              std::string* err) {
   add_input(path);
   ReadStatus st = ctx_.source->read(path, content, err);
-  if (st == ReadStatus::NotFound && where == Where::OrUntracked && ctx_.fallback && ctx_.fallback != ctx_.source)
+  if (st == ReadStatus::NotFound && where == Where::OrUntracked && ctx_.fallback &&
+      ctx_.fallback != ctx_.source)
     st = ctx_.fallback->read(path, content, err);
   return st;
 }
@@ -150,8 +160,11 @@ void Loader::load_env_file(const std::string& path, const Node* named_at, bool r
     return;
   }
   if (st != ReadStatus::Ok) {
-    if (named_at) p_->errors.push_back(named_at->at("env file " + path + " not found"));
-    else if (required) p_->errors.push_back(Finding{path, 0, 0, "env file " + path + " (the check's env_file) not found"});
+    if (named_at)
+      p_->errors.push_back(named_at->at("env file " + path + " not found"));
+    else if (required)
+      p_->errors.push_back(
+          Finding{path, 0, 0, "env file " + path + " (the check's env_file) not found"});
     return;
   }
   Finding f;
@@ -170,7 +183,8 @@ VariableLookup Loader::lookup_fn() {
   return [this](std::string_view name) -> std::optional<std::string> {
     if (name == "COMPOSE_PROJECT_NAME" && !ctx_.project_name.empty()) return ctx_.project_name;
     if (auto v = explicit_variable(name)) return v;
-    if (name == "COMPOSE_PROJECT_NAME" && !state_->default_name.empty()) return state_->default_name;
+    if (name == "COMPOSE_PROJECT_NAME" && !state_->default_name.empty())
+      return state_->default_name;
     return std::nullopt;
   };
 }
@@ -180,14 +194,18 @@ void Loader::check_project_name_variable(const ProjectSpec& spec) {
   if (!v || v->empty()) return;
   bool ok = std::isalnum(static_cast<unsigned char>((*v)[0])) != 0;
   for (char c : *v)
-    ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+    ok = ok && (std::islower(static_cast<unsigned char>(c)) ||
+                std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-');
   if (ok) return;
   bool from_environment = environment_ && environment_("COMPOSE_PROJECT_NAME");
-  std::string where = from_environment ? spec.files[0]
-                      : spec.env_files.empty() ? join_path(project_dir_, ".env") : spec.env_files.back();
-  p_->errors.push_back(Finding{where, 0, 0, "invalid project name \"" + *v + "\" (COMPOSE_PROJECT_NAME" +
-                                             (from_environment ? " in the environment" : "") +
-                                             "): lower case letters, digits, '_' and '-' only, starting with a letter or digit"});
+  std::string where = from_environment         ? spec.files[0]
+                      : spec.env_files.empty() ? join_path(project_dir_, ".env")
+                                               : spec.env_files.back();
+  p_->errors.push_back(Finding{
+      where, 0, 0,
+      "invalid project name \"" + *v + "\" (COMPOSE_PROJECT_NAME" +
+          (from_environment ? " in the environment" : "") +
+          "): lower case letters, digits, '_' and '-' only, starting with a letter or digit"});
 }
 
 std::string Loader::project_name(const std::vector<std::string>& files) {
@@ -197,16 +215,18 @@ std::string Loader::project_name(const std::vector<std::string>& files) {
     if (!pf.parsed) continue;
     for (const Node& doc : pf.docs) {
       if (const Node* n = doc.is_map() ? doc.find("name") : nullptr; n && n->is_scalar()) {
-        InterpolationResult r = interpolate(n->text, [this](std::string_view v) { return explicit_variable(v); });
+        InterpolationResult r =
+            interpolate(n->text, [this](std::string_view v) { return explicit_variable(v); });
         if (r.error.empty()) name = r.value;
       }
-}
+    }
   }
   if (name.empty()) name = std::string(basename(project_dir_));
   std::string out;
   for (char c : name) {
     char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (std::isalnum(static_cast<unsigned char>(l)) || ((l == '_' || l == '-') && !out.empty())) out += l;
+    if (std::isalnum(static_cast<unsigned char>(l)) || ((l == '_' || l == '-') && !out.empty()))
+      out += l;
   }
   return out;
 }
@@ -217,8 +237,9 @@ const ComposeCache::File& Loader::parsed_file(const std::string& file) {
       add_input(file);
       return *hit;
     }
-}
-  if (auto hit = uncached_.find(file); hit != uncached_.end()) {  // read once per load, even with no cache
+  }
+  if (auto hit = uncached_.find(file);
+      hit != uncached_.end()) {  // read once per load, even with no cache
     add_input(file);
     return hit->second;
   }
@@ -230,12 +251,13 @@ const ComposeCache::File& Loader::parsed_file(const std::string& file) {
   return uncached_[file] = std::move(f);
 }
 
-bool Loader::read_documents(const std::string& file, const VariableLookup& lookup, std::vector<Node>* docs,
-                    const Node* referrer) {
+bool Loader::read_documents(const std::string& file, const VariableLookup& lookup,
+                            std::vector<Node>* docs, const Node* referrer) {
   const ComposeCache::File& pf = parsed_file(file);
   if (pf.status != ReadStatus::Ok) {
-    std::string msg = pf.status == ReadStatus::NotFound ? "compose file not found: " + file
-                                                        : "cannot read " + file + ": " + pf.read_error;
+    std::string msg = pf.status == ReadStatus::NotFound
+                          ? "compose file not found: " + file
+                          : "cannot read " + file + ": " + pf.read_error;
     p_->errors.push_back(referrer ? referrer->at(msg) : Finding{file, 0, 0, msg});
     return false;
   }
@@ -244,7 +266,9 @@ bool Loader::read_documents(const std::string& file, const VariableLookup& looku
     return false;
   }
   if (auto own = uncached_.find(file); !ctx_.cache && own != uncached_.end()) {
-    *docs = std::move(own->second.docs);  // no one else reads it: taken, not copied (a file read again is parsed again)
+    *docs = std::move(
+        own->second
+            .docs);  // no one else reads it: taken, not copied (a file read again is parsed again)
     uncached_.erase(own);
   } else {
     *docs = pf.docs;  // a copy: interpolation and merging change it
@@ -258,7 +282,8 @@ bool Loader::read_documents(const std::string& file, const VariableLookup& looku
   size_t before = p_->errors.size();
   for (Node& doc : *docs) {
     if (!doc.is_map()) {
-      p_->errors.push_back(doc.at("the top level of a compose file must be a mapping, not " + std::string(kind_name(doc))));
+      p_->errors.push_back(doc.at("the top level of a compose file must be a mapping, not " +
+                                  std::string(kind_name(doc))));
       continue;
     }
     refuse_timestamps(doc, &p_->errors);
@@ -269,7 +294,8 @@ bool Loader::read_documents(const std::string& file, const VariableLookup& looku
   return p_->errors.size() == before;
 }
 
-bool Loader::load_file(const std::string& file, const VariableLookup& lookup, Node* into, const Node* referrer) {
+bool Loader::load_file(const std::string& file, const VariableLookup& lookup, Node* into,
+                       const Node* referrer) {
   std::vector<Node> docs;
   if (!read_documents(file, lookup, &docs, referrer)) return false;
   for (Node& doc : docs) {
@@ -292,19 +318,21 @@ void Loader::add_implicit_dependencies() {
   struct Implied {
     std::string service;
     Node where;  // a located null: where the reference is written (by value: svc changes below)
-    bool restart;  // links, a shared network or IPC namespace: restarted with it, as compose records
+    // links, a shared network or IPC namespace: restarted with it, as compose records
+    bool restart;
   };
   for (auto& e : services->entries) {
     Node& svc = e.value;
     if (!svc.is_map()) continue;
     std::vector<Implied> implied;
-    auto add = [&](const std::string& name, const Node& at, bool restart) {  // "" too: undefined, as in compose
+    auto add = [&](const std::string& name, const Node& at,
+                   bool restart) {  // "" too: undefined, as in compose
       for (auto& i : implied) {
         if (i.service == name) {
           i.restart = i.restart || restart;
           return;
         }
-}
+      }
       Node where;
       located_at(where, at);
       implied.push_back(Implied{name, std::move(where), restart});
@@ -313,15 +341,16 @@ void Loader::add_implicit_dependencies() {
       if (const Node* list = svc.find(key); list && list->is_seq()) {
         for (const Node& item : list->items) {
           bool links = std::string_view(key) == "links";
-          if (!links && starts_with(item.text, "container:")) continue;  // links has no container: form
+          if (!links && starts_with(item.text, "container:"))
+            continue;  // links has no container: form
           add(item.text.substr(0, item.text.find(':')), item, links);
         }
-}
-}
+      }
+    }
     for (const char* key : {"network_mode", "ipc", "pid", "uts"}) {
       if (const Node* mode = svc.find(key); mode && starts_with(mode->text, "service:"))
         add(mode->text.substr(8), *mode, std::string_view(key) != "pid");
-}
+    }
     if (implied.empty()) continue;
     Node* deps = svc.find("depends_on");
     if (!deps || !deps->is_map()) {
@@ -371,7 +400,8 @@ void Loader::resolve_environment(const VariableLookup& lookup) {
       for (auto& ev : env->entries) {
         Node value = ev.value;
         if (value.is_null())
-          if (auto v = lookup(ev.key)) value = Node::scalar(*v), value.file = ev.value.file, value.line = ev.line;
+          if (auto v = lookup(ev.key))
+            value = Node::scalar(*v), value.file = ev.value.file, value.line = ev.line;
         merged.set(ev.key, std::move(value));
       }
     }
@@ -380,20 +410,23 @@ void Loader::resolve_environment(const VariableLookup& lookup) {
   }
 }
 
-void Loader::require_local_file(const char* kind, const Node& named_at, const std::string& path, Where where) {
+void Loader::require_local_file(const char* kind, const Node& named_at, const std::string& path,
+                                Where where) {
   std::string full = join_path(project_dir_, path);
   add_input(full);
-  if (ctx_.source->exists(full) || (where == Where::OrUntracked && ctx_.fallback && ctx_.fallback->exists(full)))
+  if (ctx_.source->exists(full) ||
+      (where == Where::OrUntracked && ctx_.fallback && ctx_.fallback->exists(full)))
     return;
   if (ctx_.source->ignored(full)) {
-    p_->warnings.push_back(named_at.at(std::string(kind) + " " + full + " not found (git ignores it: a local file by design)"));
+    p_->warnings.push_back(named_at.at(std::string(kind) + " " + full +
+                                       " not found (git ignores it: a local file by design)"));
   } else {
     p_->errors.push_back(named_at.at(std::string(kind) + " " + full + " not found"));
-}
+  }
 }
 
-void Loader::read_variables(const std::string& path, Where where, const Node& named_at, const VariableLookup& lookup,
-                            Node* into) {
+void Loader::read_variables(const std::string& path, Where where, const Node& named_at,
+                            const VariableLookup& lookup, Node* into) {
   std::string text, err;
   if (read_input(path, where, &text, &err) != ReadStatus::Ok) return;
   EnvVars vars;
@@ -413,7 +446,8 @@ void Loader::resolve_labels(Node& svc, const VariableLookup& lookup) {
   std::vector<const Node*> files = label_files(svc);
   if (files.empty()) return;
   Node labels = Node::mapping();
-  for (const Node* f : files) read_variables(join_path(project_dir_, f->text), Where::Source, *f, lookup, &labels);
+  for (const Node* f : files)
+    read_variables(join_path(project_dir_, f->text), Where::Source, *f, lookup, &labels);
   if (const Node* own = svc.find("labels"); own && own->is_map())
     for (const auto& le : own->entries) labels.set(le.key, le.value);
   svc.erase("label_file");

@@ -4,8 +4,8 @@
 #include <optional>
 #include <unordered_map>
 
-#include "compose/schema.h"
 #include "base/text.h"
+#include "compose/schema.h"
 
 namespace smokehook {
 namespace {
@@ -71,8 +71,10 @@ void normalize_service(Node& svc) {
   for (auto& e : svc.entries) {
     Node& v = e.value;
     const std::string& k = e.key;
-    if (k == "depends_on") normalize_depends_on(v);
-    else if (k == "environment" || k == "labels" || k == "annotations" || k == "sysctls") list_to_map(v, '=');
+    if (k == "depends_on")
+      normalize_depends_on(v);
+    else if (k == "environment" || k == "labels" || k == "annotations" || k == "sysctls")
+      list_to_map(v, '=');
     else if (k == "networks" && v.is_seq()) {
       Node map = Node::mapping();
       located_like(map, v);
@@ -94,10 +96,12 @@ void normalize_service(Node& svc) {
       located_like(map, v);
       map.set("service", v);
       v = std::move(map);
-    } else if ((k == "env_file" || k == "dns" || k == "dns_search" || k == "tmpfs") && v.is_scalar()) {
+    } else if ((k == "env_file" || k == "dns" || k == "dns_search" || k == "tmpfs") &&
+               v.is_scalar()) {
       Node list = Node::sequence();
       located_like(list, v);
-      list.was_scalar = k == "dns_search" || k == "tmpfs";  // compose's loader makes only dns a list
+      // compose's loader makes only dns a list
+      list.was_scalar = k == "dns_search" || k == "tmpfs";
       list.items.push_back(v);
       v = std::move(list);
     } else if (k == "build" && v.is_map()) {
@@ -110,13 +114,15 @@ void normalize_service(Node& svc) {
 }
 
 bool replaces_whole(const std::string& path) {
-  return path == "services.*.command" || path == "services.*.entrypoint" || path == "services.*.healthcheck.test";
+  return path == "services.*.command" || path == "services.*.entrypoint" ||
+         path == "services.*.healthcheck.test";
 }
 
 bool dedupes(const std::string& field) {
-  static const char* const names[] = {"dns", "dns_opt", "dns_search", "cap_add", "cap_drop", "expose", "links",
-                                      "profiles", "tmpfs", "sysctls", "annotations", "aliases", "extra_hosts",
-                                      "external_links", "security_opt", "group_add", "volumes_from"};
+  static const char* const names[] = {
+      "dns",         "dns_opt",        "dns_search",   "cap_add",   "cap_drop",    "expose",
+      "links",       "profiles",       "tmpfs",        "sysctls",   "annotations", "aliases",
+      "extra_hosts", "external_links", "security_opt", "group_add", "volumes_from"};
   for (const char* n : names)
     if (field == n) return true;
   return false;
@@ -150,14 +156,17 @@ void merge_node(Node& base, Node& over, const std::string& path);
 
 void merge_sequence(Node& base, Node& over, const std::string& path) {
   std::string field = last_segment(path);
-  bool service_field = starts_with(path, "services.*.") && std::count(path.begin(), path.end(), '.') == 2;
+  bool service_field =
+      starts_with(path, "services.*.") && std::count(path.begin(), path.end(), '.') == 2;
   if (service_field && !merge_key(field, over.items.empty() ? Node() : over.items[0]).empty()) {
     for (Node& item : over.items) {
       std::string key = merge_key(field, item);
       auto it = std::find_if(base.items.begin(), base.items.end(),
                              [&](const Node& b) { return merge_key(field, b) == key; });
-      if (it != base.items.end()) *it = cleaned(item);
-      else base.items.push_back(cleaned(item));
+      if (it != base.items.end())
+        *it = cleaned(item);
+      else
+        base.items.push_back(cleaned(item));
     }
     return;
   }
@@ -170,18 +179,23 @@ void merge_sequence(Node& base, Node& over, const std::string& path) {
   }
 }
 
-// Fields compose merges as "K=V" lists: a mapping on either side becomes its entries sorted as text.
+// Fields compose merges as "K=V" lists: a mapping on either side becomes its entries sorted as
+// text.
 bool merges_as_list(const std::string& path) {
-  static const char* const paths[] = {"services.*.environment", "services.*.labels",      "services.*.annotations",
-                                      "services.*.sysctls",     "services.*.build.args", "services.*.build.labels",
+  static const char* const paths[] = {"services.*.environment",  "services.*.labels",
+                                      "services.*.annotations",  "services.*.sysctls",
+                                      "services.*.build.args",   "services.*.build.labels",
                                       "services.*.deploy.labels"};
   return std::find(std::begin(paths), std::end(paths), path) != std::end(paths);
 }
 
 void sort_as_list(Node& map) {
   if (map.was_list) return;
-  auto text = [](const Entry& e) { return e.value.is_null() ? e.key : e.key + "=" + scalar_string(e.value); };
-  std::stable_sort(map.entries.begin(), map.entries.end(), [&](const Entry& a, const Entry& b) { return text(a) < text(b); });
+  auto text = [](const Entry& e) {
+    return e.value.is_null() ? e.key : e.key + "=" + scalar_string(e.value);
+  };
+  std::stable_sort(map.entries.begin(), map.entries.end(),
+                   [&](const Entry& a, const Entry& b) { return text(a) < text(b); });
 }
 
 void merge_mapping(Node& base, Node& over, const std::string& path) {
@@ -242,8 +256,10 @@ void merge_node(Node& base, Node& over, const std::string& path) {
     base = cleaned(over);
     return;
   }
-  if (over.is_map()) merge_mapping(base, over, path);
-  else merge_sequence(base, over, path);
+  if (over.is_map())
+    merge_mapping(base, over, path);
+  else
+    merge_sequence(base, over, path);
   base.was_scalar = false;  // merged: a list
 }
 
@@ -276,7 +292,8 @@ std::string merge_key(const std::string& field, const Node& item) {
         return n ? scalar_string(*n) : std::string();
       };
       std::string proto = get("protocol");
-      return get("host_ip") + "|" + get("published") + "|" + get("target") + "|" + (proto.empty() ? "tcp" : proto);
+      return get("host_ip") + "|" + get("published") + "|" + get("target") + "|" +
+             (proto.empty() ? "tcp" : proto);
     }
     PortSpec p;
     std::string err;
@@ -303,12 +320,13 @@ std::string merge_key(const std::string& field, const Node& item) {
 
 namespace {
 
-// The key compose's unicity pass gives an entry of a service's `field`; nullopt: the field is not keyed.
+// The key compose's unicity pass gives an entry of a service's `field`; nullopt: the field is not
+// keyed.
 std::optional<std::string> unicity_key(const std::string& field, const Node& item) {
-  static const char* const by_name[] = {"annotations", "cap_add",  "cap_drop", "dns",      "dns_opt",
-                                        "dns_search",  "environment", "labels", "links",  "profiles",
-                                        "sysctls",     "tmpfs",    "expose",   "aliases",  "link_local_ips",
-                                        "tags",        "args",     "additional_contexts"};
+  static const char* const by_name[] = {
+      "annotations", "cap_add", "cap_drop",       "dns",      "dns_opt", "dns_search",
+      "environment", "labels",  "links",          "profiles", "sysctls", "tmpfs",
+      "expose",      "aliases", "link_local_ips", "tags",     "args",    "additional_contexts"};
   auto text = [](const Node& n, const char* k) {
     const Node* f = n.find(k);
     return f ? scalar_string(*f) : std::string();
@@ -329,7 +347,8 @@ std::optional<std::string> unicity_key(const std::string& field, const Node& ite
     std::vector<std::string> parts = split(item.text, ':');
     return parts.size() > 1 ? parts[1] : parts[0];
   }
-  if (field == "secrets" || field == "configs") {  // the target as written, else <default folder>/<source>
+  if (field == "secrets" ||
+      field == "configs") {  // the target as written, else <default folder>/<source>
     std::string folder = field == "secrets" ? "/run/secrets/" : "/";
     if (!item.is_map()) return folder + item.text;
     return item.find("target") ? text(item, "target") : folder + text(item, "source");
@@ -346,8 +365,10 @@ void unique_entries(Node& seq, const std::string& field) {
     auto key = unicity_key(field, item);
     if (!key) return;
     auto [it, fresh] = seen.emplace(*key, kept.size());
-    if (fresh) kept.push_back(std::move(item));
-    else kept[it->second] = std::move(item);
+    if (fresh)
+      kept.push_back(std::move(item));
+    else
+      kept[it->second] = std::move(item);
   }
   seq.items = std::move(kept);
 }
@@ -363,18 +384,20 @@ void enforce_unicity(Node& doc) {
       unique_entries(e.value, e.key);
       if ((e.key == "build" || e.key == "deploy") && e.value.is_map()) {
         for (auto& b : e.value.entries) {
-          if (b.key == "tags" || b.key == "args" || b.key == "labels" || b.key == "additional_contexts")
+          if (b.key == "tags" || b.key == "args" || b.key == "labels" ||
+              b.key == "additional_contexts")
             unique_entries(b.value, b.key);
-}
-}
+        }
+      }
       if (e.key == "networks" && e.value.is_map()) {
         for (auto& n : e.value.entries) {
           if (n.value.is_map()) {
             for (auto& ne : n.value.entries)
-              if (ne.key == "aliases" || ne.key == "link_local_ips") unique_entries(ne.value, ne.key);
-}
-}
-}
+              if (ne.key == "aliases" || ne.key == "link_local_ips")
+                unique_entries(ne.value, ne.key);
+          }
+        }
+      }
     }
   }
 }

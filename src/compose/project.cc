@@ -39,7 +39,7 @@ bool Project::enabled(const Node& svc) const {
   for (const Node& p : profiles->items) {
     for (const auto& active : active_profiles)
       if (active == "*" || active == p.text) return true;
-}
+  }
   return false;
 }
 
@@ -55,7 +55,7 @@ std::vector<std::string> Project::enabled_services() const {
   if (const Node* services = model.find("services")) {
     for (const auto& e : services->entries)
       if (enabled(e.value)) out.push_back(e.key);
-}
+  }
   return out;
 }
 
@@ -65,7 +65,8 @@ namespace {
 // check's own `environment`.
 VariableLookup outer_environment(const ComposeContext& ctx, const ProjectSpec& spec) {
   if (spec.environment.empty()) return ctx.environment;
-  return [env = ctx.environment, own = spec.environment](std::string_view name) -> std::optional<std::string> {
+  return [env = ctx.environment,
+          own = spec.environment](std::string_view name) -> std::optional<std::string> {
     if (env)
       if (auto v = env(name)) return v;
     for (const auto& [k, v] : own)

@@ -8,25 +8,27 @@
 #include <utility>
 #include <vector>
 
-#include "compose/dotenv.h"
 #include "base/file_source.h"
 #include "base/finding.h"
-#include "compose/interpolate.h"
 #include "base/yaml_tree.h"
+#include "compose/dotenv.h"
+#include "compose/interpolate.h"
 
 namespace smokehook {
 
 struct ProjectSpec {
-  std::vector<std::string> files;     // repository paths, in -f order
-  std::vector<std::string> profiles;  // --profile; empty = COMPOSE_PROFILES (environment, then .env)
-  // Variables for interpolation, as a deployment gives them. `env_files` (repository paths) are read
-  // in place of the project's .env, as `docker compose --env-file` does; `environment` applies where
-  // the process environment does not set a variable, and wins over the env files.
+  std::vector<std::string> files;  // repository paths, in -f order
+  // --profile; empty = COMPOSE_PROFILES (environment, then .env)
+  std::vector<std::string> profiles;
+  // Variables for interpolation, as a deployment gives them. `env_files` (repository paths) are
+  // read in place of the project's .env, as `docker compose --env-file` does; `environment` applies
+  // where the process environment does not set a variable, and wins over the env files.
   // (Initialized here so that `ProjectSpec{files, profiles}` stays complete.)
   std::vector<std::string> env_files = {};
   std::vector<std::pair<std::string, std::string>> environment = {};
   bool operator==(const ProjectSpec& o) const {
-    return files == o.files && profiles == o.profiles && env_files == o.env_files && environment == o.environment;
+    return files == o.files && profiles == o.profiles && env_files == o.env_files &&
+           environment == o.environment;
   }
 };
 
@@ -46,7 +48,7 @@ struct ComposeContext {
   // Every other file (compose files, extends and include targets,
   // label_file) is read from `source` alone. May be null.
   const FileSource* fallback = nullptr;
-  VariableLookup environment;  // the process environment; wins over .env
+  VariableLookup environment;     // the process environment; wins over .env
   ComposeCache* cache = nullptr;  // optional, shared by the projects of a run
   // `docker compose -p NAME`: the project's name, over COMPOSE_PROJECT_NAME (which is then neither
   // read nor checked); ${COMPOSE_PROJECT_NAME} interpolates to it. Empty: none given.
@@ -72,7 +74,8 @@ struct Project {
   Node model;  // merged and interpolated; short forms normalized
   Findings errors;
   Findings warnings;
-  std::vector<std::string> inputs;  // every file read or looked for (compose files, .env, env_file, extends, include)
+  // every file read or looked for (compose files, .env, env_file, extends, include)
+  std::vector<std::string> inputs;
   std::vector<std::string> active_profiles;
   // COMPOSE_PROJECT_NAME from the environment, the check's environment or the project's .env (as
   // docker compose reads it; it names the project over the file's `name:`); empty when unset.

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "compose/model.h"
 #include "compose/project.h"
 #include "compose/schema.h"
-#include "base/text.h"
 
 namespace smokehook {
 namespace {
@@ -16,7 +16,8 @@ using ordered = nlohmann::ordered_json;
 ordered key_values(const Node& n) {
   if (!n.is_map() || !n.was_list) return canonical::value(n);
   ordered list = ordered::array();
-  for (const auto& e : n.entries) list.push_back(e.value.is_null() ? e.key : e.key + "=" + scalar_string(e.value));
+  for (const auto& e : n.entries)
+    list.push_back(e.value.is_null() ? e.key : e.key + "=" + scalar_string(e.value));
   return list;
 }
 
@@ -24,7 +25,8 @@ std::optional<std::string> variable(const RawModelOptions& o, const std::string&
   return o.lookup ? o.lookup(name) : std::nullopt;
 }
 
-// environment: "K" (list) and K: null (mapping, when normalizing) take the project's variable if set.
+// environment: "K" (list) and K: null (mapping, when normalizing) take the project's variable if
+// set.
 ordered environment(const Node& n, const RawModelOptions& o) {
   ordered out = key_values(n);
   auto lookup = [&](const std::string& k) { return variable(o, k); };
@@ -32,12 +34,12 @@ ordered environment(const Node& n, const RawModelOptions& o) {
     for (ordered& item : out) {
       if (item.is_string() && item.get_ref<const std::string&>().find('=') == std::string::npos)
         if (auto v = lookup(item.get<std::string>())) item = item.get<std::string>() + "=" + *v;
-}
+    }
   } else if (out.is_object() && o.normalize) {
     for (auto it = out.begin(); it != out.end(); ++it) {
       if (it.value().is_null())
         if (auto v = lookup(it.key())) it.value() = *v;
-}
+    }
   }
   return out;
 }
@@ -48,7 +50,8 @@ std::string path_in(const RawModelOptions& o, const std::string& p) {
 
 // A build context: made absolute unless it is a URL, a git reference or a `service:` one.
 std::string context_in(const RawModelOptions& o, const std::string& c) {
-  if (c.find("://") != std::string::npos || starts_with(c, "service:") || canonical::remote(c)) return c;
+  if (c.find("://") != std::string::npos || starts_with(c, "service:") || canonical::remote(c))
+    return c;
   return path_in(o, c);
 }
 
@@ -82,13 +85,17 @@ ordered build_json(const Node& v, const RawModelOptions& o) {
         if (args.is_array()) {
           for (const ordered& item : args) {
             std::string s = item.is_string() ? item.get<std::string>() : item.dump();
-            if (s.find('=') != std::string::npos) kept.push_back(item);
-            else if (auto val = lookup(s)) kept.push_back(s + "=" + *val);
+            if (s.find('=') != std::string::npos)
+              kept.push_back(item);
+            else if (auto val = lookup(s))
+              kept.push_back(s + "=" + *val);
           }
         } else {
           for (auto it = args.begin(); it != args.end(); ++it) {
-            if (!it.value().is_null()) kept[it.key()] = it.value();
-            else if (auto val = lookup(it.key())) kept[it.key()] = *val;
+            if (!it.value().is_null())
+              kept[it.key()] = it.value();
+            else if (auto val = lookup(it.key()))
+              kept[it.key()] = *val;
           }
         }
         args = kept.empty() && args.is_array() ? ordered(nullptr) : kept;  // Go's nil slice
@@ -118,8 +125,10 @@ ordered build_json(const Node& v, const RawModelOptions& o) {
         for (const Node& item : x.items) {
           std::string s = scalar_string(item);
           size_t eq = s.find('=');
-          if (eq == std::string::npos) ssh[s] = nullptr;
-          else ssh[s.substr(0, eq)] = s.substr(eq + 1);
+          if (eq == std::string::npos)
+            ssh[s] = nullptr;
+          else
+            ssh[s.substr(0, eq)] = s.substr(eq + 1);
         }
       } else {
         ssh = canonical::value(x);
@@ -129,19 +138,22 @@ ordered build_json(const Node& v, const RawModelOptions& o) {
       build["ssh"] = ssh;
     } else if (e.key == "secrets" && x.is_seq()) {
       ordered refs = ordered::array();
-      for (const Node& r : x.items) refs.push_back(r.is_map() ? canonical::value(r) : ordered{{"source", scalar_string(r)}});
+      for (const Node& r : x.items)
+        refs.push_back(r.is_map() ? canonical::value(r) : ordered{{"source", scalar_string(r)}});
       build["secrets"] = refs;
     } else {
       build[e.key] = canonical::value(x);
     }
   }
-  if (!build.contains("context")) build["context"] = context_in(o, ".");  // compose's default, always set
+  if (!build.contains("context"))
+    build["context"] = context_in(o, ".");  // compose's default, always set
   if (o.normalize && !build.contains("dockerfile") && !build.contains("dockerfile_inline"))
     build["dockerfile"] = "Dockerfile";
   return build;
 }
 
-// Short volumes that do not parse (`${VAR}:/x`) stay as written, as compose leaves them uninterpolated.
+// Short volumes that do not parse (`${VAR}:/x`) stay as written, as compose leaves them
+// uninterpolated.
 ordered volumes_json(const Node& svc, const Node& list, const RawModelOptions& o) {
   ordered parsed = canonical::volumes(svc, o.directory);
   ordered out = ordered::array();
@@ -162,8 +174,8 @@ ordered volumes_json(const Node& svc, const Node& list, const RawModelOptions& o
   return out;
 }
 
-// Long syntax as written (with compose's defaults), short syntax expanded; a short port that does not
-// parse (`${PORT}:80`) leaves the whole list as written.
+// Long syntax as written (with compose's defaults), short syntax expanded; a short port that does
+// not parse (`${PORT}:80`) leaves the whole list as written.
 ordered ports_json(const Node& list) {
   ordered out = ordered::array();
   for (const Node& item : list.items) {
@@ -234,7 +246,9 @@ ordered service_json(const Node& svc, const RawModelOptions& o) {
         std::vector<std::string> parts = split(scalar_string(d), ':');
         std::string source = parts.empty() ? "" : parts[0];
         std::string target = parts.size() > 1 && !parts[1].empty() ? parts[1] : source;
-        devices.push_back({{"permissions", parts.size() > 2 ? parts[2] : "rwm"}, {"source", source}, {"target", target}});
+        devices.push_back({{"permissions", parts.size() > 2 ? parts[2] : "rwm"},
+                           {"source", source},
+                           {"target", target}});
       }
       out[k] = devices;
     } else if (k == "gpus") {
@@ -245,7 +259,8 @@ ordered service_json(const Node& svc, const RawModelOptions& o) {
       out[k] = names_to_map(v);
     } else if (k == "dns") {
       out[k] = string_list(v);
-    } else if (v.is_seq() && v.was_scalar && v.items.size() == 1) {  // dns_search, tmpfs: as written
+    } else if (v.is_seq() && v.was_scalar &&
+               v.items.size() == 1) {  // dns_search, tmpfs: as written
       out[k] = canonical::value(v.items[0]);
     } else if (k == "pull_policy" && o.normalize && v.is_scalar() && v.text == "if_not_present") {
       out[k] = "missing";
@@ -255,7 +270,8 @@ ordered service_json(const Node& svc, const RawModelOptions& o) {
         for (size_t i = 0; i < watch->items.size() && i < develop["watch"].size(); ++i) {
           ordered& t = develop["watch"][i];
           if (!t.is_object()) continue;
-          if (t.contains("path") && t["path"].is_string()) t["path"] = path_in(o, t["path"].get<std::string>());
+          if (t.contains("path") && t["path"].is_string())
+            t["path"] = path_in(o, t["path"].get<std::string>());
           for (const char* list : {"ignore", "include"})
             if (const Node* n = watch->items[i].find(list)) t[list] = string_list(*n);
         }
@@ -266,7 +282,8 @@ ordered service_json(const Node& svc, const RawModelOptions& o) {
       if (const Node* labels = v.find("labels")) deploy["labels"] = key_values(*labels);
       if (deploy.contains("resources") && deploy["resources"].is_object()) {
         ordered& res = deploy["resources"];
-        if (res.contains("reservations") && res["reservations"].is_object() && res["reservations"].contains("devices"))
+        if (res.contains("reservations") && res["reservations"].is_object() &&
+            res["reservations"].contains("devices"))
           count_all(res["reservations"]["devices"]);
       }
       out[k] = deploy;
@@ -277,7 +294,8 @@ ordered service_json(const Node& svc, const RawModelOptions& o) {
   // A service that names no network and no network_mode is on the project's default network.
   if (o.normalize && !svc.find("network_mode") && !svc.find("provider")) {
     const Node* nets = svc.find("networks");
-    if (!nets || (nets->is_map() && nets->entries.empty()) || (nets->is_seq() && nets->items.empty()))
+    if (!nets || (nets->is_map() && nets->entries.empty()) ||
+        (nets->is_seq() && nets->items.empty()))
       out["networks"] = {{"default", nullptr}};
   }
   // An empty command, entrypoint or healthcheck test is no command: the loader decodes it as a nil
@@ -300,7 +318,8 @@ bool uses_default_network(const Node& svc) {
 }
 
 // A top-level network, volume, secret or config.
-ordered resource_json(const std::string& section, const std::string& key, const Node& n, const RawModelOptions& o) {
+ordered resource_json(const std::string& section, const std::string& key, const Node& n,
+                      const RawModelOptions& o) {
   if (n.is_null() && !o.normalize) return nullptr;
   ordered r = n.is_map() ? canonical::value(n) : ordered::object();
   if (r.contains("external") && r["external"].is_object()) {  // the old form: external: {name: x}
@@ -312,15 +331,18 @@ ordered resource_json(const std::string& section, const std::string& key, const 
     bool external = false;
     if (r.contains("external")) {
       const ordered& x = r["external"];
-      external = x.is_boolean() ? x.get<bool>() : x.is_string() && (x == "true" || x == "True" || x == "TRUE" || x == "1" || x == "t" || x == "T");
+      external = x.is_boolean() ? x.get<bool>()
+                                : x.is_string() && (x == "true" || x == "True" || x == "TRUE" ||
+                                                    x == "1" || x == "t" || x == "T");
     }
     r["name"] = external ? key : o.name + "_" + key;
   }
   if ((section == "secrets" || section == "configs") && r.contains("file") && r["file"].is_string())
     r["file"] = path_in(o, r["file"].get<std::string>());
-  if (section == "volumes" && r.value("driver", ordered("")) == "local" && r.contains("driver_opts") &&
-      r["driver_opts"].is_object() && r["driver_opts"].value("o", ordered("")) == "bind" &&
-      r["driver_opts"].contains("device") && r["driver_opts"]["device"].is_string())
+  if (section == "volumes" && r.value("driver", ordered("")) == "local" &&
+      r.contains("driver_opts") && r["driver_opts"].is_object() &&
+      r["driver_opts"].value("o", ordered("")) == "bind" && r["driver_opts"].contains("device") &&
+      r["driver_opts"]["device"].is_string())
     r["driver_opts"]["device"] = path_in(o, r["driver_opts"]["device"].get<std::string>());
   return r;
 }
@@ -344,7 +366,8 @@ nlohmann::json raw_project_json(const Project& project, const RawModelOptions& o
         uses_default = uses_default || uses_default_network(s.value);
       }
       top[k] = services;
-    } else if ((k == "networks" || k == "volumes" || k == "secrets" || k == "configs") && e.value.is_map()) {
+    } else if ((k == "networks" || k == "volumes" || k == "secrets" || k == "configs") &&
+               e.value.is_map()) {
       ordered section = ordered::object();
       for (const auto& r : e.value.entries) {
         ordered& res = section[r.key] = resource_json(k, r.key, r.value, o);
@@ -353,8 +376,8 @@ nlohmann::json raw_project_json(const Project& project, const RawModelOptions& o
           if (const Node* env = r.value.is_map() ? r.value.find("environment") : nullptr) {
             if (auto v = o.lookup ? o.lookup(env->text) : std::nullopt)
               res[k == "configs" ? "content" : "x-#value"] = *v;
-}
-}
+          }
+        }
       }
       top[k] = section;
     } else {

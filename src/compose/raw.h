@@ -14,9 +14,11 @@ namespace smokehook {
 struct Project;
 
 struct RawModelOptions {
-  std::string name;       // the project's name, printed when `normalize`
-  std::string directory;  // the project's folder, absolute; empty: paths as written (--no-path-resolution)
-  VariableLookup lookup;  // the project's variables: `environment` entries without a value take them
+  std::string name;  // the project's name, printed when `normalize`
+  // the project's folder, absolute; empty: paths as written (--no-path-resolution)
+  std::string directory;
+  // the project's variables: `environment` entries without a value take them
+  VariableLookup lookup;
   // compose-go's normalization: the project name, resource names, the default network, a default
   // Dockerfile, build args and environment resolved, implied depends_on, pull_policy `missing`.
   bool normalize = true;

@@ -15,7 +15,8 @@ namespace smokehook {
 // document, so an overlay's null, which the merge ignores, is no error where
 // the base has a value. `uninterpolated` (config --no-interpolate): a string holding a variable is
 // not read as the number, duration or short syntax it will become.
-void validate_compose_schema(const Node& doc, const Node* base, Findings* errors, bool uninterpolated = false);
+void validate_compose_schema(const Node& doc, const Node* base, Findings* errors,
+                             bool uninterpolated = false);
 
 // Short syntax parsers, shared with the merge (keys) and the model (long form).
 struct PortSpec {

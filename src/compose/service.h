@@ -19,7 +19,7 @@ struct Dependency {
   const Entry* entry = nullptr;          // long form: the entry (its key is the dependency's name)
   const Node* owner = nullptr;           // the depends_on mapping holding `entry`
 
-  Finding at(std::string message) const;             // at the dependency's name
+  Finding at(std::string message) const;            // at the dependency's name
   Finding condition_at(std::string message) const;  // at its condition, else its name
 };
 std::vector<Dependency> dependencies(const Node& service);

@@ -39,7 +39,8 @@ int compare_names(std::string_view a, bool a_dir, std::string_view b, bool b_dir
 // differs is a changed path, never read.
 class TreeDiff {
  public:
-  TreeDiff(const Repository& repo, ChangeSet* out, std::string* err) : repo_(repo), out_(out), err_(err) {}
+  TreeDiff(const Repository& repo, ChangeSet* out, std::string* err)
+      : repo_(repo), out_(out), err_(err) {}
 
   // Every path of tree `id`, below `prefix` ("a/b/"), as added.
   bool added(const git_oid& id, std::string prefix) {
@@ -59,7 +60,10 @@ class TreeDiff {
     while (i < na || j < nb) {
       const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
       const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
-      int order = !ea ? 1 : !eb ? -1 : compare_names(git_tree_entry_name(ea), is_tree(ea), git_tree_entry_name(eb), is_tree(eb));
+      int order = !ea   ? 1
+                  : !eb ? -1
+                        : compare_names(git_tree_entry_name(ea), is_tree(ea),
+                                        git_tree_entry_name(eb), is_tree(eb));
       if (order < 0) {  // only in A: deleted
         if (!one_side(ea, prefix + git_tree_entry_name(ea), false)) return false;
         ++i;
@@ -75,7 +79,8 @@ class TreeDiff {
       if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
           git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
         continue;
-      if (is_tree(ea)) {  // compare_names puts a folder and a file of the same name apart: both are folders
+      if (is_tree(ea)) {  // compare_names puts a folder and a file of the same name apart: both are
+                          // folders
         TreePtr sa = lookup(ea, prefix), sb = lookup(eb, prefix);
         if (!sa || !sb) return false;
         prefix.append(git_tree_entry_name(ea)).push_back('/');
@@ -143,7 +148,9 @@ class StagedDiff {
   }
 
   const GitIndex::Tree* child(const GitIndex::Tree* t, std::string_view name) const {
-    if (!t) return nullptr;  // git invalidates a folder and its parents, never its siblings: children stay
+    if (!t)
+      return nullptr;  // git invalidates a folder and its parents, never its siblings: children
+                       // stay
     const auto& trees = index_.trees();
     uint32_t k = t->first_child;
     for (uint32_t n = 0; n < t->children && k < trees.size(); ++n, k = trees[k].next)
@@ -155,9 +162,10 @@ class StagedDiff {
   size_t folder_end(size_t i, size_t e, const std::string& dir) const {
     std::string after = dir;
     after.back() = '/' + 1;
-    auto it = std::lower_bound(entries_.begin() + static_cast<std::ptrdiff_t>(i),
-                               entries_.begin() + static_cast<std::ptrdiff_t>(e), after,
-                               [](const GitIndex::Entry& x, const std::string& p) { return x.path() < p; });
+    auto it = std::lower_bound(
+        entries_.begin() + static_cast<std::ptrdiff_t>(i),
+        entries_.begin() + static_cast<std::ptrdiff_t>(e), after,
+        [](const GitIndex::Entry& x, const std::string& p) { return x.path() < p; });
     return static_cast<size_t>(it - entries_.begin());
   }
 
@@ -184,7 +192,8 @@ class StagedDiff {
         if (!sparse_dir(x, nullptr)) return false;
         continue;
       }
-      if (out_->changed.empty() || out_->changed.back() != x.path()) out_->changed.emplace_back(x.path());
+      if (out_->changed.empty() || out_->changed.back() != x.path())
+        out_->changed.emplace_back(x.path());
       if (x.stage() == 0 && x.is_file()) out_->present.emplace_back(x.path());
     }
     return true;
@@ -229,14 +238,19 @@ class StagedDiff {
           k = folder_end(i + 1, e, std::string(entries_[i].path().substr(0, p + slash + 1)));
         } else {
           k = i + 1;
-          while (k < e && entries_[k].path() == entries_[i].path()) ++k;  // the stages of a conflict
+          while (k < e && entries_[k].path() == entries_[i].path())
+            ++k;  // the stages of a conflict
         }
       }
       const git_tree_entry* te = j < n_head ? git_tree_entry_byindex(head, j) : nullptr;
       int order;
-      if (i >= e) order = 1;
-      else if (!te) order = -1;
-      else order = compare_names(name, index_dir, git_tree_entry_name(te), git_tree_entry_type(te) == GIT_OBJECT_TREE);
+      if (i >= e)
+        order = 1;
+      else if (!te)
+        order = -1;
+      else
+        order = compare_names(name, index_dir, git_tree_entry_name(te),
+                              git_tree_entry_type(te) == GIT_OBJECT_TREE);
 
       if (order < 0) {  // only in the index: added
         if (!index_side(i, k)) return false;
@@ -277,14 +291,17 @@ class StagedDiff {
       } else {
         const GitIndex::Entry& x = entries_[i];
         uint32_t head_mode = static_cast<uint32_t>(git_tree_entry_filemode(te));
-        // A submodule (gitlink) whose commit moved is changed like a file; its content is never read.
+        // A submodule (gitlink) whose commit moved is changed like a file; its content is never
+        // read.
         bool same = k == i + 1 && x.stage() == 0 && !x.intent_to_add() && x.mode() == head_mode &&
                     std::memcmp(x.id(), git_tree_entry_id(te)->id, GitIndex::kIdSize) == 0;
         if (!same) {
           bool only_ita = true;
           for (size_t m = i; m < k; ++m) only_ita = only_ita && entries_[m].intent_to_add();
-          if (only_ita) out_->changed.emplace_back(x.path());  // in HEAD, not in the next commit
-          else if (!index_side(i, k)) return false;
+          if (only_ita)
+            out_->changed.emplace_back(x.path());  // in HEAD, not in the next commit
+          else if (!index_side(i, k))
+            return false;
         }
       }
       i = k;
@@ -308,7 +325,8 @@ void sort_change_set(ChangeSet* out) {
 
 }  // namespace
 
-bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet* out, std::string* err) {
+bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet* out,
+                    std::string* err) {
   TreePtr head = repo.head_tree(err);
   if (!err->empty()) return false;
   if (!StagedDiff(repo, index.index(), out).run(head.get(), err)) return false;
@@ -316,8 +334,8 @@ bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet*
   return true;
 }
 
-RangeStatus range_changes(const Repository& repo, const git_oid& from, const git_oid& to, ChangeSet* out,
-                          std::string* why) {
+RangeStatus range_changes(const Repository& repo, const git_oid& from, const git_oid& to,
+                          ChangeSet* out, std::string* why) {
   git_oid base;
   int rc = git_merge_base(&base, repo.get(), &from, &to);
   if (rc == GIT_ENOTFOUND || (rc < 0 && git_repository_is_shallow(repo.get()) == 1)) {
@@ -325,7 +343,8 @@ RangeStatus range_changes(const Repository& repo, const git_oid& from, const git
     // finds a parent missing. Either way git itself would have no base to diff.
     *why = rc == GIT_ENOTFOUND && git_repository_is_shallow(repo.get()) != 1
                ? "the two commits have no common history"
-               : "this shallow clone does not reach it; fetching more history (git fetch --deepen N) narrows the run";
+               : "this shallow clone does not reach it; fetching more history (git fetch --deepen "
+                 "N) narrows the run";
     git_error_clear();
     return RangeStatus::NoBase;
   }

@@ -25,18 +25,20 @@ struct ChangeSet {
 };
 
 // Diffs HEAD's tree (an empty tree when HEAD is unborn) against `index`.
-bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet* out, std::string* err);
+bool staged_changes(const Repository& repo, const IndexSource& index, ChangeSet* out,
+                    std::string* err);
 
 // `git diff FROM...TO`: the merge base of `from` and `to` against `to`'s tree;
 // `present` is then what exists in `to`'s tree.
 enum class RangeStatus {
   Okay,
-  NoBase,  // no merge base reachable (unrelated histories, or a shallow clone cut above it): `out` stays empty
+  NoBase,  // no merge base reachable (unrelated histories, or a shallow clone cut above it): `out`
+           // stays empty
   Error,   // any other failure
 };
 // With NoBase or Error, `why` says why.
-RangeStatus range_changes(const Repository& repo, const git_oid& from, const git_oid& to, ChangeSet* out,
-                          std::string* why);
+RangeStatus range_changes(const Repository& repo, const git_oid& from, const git_oid& to,
+                          ChangeSet* out, std::string* why);
 
 // The paths a hook manager names (`run --files F...`), "./" prefixes dropped;
 // `present` is what `source` holds of them.

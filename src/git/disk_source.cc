@@ -1,14 +1,14 @@
 #include "git/disk_source.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/fd.h"
 #include "base/parallel.h"
@@ -19,15 +19,19 @@
 
 namespace smokehook {
 
-DiskSource::DiskSource(std::string root, const Repository* repo) : root_(std::move(root)), repo_(repo) {
+DiskSource::DiskSource(std::string root, const Repository* repo)
+    : root_(std::move(root)), repo_(repo) {
   static std::atomic<uint64_t> serials{0};
   serial_ = ++serials;
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
 int DiskSource::root_fd() const {
-  // Opened on first read, not in the constructor: a commit that reads nothing from disk opens nothing.
-  std::call_once(root_opened_, [this] { root_fd_ = Fd(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)); });
+  // Opened on first read, not in the constructor: a commit that reads nothing from disk opens
+  // nothing.
+  std::call_once(root_opened_, [this] {
+    root_fd_ = Fd(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  });
   return root_fd_.get();
 }
 
@@ -53,8 +57,9 @@ BoundedRead DiskSource::read_at_most(std::string_view path, uint64_t limit, std:
   return *read_if(path, limit, nullptr, content, err);
 }
 
-std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t limit, const StatTest& accept,
-                                               std::string* content, std::string* err) const {
+std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t limit,
+                                               const StatTest& accept, std::string* content,
+                                               std::string* err) const {
   BoundedRead r;
   std::string p(path);
   bool absolute = !p.empty() && p[0] == '/';
@@ -66,7 +71,8 @@ std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t l
   size_t slash = p.rfind('/');
   if (root >= 0 && slash != std::string::npos && slash > 0) {
     std::string_view name(p.data(), slash);
-    if (folder.owner != serial_ || folder.name != name) folder.open(serial_, root, std::string(name));
+    if (folder.owner != serial_ || folder.name != name)
+      folder.open(serial_, root, std::string(name));
     if (folder.fd) {
       dir = folder.fd.get();
       p.erase(0, slash + 1);
@@ -82,7 +88,8 @@ std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t l
     if (errno == ELOOP) {  // a symbolic link
       if (accept) return std::nullopt;
       struct stat st;
-      if (::fstatat(dir, p.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode)) return r;
+      if (::fstatat(dir, p.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode))
+        return r;
       r.size = static_cast<uint64_t>(st.st_size);
       r.status = ReadStatus::Ok;
       if (r.size > limit) {
@@ -104,7 +111,8 @@ std::optional<BoundedRead> DiskSource::read_if(std::string_view path, uint64_t l
     return r;
   }
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {  // a folder, FIFO, socket or device is no file here
+  if (::fstat(fd.get(), &st) != 0 ||
+      !S_ISREG(st.st_mode)) {  // a folder, FIFO, socket or device is no file here
     if (accept) return std::nullopt;
     return r;
   }
@@ -136,7 +144,8 @@ namespace {
 
 // A folder's entries that git could track: folders, files and links (no
 // FIFOs, sockets or devices), without ".", ".." and ".git".
-std::vector<std::pair<std::string, bool>> read_folder(const std::string& root, const std::string& dir) {
+std::vector<std::pair<std::string, bool>> read_folder(const std::string& root,
+                                                      const std::string& dir) {
   std::vector<std::pair<std::string, bool>> children;  // name, is a folder
   DIR* d = ::opendir((root + "/" + dir).c_str());
   if (!d) return children;
@@ -147,9 +156,13 @@ std::vector<std::pair<std::string, bool>> read_folder(const std::string& root, c
     if (type == DT_UNKNOWN) {
       struct stat st;
       if (::lstat((root + "/" + dir + e->d_name).c_str(), &st) != 0) continue;
-      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+      type = S_ISDIR(st.st_mode)   ? DT_DIR
+             : S_ISREG(st.st_mode) ? DT_REG
+             : S_ISLNK(st.st_mode) ? DT_LNK
+                                   : DT_UNKNOWN;
     }
-    if (type == DT_DIR || type == DT_REG || type == DT_LNK) children.emplace_back(std::string(name), type == DT_DIR);
+    if (type == DT_DIR || type == DT_REG || type == DT_LNK)
+      children.emplace_back(std::string(name), type == DT_DIR);
   }
   ::closedir(d);
   return children;
@@ -158,8 +171,8 @@ std::vector<std::pair<std::string, bool>> read_folder(const std::string& root, c
 // A path the index does not know, listed unless git ignores it; a folder is
 // asked about as a whole (an ignored node_modules costs one question), then
 // walked. A folder with its own .git is another repository, and is skipped.
-void add_untracked(const Repository& repo, const std::string& root, const std::string& path, bool folder,
-                   std::vector<std::string>* out) {
+void add_untracked(const Repository& repo, const std::string& root, const std::string& path,
+                   bool folder, std::vector<std::string>* out) {
   if (!folder) {
     if (!repo.ignores(path)) out->push_back(path);
     return;
@@ -174,8 +187,9 @@ void add_untracked(const Repository& repo, const std::string& root, const std::s
 // that hold tracked files (`tracked`: the index's paths, sorted), a level at a
 // time on every core. What the index does not know is left for
 // add_untracked() afterwards: git's ignore rules are libgit2's, on one thread.
-void list_others(const Repository& repo, const std::string& root, const std::vector<std::string>& tracked,
-                 const std::vector<std::string>& gitlinks, std::vector<std::string>* out) {
+void list_others(const Repository& repo, const std::string& root,
+                 const std::vector<std::string>& tracked, const std::vector<std::string>& gitlinks,
+                 std::vector<std::string>* out) {
   struct Folder {
     std::string dir;
     size_t lo, hi;  // the tracked paths below it
@@ -196,16 +210,20 @@ void list_others(const Repository& repo, const std::string& root, const std::vec
       for (const auto& [name, folder] : read_folder(root, f.dir)) {
         std::string path = f.dir + name;
         if (!folder) {
-          if (!std::binary_search(first, last, path)) mine.untracked.emplace_back(std::move(path), false);
+          if (!std::binary_search(first, last, path))
+            mine.untracked.emplace_back(std::move(path), false);
           continue;
         }
         if (std::binary_search(gitlinks.begin(), gitlinks.end(), path)) continue;  // a submodule
         std::string sub = path + "/";
         auto from = std::lower_bound(first, last, sub);
-        auto to = std::partition_point(from, last, [&](const std::string& p) { return p.compare(0, sub.size(), sub) == 0; });
-        if (from == to) mine.untracked.emplace_back(std::move(sub), true);
-        else mine.next.push_back(Folder{std::move(sub), static_cast<size_t>(from - tracked.begin()),
-                                        static_cast<size_t>(to - tracked.begin())});
+        auto to = std::partition_point(
+            from, last, [&](const std::string& p) { return p.compare(0, sub.size(), sub) == 0; });
+        if (from == to)
+          mine.untracked.emplace_back(std::move(sub), true);
+        else
+          mine.next.push_back(Folder{std::move(sub), static_cast<size_t>(from - tracked.begin()),
+                                     static_cast<size_t>(to - tracked.begin())});
       }
     });
     level.clear();
@@ -237,7 +255,8 @@ void list_git(const Repository& repo, const std::string& root, std::vector<std::
   }
   std::vector<std::string> others;
   list_others(repo, root, *out, gitlinks, &others);
-  out->insert(out->end(), std::make_move_iterator(others.begin()), std::make_move_iterator(others.end()));
+  out->insert(out->end(), std::make_move_iterator(others.begin()),
+              std::make_move_iterator(others.end()));
 }
 
 void list_folder(const std::string& root, std::vector<std::string>* out) {
@@ -260,8 +279,10 @@ void list_folder(const std::string& root, std::vector<std::string>* out) {
 
 const std::vector<std::string>& DiskSource::paths() const {
   std::call_once(listed_, [this] {
-    if (repo_) list_git(*repo_, root_, &paths_);
-    else list_folder(root_, &paths_);
+    if (repo_)
+      list_git(*repo_, root_, &paths_);
+    else
+      list_folder(root_, &paths_);
     std::sort(paths_.begin(), paths_.end());
     paths_.erase(std::unique(paths_.begin(), paths_.end()), paths_.end());
   });

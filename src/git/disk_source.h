@@ -32,7 +32,8 @@ class DiskSource : public FileSource {
   DiskSource(const DiskSource&) = delete;
   DiskSource& operator=(const DiskSource&) = delete;
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
-  BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const override;
+  BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content,
+                           std::string* err) const override;
   // Reads a regular file only if `accept` holds for its stat data (checked on
   // the open file); nullopt when it does not, or when the path is no regular file.
   using StatTest = std::function<bool(const struct stat&)>;
@@ -47,7 +48,7 @@ class DiskSource : public FileSource {
 
  private:
   std::string full(std::string_view path) const;
-  struct FolderCache {  // one per thread
+  struct FolderCache {   // one per thread
     uint64_t owner = 0;  // the DiskSource's serial: an address can be reused, a serial cannot
     std::string name;
     Fd fd;
@@ -55,7 +56,8 @@ class DiskSource : public FileSource {
   };
   uint64_t serial_;
   std::string root_;
-  int root_fd() const;  // relative paths are opened from here: the kernel walks only their own components
+  int root_fd()
+      const;  // relative paths are opened from here: the kernel walks only their own components
   mutable std::once_flag root_opened_;
   mutable Fd root_fd_;
   const Repository* repo_;

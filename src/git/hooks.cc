@@ -1,22 +1,22 @@
 #include "git/hooks.h"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
-#include <spawn.h>
 #include <string_view>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "base/fd.h"
+#include "base/text.h"
 #include "git/repo.h"
 #include "hook_slot.h"
-#include "base/text.h"
 
 extern char** environ;
 
@@ -50,7 +50,8 @@ std::string sh_quote(const std::string& s) {
 }
 
 void replace_all(std::string* s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s->find(from, pos)) != std::string::npos; pos += to.size()) s->replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s->find(from, pos)) != std::string::npos; pos += to.size())
+    s->replace(pos, from.size(), to);
 }
 
 bool path_exists(const std::string& p) {
@@ -76,7 +77,8 @@ bool write_executable(const std::string& path, const std::string& content, std::
     *err = "cannot write " + tmp + ": " + std::strerror(errno);
     return false;
   }
-  bool ok = ::write(fd.get(), content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  bool ok =
+      ::write(fd.get(), content.data(), content.size()) == static_cast<ssize_t>(content.size());
   ok = ::fchmod(fd.get(), 0755) == 0 && ok;
   ok = fd.close() && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -104,8 +106,8 @@ HookForm default_hook_form() {
   return kHookLauncherSize > 0 && !want_script ? HookForm::Compiled : HookForm::Shell;
 }
 
-bool hook_file_content(HookForm form, const std::string& hook, const std::string& binary, std::string* content,
-                       std::string* err, const std::string& config) {
+bool hook_file_content(HookForm form, const std::string& hook, const std::string& binary,
+                       std::string* content, std::string* err, const std::string& config) {
   if (form == HookForm::Shell) {
     *content = std::string(kHookShim, kHookShimSize);
     replace_all(content, "@SMOKEHOOK_BIN@", sh_quote(binary));
@@ -117,14 +119,18 @@ bool hook_file_content(HookForm form, const std::string& hook, const std::string
   const std::string_view head = SMOKEHOOK_SLOT_HEAD;
   size_t at = content->find(head);
   if (at == std::string::npos || content->size() - at < SMOKEHOOK_SLOT_SIZE) {
-    *err = "this smokehook was built without a usable compiled hook; install with SMOKEHOOK_HOOK_SCRIPT=1";
+    *err =
+        "this smokehook was built without a usable compiled hook; install with "
+        "SMOKEHOOK_HOOK_SCRIPT=1";
     return false;
   }
   std::string fields = "hook=" + hook + '\0' + "bin=" + binary + '\0';
   if (!config.empty()) fields += "config=" + config + '\0';
   if (head.size() + fields.size() >= SMOKEHOOK_SLOT_SIZE) {
-    *err = "the path of smokehook" + std::string(config.empty() ? "" : " and of the configuration") +
-           " are too long to record in the compiled hook (" + std::to_string(binary.size() + config.size()) +
+    *err = "the path of smokehook" +
+           std::string(config.empty() ? "" : " and of the configuration") +
+           " are too long to record in the compiled hook (" +
+           std::to_string(binary.size() + config.size()) +
            " bytes): install at a shorter path, or install with SMOKEHOOK_HOOK_SCRIPT=1";
     return false;
   }
@@ -143,9 +149,10 @@ std::string kept_hook_path(const std::string& hook_file, const std::string& hook
   return (dir.empty() ? "." : dir) + "/" + hook + kOrigSuffix;
 }
 
-int run_kept_hook(const std::string& path, const std::vector<std::string>& args, const std::string* input,
-                  std::string* err) {
-  if (::access(path.c_str(), X_OK) != 0) return 0;  // git does not run a hook that is not executable either
+int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
+                  const std::string* input, std::string* err) {
+  if (::access(path.c_str(), X_OK) != 0)
+    return 0;  // git does not run a hook that is not executable either
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
   Fd stdin_fd;
@@ -153,7 +160,8 @@ int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
     // A file in memory, not a pipe: a hook that never reads its stdin cannot block us.
     stdin_fd = Fd(::memfd_create("smokehook-hook-input", MFD_CLOEXEC));
     bool ok = stdin_fd &&
-              ::write(stdin_fd.get(), input->data(), input->size()) == static_cast<ssize_t>(input->size()) &&
+              ::write(stdin_fd.get(), input->data(), input->size()) ==
+                  static_cast<ssize_t>(input->size()) &&
               ::lseek(stdin_fd.get(), 0, SEEK_SET) == 0;
     if (!ok) {
       *err = "cannot pass git's ref lines to " + path + ": " + std::strerror(errno);
@@ -184,7 +192,7 @@ int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
       *err = "lost the hook kept from before smokehook, " + path + ": " + std::strerror(errno);
       return 2;
     }
-}
+  }
   if (WIFSIGNALED(status)) {
     *err = path + " (the hook kept from before smokehook) was interrupted (signal " +
            std::to_string(WTERMSIG(status)) + "); nothing was let through";
@@ -193,20 +201,23 @@ int run_kept_hook(const std::string& path, const std::vector<std::string>& args,
   return WEXITSTATUS(status);
 }
 
-int install_hooks(const Repository& repo, const std::string& binary, const std::string& config, bool force,
-                  std::ostream& out, std::string* err) {
+int install_hooks(const Repository& repo, const std::string& binary, const std::string& config,
+                  bool force, std::ostream& out, std::string* err) {
   std::string dir = repo.hooks_dir(err);
   if (!err->empty()) return 2;
   bool server = repo.bare();
   if (!config.empty() && !server) {
-    *err = "--config is for a server's bare repository, whose pre-receive hook reads that file on every push; "
-           "here the hooks read the .smokehook.yml being committed or pushed";
+    *err =
+        "--config is for a server's bare repository, whose pre-receive hook reads that file on "
+        "every push; "
+        "here the hooks read the .smokehook.yml being committed or pushed";
     return 2;
   }
   std::string common = repo.common_dir();
   std::string workdir = repo.workdir();
   if (!force && !inside(dir, common) && !inside(dir, workdir)) {
-    *err = "core.hooksPath is " + dir + ", outside this repository: hooks there run for every repository that "
+    *err = "core.hooksPath is " + dir +
+           ", outside this repository: hooks there run for every repository that "
            "shares it. Run 'smokehook install --force' to install there anyway.";
     return 2;
   }
@@ -227,7 +238,8 @@ int install_hooks(const Repository& repo, const std::string& binary, const std::
       }
     } else if (exists) {
       if (path_exists(orig)) {
-        *err = path + " is not smokehook's, and " + orig + " already holds an earlier hook; move one of them "
+        *err = path + " is not smokehook's, and " + orig +
+               " already holds an earlier hook; move one of them "
                "away first (nothing was changed)";
         return 2;
       }
@@ -235,7 +247,8 @@ int install_hooks(const Repository& repo, const std::string& binary, const std::
         *err = "cannot keep the existing hook " + path + ": " + std::strerror(errno);
         return 2;
       }
-      out << "smokehook: kept the existing " << hook << " hook as " << orig << "; it still runs first\n";
+      out << "smokehook: kept the existing " << hook << " hook as " << orig
+          << "; it still runs first\n";
     }
     if (!write_executable(path, wanted, err)) return 2;
     out << "smokehook: installed " << path << "\n";

@@ -88,7 +88,7 @@ bool GitIndex::Entry::is_file() const {
 
 GitIndex::Stat GitIndex::Entry::stat() const {
   const unsigned char* p = record_;
-  return Stat{be32(p), be32(p + 4), be32(p + 8), be32(p + 12), be32(p + 16),
+  return Stat{be32(p),      be32(p + 4),  be32(p + 8),  be32(p + 12), be32(p + 16),
               be32(p + 20), be32(p + 24), be32(p + 28), be32(p + 32), be32(p + 36)};
 }
 
@@ -102,8 +102,8 @@ GitIndex::Mapping::~Mapping() {
 
 GitIndex::~GitIndex() = default;
 
-bool GitIndex::map_file(const std::string& path, Mapping* map, struct timespec* written, bool* missing,
-                        std::string* err) {
+bool GitIndex::map_file(const std::string& path, Mapping* map, struct timespec* written,
+                        bool* missing, std::string* err) {
   *missing = false;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
@@ -119,7 +119,8 @@ bool GitIndex::map_file(const std::string& path, Mapping* map, struct timespec* 
   *written = st.st_mtim;
   if (st.st_size == 0) return true;
   // Every page is read: populating them in one go spares a page fault per page.
-  void* addr = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  void* addr = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                      MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
   if (addr == MAP_FAILED) {
     *err = "cannot read the index " + path + ": " + std::strerror(errno);
     return false;
@@ -129,7 +130,8 @@ bool GitIndex::map_file(const std::string& path, Mapping* map, struct timespec* 
   return true;
 }
 
-std::unique_ptr<GitIndex> GitIndex::open(const std::string& path, std::string* err, const std::string& shared_dir) {
+std::unique_ptr<GitIndex> GitIndex::open(const std::string& path, std::string* err,
+                                         const std::string& shared_dir) {
   std::unique_ptr<GitIndex> index(new GitIndex());
   bool missing = false;
   if (!map_file(path, &index->map_, &index->written_, &missing, err)) {
@@ -149,16 +151,17 @@ std::unique_ptr<GitIndex> GitIndex::open(const std::string& path, std::string* e
   return index;
 }
 
-std::unique_ptr<GitIndex> GitIndex::parse(std::string_view data, const std::string& label, std::string* err,
-                                          std::string_view shared) {
+std::unique_ptr<GitIndex> GitIndex::parse(std::string_view data, const std::string& label,
+                                          std::string* err, std::string_view shared) {
   std::unique_ptr<GitIndex> index(new GitIndex());
   index->data_ = data;
   if (!index->load(label, shared, "", err)) return nullptr;
   return index;
 }
 
-bool GitIndex::read_file(std::string_view data, const std::string& label, bool shared, std::vector<Entry>* entries,
-                         std::string* paths, Extensions* ext, std::string* err) {
+bool GitIndex::read_file(std::string_view data, const std::string& label, bool shared,
+                         std::vector<Entry>* entries, std::string* paths, Extensions* ext,
+                         std::string* err) {
   auto fail = [&](size_t at, const std::string& what) {
     *err = "cannot read the index " + label + ": " + what + " at byte " + std::to_string(at);
     return false;
@@ -167,11 +170,13 @@ bool GitIndex::read_file(std::string_view data, const std::string& label, bool s
   if (data.size() < kHeaderSize + kIdSize) return fail(0, "the file is too short to be an index");
   if (std::memcmp(base, "DIRC", 4) != 0) return fail(0, "it does not start with DIRC");
   unsigned version = be32(base + 4);
-  if (version < 2 || version > 4) return fail(4, "unsupported index version " + std::to_string(version));
+  if (version < 2 || version > 4)
+    return fail(4, "unsupported index version " + std::to_string(version));
   if (!shared) version_ = version;
   uint32_t count = be32(base + 8);
   const size_t end = data.size() - kIdSize;  // the checksum trails everything
-  // Every entry takes at least 62 bytes (v2/v3) or 64 (v4): a count the file cannot hold is corrupt.
+  // Every entry takes at least 62 bytes (v2/v3) or 64 (v4): a count the file cannot hold is
+  // corrupt.
   if (count > (end - kHeaderSize) / 62) return fail(8, "an entry count larger than the file");
   entries->reserve(count);
   std::vector<uint32_t> v4_offsets;  // where each path starts in `paths`, fixed up at the end
@@ -206,13 +211,15 @@ bool GitIndex::read_file(std::string_view data, const std::string& label, bool s
       paths->push_back('\0');
       previous = keep + suffix.size();
       previous_offset = offset;
-      if (previous != name_len && !(name_len == 0xFFF && previous > 0xFFF)) return fail(start, "a bad path length");
+      if (previous != name_len && !(name_len == 0xFFF && previous > 0xFFF))
+        return fail(start, "a bad path length");
       v4_offsets.push_back(static_cast<uint32_t>(offset));
     } else {
       size_t fixed = c.pos - start;
       std::string_view name;
       if (name_len < 0xFFF) {
-        if (!c.has(name_len + 1) || base[c.pos + name_len] != 0) return fail(start, "a bad path length");
+        if (!c.has(name_len + 1) || base[c.pos + name_len] != 0)
+          return fail(start, "a bad path length");
         name = std::string_view(reinterpret_cast<const char*>(c.at()), name_len);
       } else if (!c.until('\0', &name)) {
         return fail(start, "an unterminated path");
@@ -229,7 +236,7 @@ bool GitIndex::read_file(std::string_view data, const std::string& label, bool s
   if (version == 4) {
     for (size_t i = 0; i < entries->size(); ++i)
       (*entries)[i] = Entry((*entries)[i].id() - kStatSize, paths->data() + v4_offsets[i]);
-}
+  }
   // Extensions: a signature, a 32-bit size, the data. An unknown one whose
   // signature starts with an upper-case letter is optional; any other is not.
   while (c.pos < end) {
@@ -279,7 +286,8 @@ bool each_ewah_bit(Cursor& c, F bit) {
   };
   uint64_t pos = 0;
   for (size_t k = 0; k < words;) {
-    uint64_t marker = word(k++);  // run bit, 32 bits of run length (in words), 31 of literal word count
+    // run bit, 32 bits of run length (in words), 31 of literal word count
+    uint64_t marker = word(k++);
     uint64_t run = (marker >> 1) & 0xFFFFFFFFu, literals = marker >> 33;
     if (marker & 1) {
       for (uint64_t n = 0; n < run * 64; ++n)
@@ -313,8 +321,8 @@ std::string hex(std::string_view id) {
 
 }  // namespace
 
-bool GitIndex::load(const std::string& label, std::string_view shared, const std::string& shared_dir,
-                    std::string* err) {
+bool GitIndex::load(const std::string& label, std::string_view shared,
+                    const std::string& shared_dir, std::string* err) {
   auto fail = [&](size_t at, const std::string& what) {
     *err = "cannot read the index " + label + ": " + what + " at byte " + std::to_string(at);
     return false;
@@ -330,18 +338,24 @@ bool GitIndex::load(const std::string& label, std::string_view shared, const std
       struct timespec written {};
       bool missing = false;
       if (!map_file(shared_label, &shared_map_, &written, &missing, err)) {
-        if (missing) return fail(ext.link_offset, "a split index whose shared index " + shared_label + " is missing");
+        if (missing)
+          return fail(ext.link_offset,
+                      "a split index whose shared index " + shared_label + " is missing");
         return false;
       }
       shared = std::string_view(static_cast<const char*>(shared_map_.addr), shared_map_.size);
       // Its entries' stat data is racy against the older of the two files.
-      if (written.tv_sec < written_.tv_sec || (written.tv_sec == written_.tv_sec && written.tv_nsec < written_.tv_nsec))
+      if (written.tv_sec < written_.tv_sec ||
+          (written.tv_sec == written_.tv_sec && written.tv_nsec < written_.tv_nsec))
         written_ = written;
     }
-    if (shared.empty()) return fail(ext.link_offset, "a split index whose shared index " + shared_label + " is missing");
+    if (shared.empty())
+      return fail(ext.link_offset,
+                  "a split index whose shared index " + shared_label + " is missing");
     std::vector<Entry> base;
     Extensions shared_ext;
-    if (!read_file(shared, shared_label, true, &base, &shared_paths_, &shared_ext, err)) return false;
+    if (!read_file(shared, shared_label, true, &base, &shared_paths_, &shared_ext, err))
+      return false;
     if (!merge_shared(ext.link, ext.link_offset, std::move(base), label, err)) return false;
     split_ = true;
   } else if (ext.has_link && ext.link.size() < kIdSize) {
@@ -353,15 +367,19 @@ bool GitIndex::load(const std::string& label, std::string_view shared, const std
     std::string_view path = e.path();
     // An empty path is legal only in a split index, in entries that take the place of shared ones.
     if (path.empty()) {
-      auto at = reinterpret_cast<uintptr_t>(e.id() - kStatSize), from = reinterpret_cast<uintptr_t>(data_.data());
-      return fail(at >= from && at < from + data_.size() ? at - from : kHeaderSize, "an empty path");
+      auto at = reinterpret_cast<uintptr_t>(e.id() - kStatSize),
+           from = reinterpret_cast<uintptr_t>(data_.data());
+      return fail(at >= from && at < from + data_.size() ? at - from : kHeaderSize,
+                  "an empty path");
     }
     if (e.is_sparse_dir() != (path.back() == '/') || (e.is_sparse_dir() && !sparse_))
-      return fail(kHeaderSize, "a folder entry ('" + std::string(path) + "') outside a sparse index");
+      return fail(kHeaderSize,
+                  "a folder entry ('" + std::string(path) + "') outside a sparse index");
     if (i == 0) continue;
     std::string_view a = entries_[i - 1].path();
     if (a > path || (a == path && entries_[i - 1].stage() >= e.stage()))
-      return fail(kHeaderSize, "entries out of order ('" + std::string(a) + "', '" + std::string(path) + "')");
+      return fail(kHeaderSize,
+                  "entries out of order ('" + std::string(a) + "', '" + std::string(path) + "')");
   }
   if (!ext.tree.empty() && !load_cache_tree(ext.tree, ext.tree_offset, label, err)) return false;
   return true;
@@ -389,7 +407,8 @@ bool GitIndex::merge_shared(std::string_view link, size_t link_offset, std::vect
       deleted[pos] = 1;
       return true;
     };
-    if (!each_ewah_bit(c, remove)) return fail(link_offset + c.pos, "a bad delete bitmap in the link extension");
+    if (!each_ewah_bit(c, remove))
+      return fail(link_offset + c.pos, "a bad delete bitmap in the link extension");
     bool unnamed = false;
     auto replace = [&](uint64_t pos) {
       if (pos >= base.size() || replaced >= own.size()) return false;
@@ -402,16 +421,18 @@ bool GitIndex::merge_shared(std::string_view link, size_t link_offset, std::vect
       return true;
     };
     if (!each_ewah_bit(c, replace)) {
-      return fail(link_offset + c.pos, unnamed ? "a replacing entry with a path in the link extension"
-                                               : "a bad replace bitmap in the link extension");
-}
+      return fail(link_offset + c.pos, unnamed
+                                           ? "a replacing entry with a path in the link extension"
+                                           : "a bad replace bitmap in the link extension");
+    }
     if (c.pos != c.end) return fail(link_offset + c.pos, "trailing bytes in the link extension");
   }
   entries_.reserve(base.size() + own.size() - replaced);
   for (size_t i = 0; i < base.size(); ++i)
     if (!deleted[i]) entries_.push_back(base[i]);
   for (size_t i = replaced; i < own.size(); ++i) entries_.push_back(own[i]);
-  // Added entries come after the shared ones: the stable sort keeps them last among equals, and they stay.
+  // Added entries come after the shared ones: the stable sort keeps them last among equals, and
+  // they stay.
   auto less = [](const Entry& a, const Entry& b) {
     int c = a.path().compare(b.path());
     return c < 0 || (c == 0 && a.stage() < b.stage());
@@ -420,8 +441,10 @@ bool GitIndex::merge_shared(std::string_view link, size_t link_offset, std::vect
   std::vector<Entry> merged;
   merged.reserve(entries_.size());
   for (const Entry& e : entries_) {
-    if (!merged.empty() && !less(merged.back(), e)) merged.back() = e;
-    else merged.push_back(e);
+    if (!merged.empty() && !less(merged.back(), e))
+      merged.back() = e;
+    else
+      merged.push_back(e);
   }
   entries_.swap(merged);
   return true;
@@ -431,8 +454,8 @@ bool GitIndex::load_cache_tree(std::string_view data, size_t base_offset, const 
                                std::string* err) {
   Cursor c{reinterpret_cast<const unsigned char*>(data.data()), 0, data.size()};
   trees_.reserve(data.size() / 24);  // a folder takes 24 bytes or more: a name, two counts, an id
-  std::vector<uint32_t> open;  // the folders whose children are still being read
-  std::vector<uint32_t> left;  // how many children each of them still expects
+  std::vector<uint32_t> open;        // the folders whose children are still being read
+  std::vector<uint32_t> left;        // how many children each of them still expects
   auto fail = [&](const std::string& what) {
     *err = "cannot read the index " + label + ": " + what + " in the cache-tree at byte " +
            std::to_string(base_offset + c.pos);
@@ -445,7 +468,8 @@ bool GitIndex::load_cache_tree(std::string_view data, size_t base_offset, const 
     int64_t n_entries = 0, n_children = 0;
     if (!c.until('\0', &t.name) || !c.until(' ', &entries) || !c.until('\n', &children) ||
         !parse_count(entries, true, &n_entries) || !parse_count(children, false, &n_children) ||
-        n_entries < -1 || n_entries > static_cast<int64_t>(entries_.size()) || n_children > UINT32_MAX)
+        n_entries < -1 || n_entries > static_cast<int64_t>(entries_.size()) ||
+        n_children > UINT32_MAX)
       return fail("a malformed folder");
     t.entries = static_cast<int32_t>(n_entries);
     t.children = static_cast<uint32_t>(n_children);
@@ -485,11 +509,13 @@ const GitIndex::Entry* GitIndex::find(std::string_view path) const {
 const GitIndex::Entry* GitIndex::sparse_dir_of(std::string_view path) const {
   if (!sparse_) return nullptr;
   auto it = std::lower_bound(entries_.begin(), entries_.end(), path, entry_less);
-  // Only the entry just before can hold it: every path between "a/b/" and "a/b/x" starts with "a/b/".
+  // Only the entry just before can hold it: every path between "a/b/" and "a/b/x" starts with
+  // "a/b/".
   if (it == entries_.begin()) return nullptr;
   const Entry& dir = *(it - 1);
   std::string_view d = dir.path();
-  if (!dir.is_sparse_dir() || dir.stage() != 0 || path.size() <= d.size() || path.compare(0, d.size(), d) != 0)
+  if (!dir.is_sparse_dir() || dir.stage() != 0 || path.size() <= d.size() ||
+      path.compare(0, d.size(), d) != 0)
     return nullptr;
   return &dir;
 }

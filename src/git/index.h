@@ -68,11 +68,12 @@ class GitIndex {
   // A split index's shared file, sharedindex.<id>, is read from `shared_dir`
   // (git's own folder of this worktree; by default the index's folder).
   // On failure returns null with `err` naming the file and the byte offset.
-  static std::unique_ptr<GitIndex> open(const std::string& path, std::string* err, const std::string& shared_dir = "");
+  static std::unique_ptr<GitIndex> open(const std::string& path, std::string* err,
+                                        const std::string& shared_dir = "");
   // Reads an index already in memory (`data`, and `shared` for a split
   // index's shared file, must outlive the result): tests and fuzzing.
-  static std::unique_ptr<GitIndex> parse(std::string_view data, const std::string& label, std::string* err,
-                                         std::string_view shared = {});
+  static std::unique_ptr<GitIndex> parse(std::string_view data, const std::string& label,
+                                         std::string* err, std::string_view shared = {});
 
   ~GitIndex();
   GitIndex(const GitIndex&) = delete;
@@ -88,11 +89,15 @@ class GitIndex {
   // The cache-tree in pre-order; empty when the index has none.
   const std::vector<Tree>& trees() const { return trees_; }
   unsigned version() const { return version_; }
-  bool split() const { return split_; }    // entries came partly from a shared index file
-  bool sparse() const { return sparse_; }  // may hold folders (is_sparse_dir()) in place of their files
+  bool split() const { return split_; }  // entries came partly from a shared index file
+  bool sparse() const {
+    return sparse_;
+  }  // may hold folders (is_sparse_dir()) in place of their files
   // When the index file was written: an entry whose file changed in the same
   // instant is "racily clean" and its stat data proves nothing. {0, 0} when unknown.
-  struct timespec written() const { return written_; }
+  struct timespec written() const {
+    return written_;
+  }
 
  private:
   // A file mapped read-only, unmapped with its owner.
@@ -111,18 +116,22 @@ class GitIndex {
     std::string_view link;  // the `link` extension's body (a split index)
     size_t link_offset = 0;
     bool has_link = false;
-    bool sdir = false;      // a sparse index
+    bool sdir = false;  // a sparse index
   };
   GitIndex() = default;
-  static bool map_file(const std::string& path, Mapping* map, struct timespec* written, bool* missing, std::string* err);
+  static bool map_file(const std::string& path, Mapping* map, struct timespec* written,
+                       bool* missing, std::string* err);
   // `shared`: a split index's shared file in memory; else it is mapped from `shared_dir`.
-  bool load(const std::string& label, std::string_view shared, const std::string& shared_dir, std::string* err);
+  bool load(const std::string& label, std::string_view shared, const std::string& shared_dir,
+            std::string* err);
   // Reads one file's entries (into `entries`, v4 paths into `paths`) and notes its extensions.
-  bool read_file(std::string_view data, const std::string& label, bool shared, std::vector<Entry>* entries,
-                 std::string* paths, Extensions* ext, std::string* err);
-  bool merge_shared(std::string_view link, size_t link_offset, std::vector<Entry> base, const std::string& label,
-                    std::string* err);
-  bool load_cache_tree(std::string_view data, size_t base, const std::string& label, std::string* err);
+  bool read_file(std::string_view data, const std::string& label, bool shared,
+                 std::vector<Entry>* entries, std::string* paths, Extensions* ext,
+                 std::string* err);
+  bool merge_shared(std::string_view link, size_t link_offset, std::vector<Entry> base,
+                    const std::string& label, std::string* err);
+  bool load_cache_tree(std::string_view data, size_t base, const std::string& label,
+                       std::string* err);
 
   Mapping map_, shared_map_;
   std::string_view data_;

@@ -23,7 +23,8 @@ bool parse_pre_push(std::string_view input, std::vector<PushedRef>* out, std::st
     std::vector<std::string> f = split(line, ' ');
     if (f.size() != 4 || f[0].empty() || f[2].empty() || !is_oid(f[1]) || !is_oid(f[3])) {
       *err = "line " + std::to_string(lineno) +
-             ": expected '<local ref> <local oid> <remote ref> <remote oid>', got '" + std::string(line) + "'";
+             ": expected '<local ref> <local oid> <remote ref> <remote oid>', got '" +
+             std::string(line) + "'";
       return false;
     }
     out->push_back(PushedRef{f[0], f[1], f[2], f[3]});

@@ -28,7 +28,8 @@ bool is_ref_name(std::string_view s) {
 bool ReceivedRef::deletion() const { return all_zero(new_oid); }
 bool ReceivedRef::creation() const { return all_zero(old_oid); }
 bool ReceivedRef::branch_or_tag() const {
-  return (starts_with(ref, "refs/heads/") && ref.size() > 11) || (starts_with(ref, "refs/tags/") && ref.size() > 10);
+  return (starts_with(ref, "refs/heads/") && ref.size() > 11) ||
+         (starts_with(ref, "refs/tags/") && ref.size() > 10);
 }
 
 bool parse_pre_receive(std::string_view input, std::vector<ReceivedRef>* out, std::string* err) {
@@ -39,11 +40,13 @@ bool parse_pre_receive(std::string_view input, std::vector<ReceivedRef>* out, st
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (trim(line).empty()) continue;
     std::vector<std::string> f = split(line, ' ');
-    if (f.size() != 3 || !is_oid(f[0]) || !is_oid(f[1]) || f[0].size() != f[1].size() || !is_ref_name(f[2])) {
+    if (f.size() != 3 || !is_oid(f[0]) || !is_oid(f[1]) || f[0].size() != f[1].size() ||
+        !is_ref_name(f[2])) {
       std::string shown(line.substr(0, 200));
       for (char& c : shown)
         if (static_cast<unsigned char>(c) < ' ') c = '?';
-      *err = "line " + std::to_string(lineno) + ": expected '<old oid> <new oid> <ref>', got '" + shown + "'";
+      *err = "line " + std::to_string(lineno) + ": expected '<old oid> <new oid> <ref>', got '" +
+             shown + "'";
       return false;
     }
     out->push_back(ReceivedRef{f[0], f[1], f[2]});

@@ -38,7 +38,8 @@ std::string strip_slash(const char* p) {
 }  // namespace
 
 namespace {
-// The object format a repository around `dir` declares ("sha256"), lower-cased; "" when none is found.
+// The object format a repository around `dir` declares ("sha256"), lower-cased; "" when none is
+// found.
 std::string object_format(const std::string& dir) {
   git_buf path = GIT_BUF_INIT;
   if (git_repository_discover(&path, dir.c_str(), 0, nullptr) < 0) {
@@ -55,7 +56,8 @@ std::string object_format(const std::string& dir) {
   ConfigPtr cfg(raw);
   git_buf value = GIT_BUF_INIT;
   std::string format;
-  if (git_config_get_string_buf(&value, cfg.get(), "extensions.objectformat") == 0) format.assign(value.ptr, value.size);
+  if (git_config_get_string_buf(&value, cfg.get(), "extensions.objectformat") == 0)
+    format.assign(value.ptr, value.size);
   git_buf_dispose(&value);
   git_error_clear();
   for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -78,12 +80,14 @@ std::optional<Repository> Repository::open(const std::string& dir, std::string* 
   if (rc == GIT_ENOTFOUND) return std::nullopt;
   if (rc < 0) {
     *err = libgit2_error("cannot open the git repository at " + dir);
-    if (std::string format = object_format(env_git_dir && *env_git_dir ? join_path(dir, env_git_dir) : dir);
+    if (std::string format =
+            object_format(env_git_dir && *env_git_dir ? join_path(dir, env_git_dir) : dir);
         !format.empty() && format != "sha1") {
       *err = "this repository stores its objects with " + format +
-             " ids (extensions.objectFormat), which smokehook cannot read yet: the libgit2 it is built on (" +
+             " ids (extensions.objectFormat), which smokehook cannot read yet: the libgit2 it is "
+             "built on (" +
              LIBGIT2_VERSION + ", Debian 12's) reads SHA-1 repositories only";
-}
+    }
     return std::nullopt;
   }
   RepoPtr repo(raw);
@@ -182,7 +186,8 @@ std::vector<std::string> split_object_dirs(std::string_view list) {
 
 bool Repository::add_object_dirs_from_env(std::string* err) {
   std::vector<std::string> dirs;
-  if (const char* objects = std::getenv("GIT_OBJECT_DIRECTORY"); objects && *objects) dirs.emplace_back(objects);
+  if (const char* objects = std::getenv("GIT_OBJECT_DIRECTORY"); objects && *objects)
+    dirs.emplace_back(objects);
   if (const char* alternates = std::getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES"))
     for (std::string& dir : split_object_dirs(alternates)) dirs.push_back(std::move(dir));
   if (dirs.empty()) return true;
@@ -197,7 +202,9 @@ bool Repository::add_object_dirs_from_env(std::string* err) {
   for (const std::string& dir : dirs) {
     std::string path = normalize_path(join_path(here, dir));
     // The repository's own folder is read already; adding it twice doubles every miss.
-    if (path == own || std::find(object_dirs_.begin(), object_dirs_.end(), path) != object_dirs_.end()) continue;
+    if (path == own ||
+        std::find(object_dirs_.begin(), object_dirs_.end(), path) != object_dirs_.end())
+      continue;
     if (git_odb_add_disk_alternate(main, path.c_str()) < 0) {
       *err = libgit2_error("cannot read objects from " + path);
       return false;
@@ -279,12 +286,14 @@ Repository::Peeled Repository::peel_to_commit(const std::string& hex) const {
   Peeled p;
   git_oid id;
   git_object* raw = nullptr;
-  if (git_oid_fromstr(&id, hex.c_str()) < 0 || git_object_lookup(&raw, repo_.get(), &id, GIT_OBJECT_ANY) < 0) {
+  if (git_oid_fromstr(&id, hex.c_str()) < 0 ||
+      git_object_lookup(&raw, repo_.get(), &id, GIT_OBJECT_ANY) < 0) {
     p.message = libgit2_error("cannot read the pushed object " + hex);
     return p;
   }
   ObjectPtr object(raw);
-  if (git_object_type(object.get()) == GIT_OBJECT_TAG) {  // an annotated tag: what it tags, through tags of tags
+  if (git_object_type(object.get()) ==
+      GIT_OBJECT_TAG) {  // an annotated tag: what it tags, through tags of tags
     git_object* target = nullptr;
     if (git_object_peel(&target, object.get(), GIT_OBJECT_ANY) < 0) {
       p.message = libgit2_error("cannot peel the tag " + hex);
@@ -305,7 +314,9 @@ Repository::Peeled Repository::peel_to_commit(const std::string& hex) const {
 
 std::string Repository::workdir() const { return strip_slash(git_repository_workdir(repo_.get())); }
 std::string Repository::git_dir() const { return strip_slash(git_repository_path(repo_.get())); }
-std::string Repository::common_dir() const { return strip_slash(git_repository_commondir(repo_.get())); }
+std::string Repository::common_dir() const {
+  return strip_slash(git_repository_commondir(repo_.get()));
+}
 
 std::string Repository::hooks_dir(std::string* err) const {
   err->clear();

@@ -65,9 +65,9 @@ class Repository {
       Error,      // `message` says why
     };
     Status status = Status::Error;
-    std::string ref;       // refs/heads/NAME, or "HEAD" when it is detached
+    std::string ref;  // refs/heads/NAME, or "HEAD" when it is detached
     git_oid commit{};
-    std::string head;      // what HEAD names when that is not `ref` (it does not exist)
+    std::string head;  // what HEAD names when that is not `ref` (it does not exist)
     std::vector<std::string> branches;  // Ambiguous: every branch
     std::string message;
   };
@@ -92,7 +92,8 @@ class Repository {
   // A libgit2 object is used by one thread at a time: the thread that opened
   // the repository gets the repository's own, each other thread one of its own.
   git_odb* odb() const;
-  // Whether git's ignore rules ignore `path` ("dir/" asks about a folder). False in a bare repository.
+  // Whether git's ignore rules ignore `path` ("dir/" asks about a folder). False in a bare
+  // repository.
   bool ignores(std::string_view path) const;
 
   // Reads objects also from the folders git names in GIT_OBJECT_DIRECTORY and

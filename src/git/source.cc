@@ -1,21 +1,22 @@
 #include "git/source.h"
 
-#include <algorithm>
-#include <cstdlib>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cstdlib>
 
 #include <cstring>
 
+#include "base/text.h"
 #include "git/disk_source.h"
 #include "git/index.h"
-#include "base/text.h"
 
 namespace smokehook {
 namespace {
 
 bool is_file_mode(git_filemode_t mode) {
-  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK;
+  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
+         mode == GIT_FILEMODE_LINK;
 }
 
 // The blob as libgit2 inflated it (its own buffer: the one copy in memory).
@@ -35,10 +36,12 @@ OdbObjectPtr read_blob_object(const Repository& repo, const git_oid& id, std::st
 }
 
 std::string_view object_bytes(const OdbObjectPtr& object) {
-  return {static_cast<const char*>(git_odb_object_data(object.get())), git_odb_object_size(object.get())};
+  return {static_cast<const char*>(git_odb_object_data(object.get())),
+          git_odb_object_size(object.get())};
 }
 
-ReadStatus read_blob(const Repository& repo, const git_oid& id, std::string* content, std::string* err) {
+ReadStatus read_blob(const Repository& repo, const git_oid& id, std::string* content,
+                     std::string* err) {
   OdbObjectPtr object = read_blob_object(repo, id, err);
   if (!object) return ReadStatus::Error;
   content->assign(object_bytes(object));
@@ -59,7 +62,8 @@ std::optional<uint64_t> blob_size(const Repository& repo, const git_oid& id) {
 
 // visit_at_most() for a blob: the size from its header first, then the
 // inflated bytes handed over in libgit2's buffer, never copied.
-BoundedRead visit_blob(const Repository& repo, const git_oid& id, uint64_t limit, ContentVisitor use, std::string* err) {
+BoundedRead visit_blob(const Repository& repo, const git_oid& id, uint64_t limit,
+                       ContentVisitor use, std::string* err) {
   BoundedRead r;
   if (std::optional<uint64_t> size = blob_size(repo, id); size && *size > limit) {
     r.status = ReadStatus::Ok;
@@ -90,8 +94,8 @@ struct RawEntry {
 // A tree's entries, read through the calling thread's object database (a
 // libgit2 tree object belongs to the thread that made it). False with `err`
 // set when the tree cannot be read or is malformed.
-bool read_tree(const Repository& repo, const git_oid& id, OdbObjectPtr* object, std::vector<RawEntry>* entries,
-               std::string* err) {
+bool read_tree(const Repository& repo, const git_oid& id, OdbObjectPtr* object,
+               std::vector<RawEntry>* entries, std::string* err) {
   git_odb* odb = repo.odb();
   git_odb_object* raw = nullptr;
   if (!odb || git_odb_read(&raw, odb, &id) < 0) {
@@ -103,14 +107,15 @@ bool read_tree(const Repository& repo, const git_oid& id, OdbObjectPtr* object, 
     *err = "cannot read tree " + oid_hex(id) + ": it is not a tree";
     return false;
   }
-  std::string_view data(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+  std::string_view data(static_cast<const char*>(git_odb_object_data(raw)),
+                        git_odb_object_size(raw));
   entries->clear();
   while (!data.empty()) {
     RawEntry e;
     size_t space = data.find(' ');
     size_t nul = data.find('\0', space == std::string_view::npos ? data.size() : space);
-    if (space == std::string_view::npos || space == 0 || space > 7 || nul == std::string_view::npos ||
-        data.size() - nul - 1 < GIT_OID_RAWSZ) {
+    if (space == std::string_view::npos || space == 0 || space > 7 ||
+        nul == std::string_view::npos || data.size() - nul - 1 < GIT_OID_RAWSZ) {
       *err = "cannot read tree " + oid_hex(id) + ": malformed";
       return false;
     }
@@ -143,9 +148,11 @@ std::optional<git_oid> find_in_tree(const Repository& repo, git_oid id, std::str
     }
     size_t slash = rest.find('/');
     std::string_view name = rest.substr(0, slash);
-    auto it = std::find_if(entries.begin(), entries.end(), [&](const RawEntry& e) { return e.name == name; });
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [&](const RawEntry& e) { return e.name == name; });
     bool folder = slash != std::string_view::npos;
-    if (it == entries.end() || (folder ? it->mode != 040000 : !raw_is_file(it->mode))) return std::nullopt;
+    if (it == entries.end() || (folder ? it->mode != 040000 : !raw_is_file(it->mode)))
+      return std::nullopt;
     if (!folder) return it->id;
     id = it->id;
     rest.remove_prefix(slash + 1);
@@ -195,14 +202,16 @@ bool file_exists(const std::string& path) {
 bool unchanged(const GitIndex::Stat& s, const struct stat& st) {
   auto u32 = [](auto v) { return static_cast<uint32_t>(v); };
   return s.mtime_s == u32(st.st_mtim.tv_sec) && s.mtime_ns == u32(st.st_mtim.tv_nsec) &&
-         s.ctime_s == u32(st.st_ctim.tv_sec) && s.ctime_ns == u32(st.st_ctim.tv_nsec) && s.ino == u32(st.st_ino) &&
-         s.uid == u32(st.st_uid) && s.gid == u32(st.st_gid) && s.size == u32(st.st_size);
+         s.ctime_s == u32(st.st_ctim.tv_sec) && s.ctime_ns == u32(st.st_ctim.tv_nsec) &&
+         s.ino == u32(st.st_ino) && s.uid == u32(st.st_uid) && s.gid == u32(st.st_gid) &&
+         s.size == u32(st.st_size);
 }
 
 // Written in the same instant as the index (or after): the file may have changed unseen.
 bool racy(const GitIndex::Stat& s, const struct timespec& written) {
   if (written.tv_sec == 0 && written.tv_nsec == 0) return true;
-  if (s.mtime_s != static_cast<uint32_t>(written.tv_sec)) return s.mtime_s > static_cast<uint32_t>(written.tv_sec);
+  if (s.mtime_s != static_cast<uint32_t>(written.tv_sec))
+    return s.mtime_s > static_cast<uint32_t>(written.tv_sec);
   return s.mtime_ns >= static_cast<uint32_t>(written.tv_nsec);
 }
 
@@ -242,16 +251,19 @@ bool TreeSource::worktree_is_verbatim() const {
   if (file_exists(candidate_->root() + "/.gitattributes")) return false;
   static constexpr std::string_view kName = "/.gitattributes";
   for (const std::string& p : paths()) {
-    if (p == kName.substr(1) || (p.size() > kName.size() && p.compare(p.size() - kName.size(), kName.size(), kName) == 0))
+    if (p == kName.substr(1) ||
+        (p.size() > kName.size() && p.compare(p.size() - kName.size(), kName.size(), kName) == 0))
       return false;
-}
+  }
   return true;
 }
 
 std::optional<git_oid> TreeSource::file_id(std::string_view path) const {
-  // Once listed (before any worker thread reads), the listing answers: no libgit2 tree on other threads.
+  // Once listed (before any worker thread reads), the listing answers: no libgit2 tree on other
+  // threads.
   if (listed_done_.load(std::memory_order_acquire)) {
-    // A gate asks for paths in the listing's order, a run of neighbours per thread: try the next one first.
+    // A gate asks for paths in the listing's order, a run of neighbours per thread: try the next
+    // one first.
     thread_local const TreeSource* hint_source = nullptr;
     thread_local size_t hint = 0;
     size_t at;
@@ -281,11 +293,13 @@ ReadStatus TreeSource::read(std::string_view path, std::string* content, std::st
   return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
 }
 
-std::optional<BoundedRead> TreeSource::read_from_worktree(std::string_view path, const git_oid& id, uint64_t limit,
-                                                          std::string* content, std::string* err) const {
+std::optional<BoundedRead> TreeSource::read_from_worktree(std::string_view path, const git_oid& id,
+                                                          uint64_t limit, std::string* content,
+                                                          std::string* err) const {
   if (!worktree_) return std::nullopt;
   const GitIndex::Entry* e = index_->find(path);
-  if (!e || !(e->mode() == 0100644 || e->mode() == 0100755) || std::memcmp(e->id(), id.id, GitIndex::kIdSize) != 0)
+  if (!e || !(e->mode() == 0100644 || e->mode() == 0100755) ||
+      std::memcmp(e->id(), id.id, GitIndex::kIdSize) != 0)
     return std::nullopt;
   GitIndex::Stat recorded = e->stat();
   if (racy(recorded, index_->written())) return std::nullopt;
@@ -297,12 +311,14 @@ BoundedRead TreeSource::read_at_most(std::string_view path, uint64_t limit, std:
                                      std::string* err) const {
   std::optional<git_oid> id = file_id(path);
   if (id)
-    if (std::optional<BoundedRead> got = read_from_worktree(path, *id, limit, content, err)) return *got;
-  return FileSource::read_at_most(path, limit, content, err);  // the blob: size from its header, then content
+    if (std::optional<BoundedRead> got = read_from_worktree(path, *id, limit, content, err))
+      return *got;
+  return FileSource::read_at_most(path, limit, content,
+                                  err);  // the blob: size from its header, then content
 }
 
-BoundedRead TreeSource::visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
-                                      std::string* err) const {
+BoundedRead TreeSource::visit_at_most(std::string_view path, uint64_t limit, std::string* scratch,
+                                      ContentVisitor use, std::string* err) const {
   std::optional<git_oid> id = file_id(path);
   if (!id) return BoundedRead{};
   if (std::optional<BoundedRead> got = read_from_worktree(path, *id, limit, scratch, err)) {
@@ -342,7 +358,8 @@ const std::vector<std::string>& TreeSource::paths() const {
     if (!std::is_sorted(paths_.begin(), paths_.end())) {
       std::vector<size_t> order(paths_.size());
       for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [this](size_t a, size_t b) { return paths_[a] < paths_[b]; });
+      std::sort(order.begin(), order.end(),
+                [this](size_t a, size_t b) { return paths_[a] < paths_[b]; });
       std::vector<std::string> paths;
       std::vector<git_oid> ids;
       paths.reserve(order.size());
@@ -365,8 +382,8 @@ IndexSource::IndexSource(const Repository& repo, std::unique_ptr<GitIndex> index
     : repo_(repo), index_(std::move(index)) {}
 IndexSource::~IndexSource() = default;
 
-std::unique_ptr<IndexSource> IndexSource::open(const Repository& repo, const std::string& index_path,
-                                               std::string* err) {
+std::unique_ptr<IndexSource> IndexSource::open(const Repository& repo,
+                                               const std::string& index_path, std::string* err) {
   std::unique_ptr<GitIndex> index = GitIndex::open(index_path, err, repo.git_dir());
   if (!index) return nullptr;
   return std::unique_ptr<IndexSource>(new IndexSource(repo, std::move(index)));
@@ -381,7 +398,8 @@ std::optional<git_oid> IndexSource::file_id(std::string_view path) const {
   git_oid id;
   const GitIndex::Entry* e = index_->find(path);
   if (!e) {
-    const GitIndex::Entry* dir = index_->sparse_dir_of(path);  // below a sparse index's folder: in its tree
+    // below a sparse index's folder: in its tree
+    const GitIndex::Entry* dir = index_->sparse_dir_of(path);
     if (!dir) return std::nullopt;
     git_oid_fromraw(&id, dir->id());
     return find_in_tree(repo_, id, path.substr(dir->path().size()));
@@ -396,8 +414,8 @@ ReadStatus IndexSource::read(std::string_view path, std::string* content, std::s
   return id ? read_blob(repo_, *id, content, err) : ReadStatus::NotFound;
 }
 
-BoundedRead IndexSource::visit_at_most(std::string_view path, uint64_t limit, std::string*, ContentVisitor use,
-                                       std::string* err) const {
+BoundedRead IndexSource::visit_at_most(std::string_view path, uint64_t limit, std::string*,
+                                       ContentVisitor use, std::string* err) const {
   std::optional<git_oid> id = file_id(path);
   return id ? visit_blob(repo_, *id, limit, use, err) : BoundedRead{};
 }
@@ -413,12 +431,14 @@ const std::vector<std::string>& IndexSource::paths() const {
   std::call_once(listed_, [this] {
     paths_.reserve(index_->entries().size());
     for (const GitIndex::Entry& e : index_->entries()) {
-      if (e.stage() == 0 && e.is_sparse_dir()) {  // its files, in place: a folder's files sort where it does
+      if (e.stage() == 0 &&
+          e.is_sparse_dir()) {  // its files, in place: a folder's files sort where it does
         git_oid id;
         git_oid_fromraw(&id, e.id());
         std::vector<std::pair<std::string, git_oid>> files;
         std::string err;
-        if (!expand_tree(repo_, id, std::string(e.path()), &files, &err)) continue;  // unreadable: read as missing
+        if (!expand_tree(repo_, id, std::string(e.path()), &files, &err))
+          continue;  // unreadable: read as missing
         for (auto& f : files) paths_.push_back(std::move(f.first));
         continue;
       }

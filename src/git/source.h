@@ -30,9 +30,10 @@ class TreeSource : public FileSource {
   void allow_worktree_reuse(const DiskSource& worktree) { candidate_ = &worktree; }
   void prepare_bulk_read() const override;
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
-  BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content, std::string* err) const override;
-  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
-                            std::string* err) const override;
+  BoundedRead read_at_most(std::string_view path, uint64_t limit, std::string* content,
+                           std::string* err) const override;
+  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch,
+                            ContentVisitor use, std::string* err) const override;
   bool exists(std::string_view path) const override;
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
@@ -42,11 +43,13 @@ class TreeSource : public FileSource {
   git_tree* tree() const { return tree_.get(); }
 
  private:
-  std::optional<git_oid> file_id(std::string_view path) const;  // a file's blob id; nullopt for none
+  std::optional<git_oid> file_id(
+      std::string_view path) const;  // a file's blob id; nullopt for none
   // Reads `path` from the working tree when prepare_bulk_read() allowed it and
   // the index vouches for the file; nullopt when the blob must be read.
-  std::optional<BoundedRead> read_from_worktree(std::string_view path, const git_oid& id, uint64_t limit,
-                                                std::string* content, std::string* err) const;
+  std::optional<BoundedRead> read_from_worktree(std::string_view path, const git_oid& id,
+                                                uint64_t limit, std::string* content,
+                                                std::string* err) const;
   const Repository& repo_;
   TreePtr tree_;
   std::string label_;
@@ -54,7 +57,8 @@ class TreeSource : public FileSource {
   const DiskSource* candidate_ = nullptr;
   mutable std::once_flag prepared_;
   mutable const DiskSource* worktree_ = nullptr;  // set when reuse holds
-  mutable std::unique_ptr<GitIndex> index_;       // with worktree_: the index whose stat data vouches for files
+  // with worktree_: the index whose stat data vouches for files
+  mutable std::unique_ptr<GitIndex> index_;
   mutable std::once_flag listed_;
   mutable std::atomic<bool> listed_done_{false};
   mutable std::vector<std::string> paths_;
@@ -67,10 +71,11 @@ class TreeSource : public FileSource {
 class IndexSource : public FileSource {
  public:
   // Opens the index file at `index_path` read-only (no lock is taken).
-  static std::unique_ptr<IndexSource> open(const Repository& repo, const std::string& index_path, std::string* err);
+  static std::unique_ptr<IndexSource> open(const Repository& repo, const std::string& index_path,
+                                           std::string* err);
   ReadStatus read(std::string_view path, std::string* content, std::string* err) const override;
-  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch, ContentVisitor use,
-                            std::string* err) const override;
+  BoundedRead visit_at_most(std::string_view path, uint64_t limit, std::string* scratch,
+                            ContentVisitor use, std::string* err) const override;
   bool exists(std::string_view path) const override;
   std::optional<uint64_t> size(std::string_view path) const override;
   const std::vector<std::string>& paths() const override;
@@ -82,7 +87,8 @@ class IndexSource : public FileSource {
 
  private:
   IndexSource(const Repository& repo, std::unique_ptr<GitIndex> index);
-  std::optional<git_oid> file_id(std::string_view path) const;  // a file's blob id; nullopt for none
+  std::optional<git_oid> file_id(
+      std::string_view path) const;  // a file's blob id; nullopt for none
   const Repository& repo_;
   std::unique_ptr<GitIndex> index_;
   mutable std::once_flag listed_;

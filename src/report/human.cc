@@ -26,7 +26,9 @@ Palette palette(bool color) {
   return p;
 }
 
-std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+std::string plural(size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
 
 // A message cut at its single quotes: text, 'word', text, 'word', text. A message with an odd
 // number of quotes has no words.
@@ -37,13 +39,15 @@ struct Shape {
 Shape shape_of(const std::string& message) {
   Shape s;
   size_t start = 0;
-  for (size_t q; (q = message.find('\'', start)) != std::string::npos; start = q + 1) s.parts.push_back(message.substr(start, q - start));
+  for (size_t q; (q = message.find('\'', start)) != std::string::npos; start = q + 1)
+    s.parts.push_back(message.substr(start, q - start));
   s.parts.push_back(message.substr(start));
   if (s.parts.size() % 2 == 0) s.parts = {message};
   return s;
 }
 
-// The index of the one quoted word in which two messages differ, or -1 (equal, or other differences).
+// The index of the one quoted word in which two messages differ, or -1 (equal, or other
+// differences).
 int one_word_apart(const Shape& a, const Shape& b) {
   if (a.parts.size() != b.parts.size()) return -1;
   int differs = -1;
@@ -55,26 +59,28 @@ int one_word_apart(const Shape& a, const Shape& b) {
   return differs;
 }
 
-// One cause: a finding, the values its one varying word takes in the findings at the same place that
-// say the same thing of something else ("service 'api' ...", "service 'worker' ..."), and the checks
-// it fails.
+// One cause: a finding, the values its one varying word takes in the findings at the same place
+// that say the same thing of something else ("service 'api' ...", "service 'worker' ..."), and the
+// checks it fails.
 struct Cause {
   Finding finding;
   Shape shape;
   int varying = -1;
-  std::vector<std::string> others;      // the varying word's other values, in the order met
-  std::vector<const ResultRow*> rows;   // the failed checks it belongs to, in report order
+  std::vector<std::string> others;     // the varying word's other values, in the order met
+  std::vector<const ResultRow*> rows;  // the failed checks it belongs to, in report order
   bool shown = false;
 
   bool absorbs(const Finding& f) {
-    if (f.path != finding.path || f.line != finding.line || f.column != finding.column) return false;
+    if (f.path != finding.path || f.line != finding.line || f.column != finding.column)
+      return false;
     if (f.message == finding.message) return true;
     if (finding.line == 0) return false;  // no place: only the same words are the same cause
     Shape s = shape_of(f.message);
     int k = one_word_apart(shape, s);
     if (k < 0 || (varying >= 0 && k != varying)) return false;
     varying = k;
-    if (std::find(others.begin(), others.end(), s.parts[k]) == others.end()) others.push_back(s.parts[k]);
+    if (std::find(others.begin(), others.end(), s.parts[k]) == others.end())
+      others.push_back(s.parts[k]);
     return true;
   }
 
@@ -132,7 +138,8 @@ class Causes {
 bool nothing_affected(const Report& report) {
   if (report.mode != "staged" && report.mode != "range" && report.mode != "files") return false;
   if (!report.note.empty()) return false;
-  return std::all_of(report.rows.begin(), report.rows.end(), [](const ResultRow& r) { return r.not_affected; });
+  return std::all_of(report.rows.begin(), report.rows.end(),
+                     [](const ResultRow& r) { return r.not_affected; });
 }
 
 }  // namespace
@@ -142,21 +149,24 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
   // Another project's suite failing on names this repository never had would read as this
   // repository's fault: say first which suite ran, and how to get one of its own.
   if (report.config == "built-in") {
-    out << c.yellow << "smokehook: no .smokehook.yml here: running the built-in production smoke suite (of the "
-        << "application smokehook was made for); `smokehook init` writes a configuration for this repository"
+    out << c.yellow
+        << "smokehook: no .smokehook.yml here: running the built-in production smoke suite (of the "
+        << "application smokehook was made for); `smokehook init` writes a configuration for this "
+           "repository"
         << c.reset << "\n";
-}
+  }
   if (nothing_affected(report) && !style.verbose) {
     out << "smokehook: " << plural(report.changed_files, "file") << " changed, 0 of "
-        << plural(report.rows.size(), "check") << " affected: nothing to run " << c.green << "✅" << c.reset << "\n";
+        << plural(report.rows.size(), "check") << " affected: nothing to run " << c.green << "✅"
+        << c.reset << "\n";
     return;
   }
   if (report.mode == "range" && !report.note.empty()) {
     out << "smokehook: " << report.note << "\n";
   } else if (report.mode == "staged" || report.mode == "range" || report.mode == "files") {
-    out << "smokehook: " << plural(report.changed_files, "file") << " changed, " << report.affected << " of "
-        << plural(report.rows.size(), "check") << " affected\n";
-}
+    out << "smokehook: " << plural(report.changed_files, "file") << " changed, " << report.affected
+        << " of " << plural(report.rows.size(), "check") << " affected\n";
+  }
   Causes causes(report);
   std::string section, ref;
   for (const auto& row : report.rows) {
@@ -168,7 +178,9 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
     if (row.ref != ref && !row.ref.empty()) {
       ref = row.ref;
       section.clear();
-      out << "\n" << c.bold << "→ " << row.ref << " (" << row.commit.substr(0, 12) << ")" << c.reset << "\n";
+      out << "\n"
+          << c.bold << "→ " << row.ref << " (" << row.commit.substr(0, 12) << ")" << c.reset
+          << "\n";
     }
     if (!style.quiet && row.check->section != section && !row.check->section.empty()) {
       section = row.check->section;
@@ -179,10 +191,12 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
         out << c.green << "✅ PASS: " << c.reset << row.check->title;
         break;
       case CheckStatus::Fail:
-        out << style.failure_prefix << c.red << "❌ FAIL: " << c.reset << row.check->title << c.dim << " [" << row.check->id << "]" << c.reset;
+        out << style.failure_prefix << c.red << "❌ FAIL: " << c.reset << row.check->title << c.dim
+            << " [" << row.check->id << "]" << c.reset;
         break;
       case CheckStatus::Skip:
-        out << c.yellow << "⏭️  SKIP: " << c.reset << row.check->title << c.dim << " (" << r.message << ")" << c.reset;
+        out << c.yellow << "⏭️  SKIP: " << c.reset << row.check->title << c.dim << " ("
+            << r.message << ")" << c.reset;
         break;
     }
     if (style.verbose && r.status != CheckStatus::Skip) {
@@ -191,12 +205,14 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
       out << c.dim << ms << c.reset;
     }
     out << "\n";
-    if (!r.warning.empty() && r.status == CheckStatus::Pass) out << "   " << c.yellow << "⚠️  " << r.warning << c.reset << "\n";
+    if (!r.warning.empty() && r.status == CheckStatus::Pass)
+      out << "   " << c.yellow << "⚠️  " << r.warning << c.reset << "\n";
     if (r.status != CheckStatus::Fail) continue;
     // The message first, unless it only sums up the findings or repeats the first; then each cause
     // not shown yet, with the other checks it fails.
-    bool repeats = !r.findings.empty() &&
-                   (r.message_sums_up || r.message.find(r.findings.front().message) != std::string::npos);
+    bool repeats =
+        !r.findings.empty() &&
+        (r.message_sums_up || r.message.find(r.findings.front().message) != std::string::npos);
     if (!repeats) out << style.failure_prefix << "   " << r.message << "\n";
     for (size_t i : causes.of(row)) {
       Cause& cause = causes[i];
@@ -217,22 +233,23 @@ void report_human(const Report& report, const HumanStyle& style, std::ostream& o
   if (report.rows.size() == static_cast<size_t>(report.skipped())) {
     out << "  " << c.green << c.bold << "NO CHECK TO RUN ✅" << c.reset << "\n";
   } else if (failed == 0) {
-    out << "  " << c.green << c.bold << "ALL " << report.passed() << (report.passed() == 1 ? " CHECK" : " CHECKS")
-        << " PASSED ✅" << c.reset << "\n";
+    out << "  " << c.green << c.bold << "ALL " << report.passed()
+        << (report.passed() == 1 ? " CHECK" : " CHECKS") << " PASSED ✅" << c.reset << "\n";
   } else {
     out << "  " << c.red << c.bold << failed << " OF " << (report.rows.size() - report.skipped())
         << (report.rows.size() - report.skipped() == 1 ? " CHECK" : " CHECKS") << " FAILED ❌"
         << c.reset << "\n";
-}
+  }
   out << bar << "\n";
-  out << "smokehook: " << report.passed() << (report.passed() == 1 ? " check" : " checks") << " passed, " << failed << " failed, " << report.skipped()
-      << " skipped\n";
+  out << "smokehook: " << report.passed() << (report.passed() == 1 ? " check" : " checks")
+      << " passed, " << failed << " failed, " << report.skipped() << " skipped\n";
   if (failed && style.server) {  // no client option skips a server's hook
-    out << style.failure_prefix << "the push was rejected: fix the commits named above and push again\n";
+    out << style.failure_prefix
+        << "the push was rejected: fix the commits named above and push again\n";
   } else if (failed && (report.mode == "staged" || report.mode == "push")) {
     out << c.dim << "(to bypass once: git " << (report.mode == "push" ? "push" : "commit")
         << " --no-verify, or SMOKEHOOK_SKIP=<id> for one check)" << c.reset << "\n";
-}
+  }
 }
 
 }  // namespace smokehook

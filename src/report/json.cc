@@ -41,7 +41,8 @@ void report_json(const Report& report, std::ostream& out) {
   doc["config"] = report.config.empty() ? "built-in" : report.config;
   if (!report.note.empty()) doc["message"] = report.note;
   doc["checks"] = std::move(checks);
-  doc["summary"] = {{"passed", report.passed()}, {"failed", report.failed()}, {"skipped", report.skipped()}};
+  doc["summary"] = {
+      {"passed", report.passed()}, {"failed", report.failed()}, {"skipped", report.skipped()}};
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 

@@ -12,14 +12,26 @@ std::string xml_escape(const std::string& s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";  // not allowed in XML 1.0
-        else out += static_cast<char>(c);
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+          out += "?";  // not allowed in XML 1.0
+        else
+          out += static_cast<char>(c);
     }
   }
   return out;
@@ -44,8 +56,8 @@ void report_junit(const Report& report, std::ostream& out) {
   out << "  <testsuite name=\"smokehook." << xml_escape(report.mode) << "\"" << counts << ">\n";
   for (const auto& row : report.rows) {
     std::string name = row.check->id + (row.ref.empty() ? "" : " [" + row.ref + "]");
-    out << "    <testcase classname=\"smokehook." << xml_escape(row.check->kind) << "\" name=\"" << xml_escape(name)
-        << "\" time=\"" << seconds(row.result.duration_ms) << "\"";
+    out << "    <testcase classname=\"smokehook." << xml_escape(row.check->kind) << "\" name=\""
+        << xml_escape(name) << "\" time=\"" << seconds(row.result.duration_ms) << "\"";
     const CheckResult& r = row.result;
     if (r.status == CheckStatus::Pass) {
       out << "/>\n";
@@ -55,7 +67,8 @@ void report_junit(const Report& report, std::ostream& out) {
     if (r.status == CheckStatus::Skip) {
       out << "      <skipped message=\"" << xml_escape(r.message) << "\"/>\n";
     } else {
-      out << "      <failure message=\"" << xml_escape(r.message) << "\" type=\"" << xml_escape(row.check->kind) << "\">";
+      out << "      <failure message=\"" << xml_escape(r.message) << "\" type=\""
+          << xml_escape(row.check->kind) << "\">";
       for (const auto& f : r.findings) out << xml_escape(f.to_string()) << "\n";
       out << "</failure>\n";
     }

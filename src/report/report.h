@@ -14,8 +14,9 @@ struct HumanStyle {
   bool color = false;
   bool quiet = false;    // only failures and the summary
   bool verbose = false;  // timing per check
-  std::string failure_prefix;  // starts every line about a failure (GitLab shows "GL-HOOK-ERR: " lines)
-  bool server = false;         // a pre-receive hook's report: the pusher cannot bypass it
+  // starts every line about a failure (GitLab shows "GL-HOOK-ERR: " lines)
+  std::string failure_prefix;
+  bool server = false;  // a pre-receive hook's report: the pusher cannot bypass it
 };
 
 void report_human(const Report& report, const HumanStyle& style, std::ostream& out);

@@ -17,17 +17,22 @@ void report_sarif(const Report& report, std::ostream& out) {
     size_t index = std::find(rule_ids.begin(), rule_ids.end(), c.id) - rule_ids.begin();
     if (index == rule_ids.size()) {
       rule_ids.push_back(c.id);
-      rules.push_back({{"id", c.id},
-                       {"shortDescription", {{"text", c.title}}},
-                       {"fullDescription", {{"text", c.title + " (smokehook check of kind " + c.kind + ")"}}},
-                       {"help", {{"text", "Configured in .smokehook.yml (or the built-in default) as check '" + c.id +
-                                              "' of kind " + c.kind + ". Run 'smokehook --all --only " + c.id +
-                                              "' to reproduce."}}},
-                       {"defaultConfiguration", {{"level", "error"}}}});
+      rules.push_back(
+          {{"id", c.id},
+           {"shortDescription", {{"text", c.title}}},
+           {"fullDescription", {{"text", c.title + " (smokehook check of kind " + c.kind + ")"}}},
+           {"help",
+            {{"text", "Configured in .smokehook.yml (or the built-in default) as check '" + c.id +
+                          "' of kind " + c.kind + ". Run 'smokehook --all --only " + c.id +
+                          "' to reproduce."}}},
+           {"defaultConfiguration", {{"level", "error"}}}});
     }
     if (row.result.status != CheckStatus::Fail) continue;
     auto result = [&](const std::string& message) {
-      json r = {{"ruleId", c.id}, {"ruleIndex", index}, {"level", "error"}, {"message", {{"text", message}}}};
+      json r = {{"ruleId", c.id},
+                {"ruleIndex", index},
+                {"level", "error"},
+                {"message", {{"text", message}}}};
       if (!row.ref.empty()) r["properties"] = {{"ref", row.ref}, {"commit", row.commit}};
       return r;
     };
@@ -45,12 +50,15 @@ void report_sarif(const Report& report, std::ostream& out) {
       results.push_back(std::move(r));
     }
   }
-  json doc = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs", json::array({{{"tool", {{"driver", {{"name", "smokehook"}, {"version", SMOKEHOOK_VERSION},
-                                                    {"semanticVersion", SMOKEHOOK_VERSION}, {"rules", rules}}}}},
-                             {"results", results}}})}};
+  json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", json::array({{{"tool",
+                                      {{"driver",
+                                        {{"name", "smokehook"},
+                                         {"version", SMOKEHOOK_VERSION},
+                                         {"semanticVersion", SMOKEHOOK_VERSION},
+                                         {"rules", rules}}}}},
+                                     {"results", results}}})}};
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 

@@ -37,10 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& f : p.warnings) out += f.to_string() + "\n";
     for (const auto& in : p.inputs) out += in + "\n";
     // As cmd_compose prints it: strings that are not UTF-8 are replaced, not thrown on.
-    if (p.valid()) out += project_json(p, "fuzz").dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    if (p.valid())
+      out += project_json(p, "fuzz").dump(2, ' ', false,
+                                          nlohmann::ordered_json::error_handler_t::replace);
     return out;
   };
-  for (const auto& profiles : {std::vector<std::string>{}, std::vector<std::string>{"*"}, std::vector<std::string>{"b"}}) {
+  for (const auto& profiles :
+       {std::vector<std::string>{}, std::vector<std::string>{"*"}, std::vector<std::string>{"b"}}) {
     spec.profiles = profiles;
     if (text_of(load_project(spec, ctx)) != text_of(load_project(spec, shared))) __builtin_trap();
   }

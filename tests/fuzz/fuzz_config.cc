@@ -8,6 +8,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   smokehook::Config config;
   smokehook::Finding err;
-  smokehook::parse_config(std::string(reinterpret_cast<const char*>(data), size), ".smokehook.yml", &config, &err);
+  smokehook::parse_config(std::string(reinterpret_cast<const char*>(data), size), ".smokehook.yml",
+                          &config, &err);
   return 0;
 }

@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& trees = index->trees();
   for (size_t i = 0; i < trees.size(); ++i) {
     const GitIndex::Tree& t = trees[i];
-    if (t.next <= i || t.next > trees.size() || (t.children && t.first_child != i + 1)) __builtin_trap();
+    if (t.next <= i || t.next > trees.size() || (t.children && t.first_child != i + 1))
+      __builtin_trap();
     sum += t.name.size() + (t.id ? t.id[0] : 0);
   }
   return sum == 1 ? 1 : 0;

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "git/repo.h"
 #include "git/pre_receive.h"
+#include "git/repo.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -70,10 +70,10 @@ TEST_CASE("globs: ** alone, at the end and before a trailing slash", "[glob]") {
 }
 
 TEST_CASE("globs: matching is on bytes, as git's is", "[glob]") {
-  CHECK(match("caf?", "caf\xff"));          // not valid UTF-8: still a name
-  CHECK(match("caf??", "caf\xc3\xa9"));     // '?' is one byte of a two-byte character
+  CHECK(match("caf?", "caf\xff"));       // not valid UTF-8: still a name
+  CHECK(match("caf??", "caf\xc3\xa9"));  // '?' is one byte of a two-byte character
   CHECK_FALSE(match("caf?", "caf\xc3\xa9"));
-  CHECK(match("[c]af?", "caf\xff"));        // the regex form agrees
+  CHECK(match("[c]af?", "caf\xff"));  // the regex form agrees
   CHECK(match("[c]af??", "caf\xc3\xa9"));
 }
 
@@ -120,7 +120,7 @@ TEST_CASE("globs: braces are alternatives, nested or not", "[glob][braces]") {
   CHECK(match("{src,lib}/**/*.py", "lib/x/y/a.py"));
   CHECK_FALSE(match("{src,lib}/**/*.py", "test/a.py"));
   CHECK_FALSE(match("{src,lib}/**/*.py", "x/src/a.py"));  // a '/' anchors the whole pattern
-  CHECK(match("{src,lib}/", "x/lib/a.py"));                 // a folder at any depth
+  CHECK(match("{src,lib}/", "x/lib/a.py"));               // a folder at any depth
   CHECK(match("a{b,c{d,e}}f", "abf"));
   CHECK(match("a{b,c{d,e}}f", "acdf"));
   CHECK(match("a{b,c{d,e}}f", "acef"));
@@ -131,7 +131,8 @@ TEST_CASE("globs: braces are alternatives, nested or not", "[glob][braces]") {
   CHECK(match("docker-compose.{prod,staging}.yml", "docker-compose.staging.yml"));
 }
 
-TEST_CASE("globs: a brace that closes no alternation is a literal character, as in sh", "[glob][braces]") {
+TEST_CASE("globs: a brace that closes no alternation is a literal character, as in sh",
+          "[glob][braces]") {
   CHECK(match("{a}", "{a}"));
   CHECK_FALSE(match("{a}", "a"));
   CHECK(match("{}", "{}"));
@@ -165,8 +166,10 @@ TEST_CASE("globs: hostile braces compile and match in linear time", "[glob][brac
   for (int i = 0; i < 5000; ++i) deep += "{a,";
   deep += "b" + std::string(5000, '}');
   auto d = Glob::compile(deep, &err);
-  if (d) CHECK(d->matches("b"));
-  else CHECK_FALSE(err.empty());
+  if (d)
+    CHECK(d->matches("b"));
+  else
+    CHECK_FALSE(err.empty());
   CHECK_FALSE(name_matches(deep, "c"));
   std::string opens(100000, '{');  // nothing closes: all literal, and brace_roles stays linear
   CHECK(brace_roles(opens).empty());
@@ -223,8 +226,9 @@ TEST_CASE("globs: braces match what their sh expansion matches", "[glob][braces]
     if (roles.empty()) continue;
     bool beside = false;
     for (size_t k = 0; k < pattern.size(); ++k)
-      if (roles[k] && ((k > 0 && (pattern[k - 1] == '*' || pattern[k - 1] == '/')) ||
-                       (k + 1 < pattern.size() && (pattern[k + 1] == '*' || pattern[k + 1] == '/'))))
+      if (roles[k] &&
+          ((k > 0 && (pattern[k - 1] == '*' || pattern[k - 1] == '/')) ||
+           (k + 1 < pattern.size() && (pattern[k + 1] == '*' || pattern[k + 1] == '/'))))
         beside = true;
     if (beside) continue;
     std::string err;

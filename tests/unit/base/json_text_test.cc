@@ -13,7 +13,9 @@ std::string ours(const json& j, int indent) {
   return out;
 }
 
-std::string theirs(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
+std::string theirs(const json& j, int indent) {
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -26,13 +28,16 @@ TEST_CASE("JSON text is nlohmann's dump byte for byte", "[json]") {
     "unicode": "caf\u00e9 \u2603 \ud83d\ude00", "dollars": "$$HOME"
   })");
   j["unsigned"] = static_cast<std::uint64_t>(18446744073709551615ULL);
-  j["not utf-8"] = std::string("a\xff" "b\xc3");  // replaced as nlohmann replaces it
+  j["not utf-8"] = std::string(
+      "a\xff"
+      "b\xc3");  // replaced as nlohmann replaces it
   j["overlong"] = std::string("\xe0\x80\xaf \xed\xa0\x80");
   j[std::string("key \"quoted\" \xc3\xa9")] = "value";
   for (int indent : {2, 4, 0, -1}) {
     INFO("indent " << indent);
     CHECK(ours(j, indent) == theirs(j, indent));
   }
-  for (const json& scalar : {json(nullptr), json("s"), json(0), json(-0.0), json(3.25), json::array(), json::object()})
+  for (const json& scalar :
+       {json(nullptr), json("s"), json(0), json(-0.0), json(3.25), json::array(), json::object()})
     CHECK(ours(scalar, 2) == theirs(scalar, 2));
 }

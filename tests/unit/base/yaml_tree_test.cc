@@ -39,7 +39,8 @@ TEST_CASE("yaml: duplicate keys are errors at the second key", "[yaml]") {
   CHECK(err.message.find("duplicate key 'a'") != std::string::npos);
 }
 
-TEST_CASE("yaml: duplicate and merged keys in large mappings (searched through an index)", "[yaml]") {
+TEST_CASE("yaml: duplicate and merged keys in large mappings (searched through an index)",
+          "[yaml]") {
   std::string big;
   for (int i = 0; i < 40; ++i) big += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
   Finding err = parse_error(big + "k3: again\n");
@@ -49,8 +50,10 @@ TEST_CASE("yaml: duplicate and merged keys in large mappings (searched through a
   CHECK(err.message.find("duplicate key 'k39' (first defined at line 40)") != std::string::npos);
   // A merge into a mapping of 40 keys: explicit keys win, the rest are added once, in order.
   std::string indented;
-  for (int i = 0; i < 40; ++i) indented += "  k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
-  Node root = parse_one("base: &b {k5: merged, k20: merged, extra: e, k39: merged}\nm:\n  <<: *b\n" + indented);
+  for (int i = 0; i < 40; ++i)
+    indented += "  k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  Node root = parse_one(
+      "base: &b {k5: merged, k20: merged, extra: e, k39: merged}\nm:\n  <<: *b\n" + indented);
   const Node* m = root.find("m");
   REQUIRE(m);
   CHECK(m->entries.size() == 41);
@@ -67,8 +70,10 @@ TEST_CASE("yaml: syntax errors carry the file and a position", "[yaml]") {
   CHECK(err.message.find("YAML") != std::string::npos);
 }
 
-TEST_CASE("yaml: a tab that indents a line is named at the tab, wherever yaml-cpp gives up", "[yaml]") {
-  // yaml-cpp says "end of map not found", "illegal map value" or "illegal block entry", often a line later.
+TEST_CASE("yaml: a tab that indents a line is named at the tab, wherever yaml-cpp gives up",
+          "[yaml]") {
+  // yaml-cpp says "end of map not found", "illegal map value" or "illegal block entry", often a
+  // line later.
   struct Case {
     const char* text;
     int line, column;
@@ -81,10 +86,12 @@ TEST_CASE("yaml: a tab that indents a line is named at the tab, wherever yaml-cp
   for (const auto& c : cases) {
     INFO(c.text);
     Finding err = parse_error(c.text);
-    CHECK(err.to_string() == "t.yml:" + std::to_string(c.line) + ":" + std::to_string(c.column) +
-                                 ": YAML syntax error: a tab indents this line (YAML indents with spaces only)");
+    CHECK(err.to_string() ==
+          "t.yml:" + std::to_string(c.line) + ":" + std::to_string(c.column) +
+              ": YAML syntax error: a tab indents this line (YAML indents with spaces only)");
   }
-  // Tabs that are no indentation stay fine: inside a block scalar, a quoted string, a flow collection.
+  // Tabs that are no indentation stay fine: inside a block scalar, a quoted string, a flow
+  // collection.
   parse_one("a: |\n  x\n  \ty\nb: \"p\n\tq\"\nc: [1,\n\t2]\n");
 }
 
@@ -92,11 +99,14 @@ TEST_CASE("yaml: a quote never closed is an error at the quote, as go-yaml has i
   // yaml-cpp alone took the rest of the file for the string, and the file passed.
   CHECK(parse_error("services:\n  a:\n    image: \"x\n  b:\n    image: y\n").to_string() ==
         "t.yml:3:12: YAML syntax error: this '\"' is never closed");
-  CHECK(parse_error("a: 'it''s\n").to_string() == "t.yml:1:4: YAML syntax error: this ''' is never closed");
-  CHECK(parse_error("a: &x \"q\\\"\n").to_string() == "t.yml:1:7: YAML syntax error: this '\"' is never closed");
+  CHECK(parse_error("a: 'it''s\n").to_string() ==
+        "t.yml:1:4: YAML syntax error: this ''' is never closed");
+  CHECK(parse_error("a: &x \"q\\\"\n").to_string() ==
+        "t.yml:1:7: YAML syntax error: this '\"' is never closed");
   // Closed only on a later line where the parser then fails: the quote is named, and where it ends.
   CHECK(parse_error("a:\n  b: \"x\n  c: \"y\"\n").to_string() ==
-        "t.yml:2:6: YAML syntax error: the string this '\"' opens runs on to line 3 (is its closing quote missing?)");
+        "t.yml:2:6: YAML syntax error: the string this '\"' opens runs on to line 3 (is its "
+        "closing quote missing?)");
   // Strings that are closed, over lines or not, and quotes inside plain scalars, are fine.
   Node root = parse_one("a: \"x\n  y\"\nb: it's\nc: 'ok''s'\nd: >-\n  \"z\ne: \"last\" # done\n");
   CHECK(root.find("a")->text == "x y");
@@ -105,7 +115,8 @@ TEST_CASE("yaml: a quote never closed is an error at the quote, as go-yaml has i
 }
 
 TEST_CASE("yaml: merge keys resolve, explicit keys win", "[yaml]") {
-  Node root = parse_one("base: &b {x: 1, y: 2}\nother: &o {y: 3, z: 4}\nm:\n  <<: [*b, *o]\n  x: 9\n");
+  Node root =
+      parse_one("base: &b {x: 1, y: 2}\nother: &o {y: 3, z: 4}\nm:\n  <<: [*b, *o]\n  x: 9\n");
   const Node* m = root.find("m");
   CHECK(m->find("x")->text == "9");
   CHECK(m->find("y")->text == "2");
@@ -117,14 +128,16 @@ TEST_CASE("yaml: an alias bomb is an error, not an out-of-memory", "[yaml]") {
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   char prev = 'a';
   for (char c = 'b'; c <= 'j'; ++c, ++prev)
-    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
-            ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" +
+            prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+            ", *" + prev + "]\n";
   Finding err = parse_error(bomb);
   CHECK(err.message.find("alias") != std::string::npos);
 }
 
 TEST_CASE("yaml: tags and quoting are kept, scalars resolve like go-yaml", "[yaml]") {
-  Node root = parse_one("r: !reset []\nq: '080'\np: 0755\nf: 1e3\nb: true\ny: yes\nn: ~\ns: \"null\"\n");
+  Node root =
+      parse_one("r: !reset []\nq: '080'\np: 0755\nf: 1e3\nb: true\ny: yes\nn: ~\ns: \"null\"\n");
   CHECK(root.find("r")->tag == "!reset");
   CHECK(scalar_type(*root.find("q")) == ScalarType::String);
   CHECK(scalar_string(*root.find("p")) == "493");
@@ -144,7 +157,8 @@ TEST_CASE("yaml: deep nesting is refused", "[yaml]") {
   CHECK(err.message.find("nesting") != std::string::npos);
 }
 
-TEST_CASE("yaml: a stray ',' is an error, not yaml-cpp 0.7's endless loop (its bug #1040)", "[yaml]") {
+TEST_CASE("yaml: a stray ',' is an error, not yaml-cpp 0.7's endless loop (its bug #1040)",
+          "[yaml]") {
   for (const char* text : {",", " ,\n", "- a\n,\n", "[a]\n,\n", "---\n,\n"}) {
     Finding err = parse_error(text);
     INFO(text << " -> " << err.to_string());
@@ -166,10 +180,12 @@ TEST_CASE("yaml: a document after the first starts with '---', as go-yaml requir
   CHECK(docs.size() == 3);
 }
 
-TEST_CASE("yaml: numbers are go-yaml's: underscores dropped, 0x/0o/0b and a leading 0 are bases", "[yaml]") {
+TEST_CASE("yaml: numbers are go-yaml's: underscores dropped, 0x/0o/0b and a leading 0 are bases",
+          "[yaml]") {
   std::vector<Node> docs;
   Finding err;
-  REQUIRE(parse_yaml("a: 1_000\nb: 0x_1F\nc: 1_0.5\nd: _1\ne: 017\nf: '1_000'\n", "t.yml", &docs, &err));
+  REQUIRE(parse_yaml("a: 1_000\nb: 0x_1F\nc: 1_0.5\nd: _1\ne: 017\nf: '1_000'\n", "t.yml", &docs,
+                     &err));
   const Node& m = docs[0];
   CHECK(scalar_type(*m.find("a")) == ScalarType::Int);
   CHECK(scalar_string(*m.find("a")) == "1000");
@@ -202,7 +218,8 @@ TEST_CASE("yaml: encoded trees decode to what was parsed", "[yaml]") {
   REQUIRE(decoded.size() == docs.size());
   for (size_t i = 0; i < docs.size(); ++i) CHECK(test::same_tree(docs[i], decoded[i]));
   // Truncated or damaged data is refused, never read past its end.
-  for (size_t cut = 0; cut < encoded.size(); ++cut) CHECK_FALSE(decode_nodes(encoded.substr(0, cut), "t.yml", &decoded));
+  for (size_t cut = 0; cut < encoded.size(); ++cut)
+    CHECK_FALSE(decode_nodes(encoded.substr(0, cut), "t.yml", &decoded));
   CHECK_FALSE(decode_nodes(encoded + "x", "t.yml", &decoded));
   // A count the rest of the data cannot hold: one document, a sequence of 2^40 items.
   std::string huge("\x01\x02\x01\x01\x01\x00\x00\x80\x80\x80\x80\x80\x20", 13);
@@ -210,6 +227,7 @@ TEST_CASE("yaml: encoded trees decode to what was parsed", "[yaml]") {
   // Sequences nested 150 deep, each claiming as many items as the bytes left could hold:
   // refused once the data runs out, having allocated only what it decoded.
   std::string nested = "\x01";
-  for (int depth = 0; depth < 150; ++depth) nested += std::string("\x02\x01\x01\x01\x00\x00", 6) + "\x7f";
+  for (int depth = 0; depth < 150; ++depth)
+    nested += std::string("\x02\x01\x01\x01\x00\x00", 6) + "\x7f";
   CHECK_FALSE(decode_nodes(nested, "t.yml", &decoded));
 }

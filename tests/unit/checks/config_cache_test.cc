@@ -2,15 +2,15 @@
 // positions included, and anything doubtful is a miss.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "base/text.h"
 #include "checks/config.h"
 #include "checks/config_cache.h"
-#include "base/text.h"
 #include "support/scratch.h"
 
 using namespace smokehook;
@@ -51,7 +51,8 @@ TEST_CASE("config cache: an entry is named by the text's git blob id and smokeho
   CHECK(starts_with(cache.entry_path(id), dir.path + "/" + id + "-"));
 }
 
-TEST_CASE("config cache: what is stored comes back as parsed, and the checks' errors keep their places") {
+TEST_CASE(
+    "config cache: what is stored comes back as parsed, and the checks' errors keep their places") {
   CacheDir dir;
   ParsedConfigCache cache(dir.path);
   const std::string id = ParsedConfigCache::text_id(kConfig);
@@ -74,7 +75,8 @@ TEST_CASE("config cache: what is stored comes back as parsed, and the checks' er
   CHECK(cached_err.to_string() == ".smokehook.yml:6:5: missing key 'kind'");
 
   // Another text is another entry.
-  CHECK_FALSE(cache.load(ParsedConfigCache::text_id(std::string(kConfig) + "#\n"), ".smokehook.yml", &docs));
+  CHECK_FALSE(cache.load(ParsedConfigCache::text_id(std::string(kConfig) + "#\n"), ".smokehook.yml",
+                         &docs));
   CHECK_FALSE(cache.load("not an id", ".smokehook.yml", &docs));
 }
 
@@ -131,7 +133,8 @@ TEST_CASE("config cache: SMOKEHOOK_CACHE_DIR, then XDG_CACHE_HOME, then HOME") {
   ::unsetenv("SMOKEHOOK_CACHE_DIR");
   ::setenv("XDG_CACHE_HOME", "/xdg", 1);
   CHECK(ParsedConfigCache::default_dir() == "/xdg/smokehook");
-  ::setenv("XDG_CACHE_HOME", "relative", 1);  // not absolute: ignored, as the XDG specification says
+  ::setenv("XDG_CACHE_HOME", "relative",
+           1);  // not absolute: ignored, as the XDG specification says
   ::setenv("HOME", "/home/u", 1);
   CHECK(ParsedConfigCache::default_dir() == "/home/u/.cache/smokehook");
   ::unsetenv("HOME");

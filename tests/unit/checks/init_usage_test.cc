@@ -25,15 +25,18 @@ using Chains = std::vector<std::vector<std::string>>;
 
 }  // namespace
 
-TEST_CASE("usages: -f, --file and --file= in scripts, Makefiles and package.json, in order", "[init][usage]") {
+TEST_CASE("usages: -f, --file and --file= in scripts, Makefiles and package.json, in order",
+          "[init][usage]") {
   MemorySource src(std::map<std::string, std::string>{
       {"compose.yaml", "services: {}\n"},
       {"compose.dev.yml", "services: {}\n"},
       {"docker/jibri.yml", "services: {}\n"},
-      {"package.json", "{\"scripts\": {\"dev\": \"docker compose -f ./compose.dev.yml up -d\",\n"
-                       "  \"down\": \"docker compose --file=compose.dev.yml down\"}}\n"},
+      {"package.json",
+       "{\"scripts\": {\"dev\": \"docker compose -f ./compose.dev.yml up -d\",\n"
+       "  \"down\": \"docker compose --file=compose.dev.yml down\"}}\n"},
       {"Makefile", "up:\n\tdocker-compose -f compose.yaml -f docker/jibri.yml up -d\n"},
-      {"docs/setup.md", "```\ndocker compose -f compose.yaml \\\n  -f docker/jibri.yml \\\n  up -d\n```\n"}});
+      {"docs/setup.md",
+       "```\ndocker compose -f compose.yaml \\\n  -f docker/jibri.yml \\\n  up -d\n```\n"}});
   std::vector<ComposeUsage> found = usages(src);
   CHECK(chains(found) == Chains{{"compose.yaml", "docker/jibri.yml"}, {"compose.dev.yml"}});
   REQUIRE(found.size() == 2);
@@ -45,13 +48,13 @@ TEST_CASE("usages: what is not a chain of the repository's files is left alone",
   MemorySource src(std::map<std::string, std::string>{
       {"compose.yaml", "services: {}\n"},
       {"run.sh",
-       "docker compose logs -f web\n"                        // -f after the subcommand: follow
+       "docker compose logs -f web\n"  // -f after the subcommand: follow
        "curl -s https://x/compose.yml | docker compose -f - up\n"  // stdin
-       "docker compose -f /etc/app/compose.yaml up\n"        // absolute
-       "docker compose -f missing.yml up\n"                  // not in the repository
-       "docker compose -f compose.yaml -f gone.yml up\n"     // a chain is checked whole or not at all
+       "docker compose -f /etc/app/compose.yaml up\n"              // absolute
+       "docker compose -f missing.yml up\n"                        // not in the repository
+       "docker compose -f compose.yaml -f gone.yml up\n"  // a chain is checked whole or not at all
        "docker compose --project-directory x -f compose.yaml up\n"
-       "docker compose -f \"$TEST_COMPOSE_PATH\" up\n"        // a whole name unknown
+       "docker compose -f \"$TEST_COMPOSE_PATH\" up\n"  // a whole name unknown
        "echo \"PODMAN_COMPOSE_PROVIDER=podman-compose\" >> $GITHUB_ENV\n"
        "cat docker-compose.yml\n"}});
   CHECK(usages(src).empty());
@@ -62,9 +65,10 @@ TEST_CASE("usages: --env-file, --profile and variables set on the command", "[in
       {"compose.yaml", "services: {}\n"},
       {"deploy/defaults.env", "A=1\n"},
       {"deploy/compose.main.yml", "services: {}\n"},
-      {"manage.sh", "docker compose -f deploy/compose.main.yml --env-file deploy/defaults.env up\n"
-                    "COMPOSE_PROFILES=db,cache KONG_DATABASE=postgres docker compose up -d\n"
-                    "DOCO=\"docker compose -f ./compose.yaml --profile tools\"\n"}});
+      {"manage.sh",
+       "docker compose -f deploy/compose.main.yml --env-file deploy/defaults.env up\n"
+       "COMPOSE_PROFILES=db,cache KONG_DATABASE=postgres docker compose up -d\n"
+       "DOCO=\"docker compose -f ./compose.yaml --profile tools\"\n"}});
   std::vector<ComposeUsage> found = usages(src);
   REQUIRE(found.size() == 3);
   CHECK(found[0].files == std::vector<std::string>{"deploy/compose.main.yml"});
@@ -72,15 +76,17 @@ TEST_CASE("usages: --env-file, --profile and variables set on the command", "[in
   // No -f: the files docker compose reads by default where it runs.
   CHECK(found[1].files == std::vector<std::string>{"compose.yaml"});
   CHECK(found[1].profiles == std::vector<std::string>{"db", "cache"});
-  CHECK(found[1].environment == std::vector<std::pair<std::string, std::string>>{{"KONG_DATABASE", "postgres"}});
+  CHECK(found[1].environment ==
+        std::vector<std::pair<std::string, std::string>>{{"KONG_DATABASE", "postgres"}});
   // A command kept in a variable: no prefix of it is a variable of the command.
   CHECK(found[2].files == std::vector<std::string>{"compose.yaml"});
   CHECK(found[2].profiles == std::vector<std::string>{"tools"});
   CHECK(found[2].environment.empty());
 }
 
-TEST_CASE("usages: COMPOSE_FILE in a workflow's env, a matrix placeholder, and the mapping's variables",
-          "[init][usage]") {
+TEST_CASE(
+    "usages: COMPOSE_FILE in a workflow's env, a matrix placeholder, and the mapping's variables",
+    "[init][usage]") {
   MemorySource src(std::map<std::string, std::string>{
       {"compose.yaml", "services: {}\n"},
       {"ci/base.yaml", "services: {}\n"},
@@ -100,16 +106,19 @@ TEST_CASE("usages: COMPOSE_FILE in a workflow's env, a matrix placeholder, and t
                                 {"compose.yaml", "ci/base.yaml", "ci/tls/compose.yaml"}});
   REQUIRE(found.size() == 2);
   CHECK(found[0].env_files == std::vector<std::string>{"ci/base.env"});
-  CHECK(found[0].environment == std::vector<std::pair<std::string, std::string>>{{"IMAGE", "zulip/server:pr-x"}});
+  CHECK(found[0].environment ==
+        std::vector<std::pair<std::string, std::string>>{{"IMAGE", "zulip/server:pr-x"}});
   CHECK(found[0].from_variable);
   CHECK(found[0].where == ".github/workflows/test.yml:6");
 }
 
-TEST_CASE("usages: a path from the mentioning file's folder when the root has no such file", "[init][usage]") {
+TEST_CASE("usages: a path from the mentioning file's folder when the root has no such file",
+          "[init][usage]") {
   MemorySource src(std::map<std::string, std::string>{
       {"compose.yaml", "services: {}\n"},
       {"rtcstats/mongodb/mongodb.yml", "services: {}\n"},
       {"rtcstats/README.md", "    docker compose -f compose.yaml -f mongodb/mongodb.yml up -d\n"},
-      {"big.md", std::string(2 << 20, 'x') + "\ndocker compose -f compose.yaml -f rtcstats/mongodb/mongodb.yml up\n"}});
+      {"big.md", std::string(2 << 20, 'x') +
+                     "\ndocker compose -f compose.yaml -f rtcstats/mongodb/mongodb.yml up\n"}});
   CHECK(chains(usages(src)) == Chains{{"compose.yaml", "rtcstats/mongodb/mongodb.yml"}});
 }

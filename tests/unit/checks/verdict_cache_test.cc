@@ -1,9 +1,9 @@
 // The verdict cache: clean blob ids per gate fingerprint, kept only where the user alone can write.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <cstdlib>
 #include <fstream>
-#include <sys/stat.h>
 
 #include "checks/verdict_cache.h"
 #include "support/scratch.h"
@@ -35,7 +35,8 @@ TEST_CASE("blob ids: 40 lowercase hex digits", "[verdicts]") {
 TEST_CASE("clean verdicts survive a save, per fingerprint only", "[verdicts]") {
   test::TempDir dir("verdicts");
   std::string cache_dir = dir.path() + "/cache";
-  BlobId a = id_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), b = id_of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
+  BlobId a = id_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+         b = id_of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
          c = id_of("cccccccccccccccccccccccccccccccccccccccc");
   {
     VerdictCache cache(cache_dir);
@@ -85,7 +86,5 @@ TEST_CASE("clean verdicts survive a save, per fingerprint only", "[verdicts]") {
     std::ofstream(file, std::ios::binary | std::ios::trunc) << text.substr(0, text.size() - 1);
     CHECK_FALSE(VerdictCache(cache_dir).gate("forbid\nX")->known(a));
   }
-  SECTION("no folder: no cache") {
-    CHECK(VerdictCache("").gate("forbid\nX") == nullptr);
-  }
+  SECTION("no folder: no cache") { CHECK(VerdictCache("").gate("forbid\nX") == nullptr); }
 }

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "compose/compose_support.h"
 #include "compose/dotenv.h"
 #include "compose/interpolate.h"
-#include "compose/compose_support.h"
 
 using namespace smokehook;
 using smokehook::test::env;
@@ -29,11 +29,13 @@ TEST_CASE("interpolation grammar", "[interpolation]") {
 
 TEST_CASE("interpolation errors", "[interpolation]") {
   auto vars = env({{"EMPTY", ""}});
-  CHECK(interpolate("${NOPE:?must be set}", vars).error == "required variable NOPE is missing a value: must be set");
+  CHECK(interpolate("${NOPE:?must be set}", vars).error ==
+        "required variable NOPE is missing a value: must be set");
   CHECK(interpolate("${EMPTY:?}", vars).error.find("EMPTY") != std::string::npos);
   CHECK(interpolate("${EMPTY?}", vars).error.empty());
   CHECK(interpolate("${NOPE?}", vars).error.find("NOPE") != std::string::npos);
-  CHECK(interpolate("${unterminated", vars).error.find("invalid interpolation") != std::string::npos);
+  CHECK(interpolate("${unterminated", vars).error.find("invalid interpolation") !=
+        std::string::npos);
   CHECK(interpolate("${}", vars).error.find("invalid interpolation") != std::string::npos);
   CHECK(interpolate("${A B}", vars).error.find("invalid interpolation") != std::string::npos);
 }
@@ -41,8 +43,9 @@ TEST_CASE("interpolation errors", "[interpolation]") {
 TEST_CASE(".env: quotes, comments, export, and references to earlier lines", "[dotenv]") {
   EnvVars vars;
   Finding err;
-  REQUIRE(parse_dotenv("# comment\nexport A=1\nB = two words # note\nC='$A literal'\nD=\"${A}-x\\n\"\nE\nF=${B}\r\n",
-                       ".env", env({}), &vars, &err));
+  REQUIRE(parse_dotenv(
+      "# comment\nexport A=1\nB = two words # note\nC='$A literal'\nD=\"${A}-x\\n\"\nE\nF=${B}\r\n",
+      ".env", env({}), &vars, &err));
   std::map<std::string, std::string> m(vars.begin(), vars.end());
   CHECK(m["A"] == "1");
   CHECK(m["B"] == "two words");
@@ -55,10 +58,12 @@ TEST_CASE(".env: quotes, comments, export, and references to earlier lines", "[d
   CHECK(err.line == 2);
 }
 
-TEST_CASE(".env: values that double line after line are stopped, not an out-of-memory", "[dotenv]") {
+TEST_CASE(".env: values that double line after line are stopped, not an out-of-memory",
+          "[dotenv]") {
   std::string text = "A=xxxxxxxxxxxxxxxx\n";
   char prev = 'A';
-  for (char c = 'B'; c <= 'Z'; ++c, ++prev) text += std::string(1, c) + "=$" + prev + "$" + prev + "\n";
+  for (char c = 'B'; c <= 'Z'; ++c, ++prev)
+    text += std::string(1, c) + "=$" + prev + "$" + prev + "\n";
   EnvVars vars;
   Finding err;
   CHECK_FALSE(parse_dotenv(text, ".env", env({}), &vars, &err));

@@ -8,8 +8,9 @@ TEST_CASE("pre-push lines: refs, new branches and deletions", "[pre-push]") {
   std::string z(40, '0'), a(40, 'a'), b(40, 'b');
   std::vector<PushedRef> refs;
   std::string err;
-  REQUIRE(parse_pre_push("refs/heads/main " + a + " refs/heads/main " + b + "\n" + "refs/heads/new " + a +
-                             " refs/heads/new " + z + "\n(delete) " + z + " refs/heads/old " + b + "\n",
+  REQUIRE(parse_pre_push("refs/heads/main " + a + " refs/heads/main " + b + "\n" +
+                             "refs/heads/new " + a + " refs/heads/new " + z + "\n(delete) " + z +
+                             " refs/heads/old " + b + "\n",
                          &refs, &err));
   REQUIRE(refs.size() == 3);
   CHECK(refs[0].local_ref == "refs/heads/main");

@@ -48,14 +48,18 @@ void check_range(const test::ScratchRepo& s, const std::string& a, const std::st
   REQUIRE(repo);
   ChangeSet range;
   INFO(why);
-  REQUIRE(range_changes(*repo, commit_of(*repo, a), commit_of(*repo, b), &range, &why) == RangeStatus::Okay);
+  REQUIRE(range_changes(*repo, commit_of(*repo, a), commit_of(*repo, b), &range, &why) ==
+          RangeStatus::Okay);
   std::string diff = "git diff --name-only --no-renames " + a + "..." + b;
   CHECK(range.changed == sorted_lines(s.out(diff)));
   // A submodule is changed, but never present: its content is not a file here.
   std::vector<std::string> present = sorted_lines(s.out(diff + " --diff-filter=ACMRT")),
-                           gitlinks = sorted_lines(s.out("git ls-tree -r " + b + " | awk '$1 == \"160000\" {print $4}'"));
+                           gitlinks = sorted_lines(s.out("git ls-tree -r " + b +
+                                                         " | awk '$1 == \"160000\" {print $4}'"));
   present.erase(std::remove_if(present.begin(), present.end(),
-                               [&](const std::string& p) { return std::binary_search(gitlinks.begin(), gitlinks.end(), p); }),
+                               [&](const std::string& p) {
+                                 return std::binary_search(gitlinks.begin(), gitlinks.end(), p);
+                               }),
                 present.end());
   CHECK(range.present == present);
 
@@ -72,9 +76,11 @@ void check_range(const test::ScratchRepo& s, const std::string& a, const std::st
 }
 
 void seed(const test::ScratchRepo& s) {
-  s.sh("mkdir -p a/b/c z/deep/er a-b && for f in README.md a/one.py a/two.py a/b/three.py a/b/c/four.py "
-       "a-b/five.py a.txt z/deep/er/six.py z/seven.py; do echo \"content of $f\" >$f; done && "
-       "git add -A && git commit -qm seed");
+  s.sh(
+      "mkdir -p a/b/c z/deep/er a-b && for f in README.md a/one.py a/two.py a/b/three.py "
+      "a/b/c/four.py "
+      "a-b/five.py a.txt z/deep/er/six.py z/seven.py; do echo \"content of $f\" >$f; done && "
+      "git add -A && git commit -qm seed");
 }
 
 }  // namespace
@@ -97,7 +103,8 @@ TEST_CASE("range diff: scripted changes on a branch, with the base moving on", "
     SECTION(name) {
       test::ScratchRepo s;
       seed(s);
-      s.sh("git checkout -q -b topic && " + std::string(script) + " && git add -A && git commit -q --allow-empty -m topic");
+      s.sh("git checkout -q -b topic && " + std::string(script) +
+           " && git add -A && git commit -q --allow-empty -m topic");
       // main moves on after the branch point: A...B is the branch's own change, not main's.
       s.sh("git checkout -q main && echo later >>z/seven.py && git commit -qam later");
       check_range(s, "main", "topic");
@@ -111,7 +118,8 @@ TEST_CASE("range diff: random branches and merges, equal to git and to staged mo
   test::ScratchRepo s;
   seed(s);
   std::mt19937 rng(20261202);
-  const std::vector<std::string> folders = {"", "a/", "a/b/", "a/b/c/", "z/", "z/deep/er/", "q/r/", "a-b/"};
+  const std::vector<std::string> folders = {"",   "a/",         "a/b/", "a/b/c/",
+                                            "z/", "z/deep/er/", "q/r/", "a-b/"};
   std::vector<std::string> commits = {"main"};
   for (int round = 0; round < 14; ++round) {
     std::string from = commits[rng() % commits.size()];
@@ -121,15 +129,23 @@ TEST_CASE("range diff: random branches and merges, equal to git and to staged mo
     for (int op = 0; op < ops; ++op) {
       std::string f = folders[rng() % folders.size()] + "f" + std::to_string(rng() % 4) + ".py";
       switch (rng() % 3) {
-        case 0: script += " && mkdir -p \"$(dirname " + f + ")\" && echo " + std::to_string(rng()) + " >>" + f; break;
-        case 1: script += " && rm -f " + f; break;
-        default: script += " && { [ ! -f " + f + " ] || chmod +x " + f + "; }"; break;
+        case 0:
+          script +=
+              " && mkdir -p \"$(dirname " + f + ")\" && echo " + std::to_string(rng()) + " >>" + f;
+          break;
+        case 1:
+          script += " && rm -f " + f;
+          break;
+        default:
+          script += " && { [ ! -f " + f + " ] || chmod +x " + f + "; }";
+          break;
       }
     }
     s.sh(script + " && git add -A && git commit -q --allow-empty -m r" + std::to_string(round));
     if (round % 4 == 3) {  // a merge of an earlier branch, conflicts resolved by taking this side
       std::string other = commits[rng() % commits.size()];
-      s.sh("git merge -q --no-edit -X ours " + other + " || (git checkout -q --ours . ; git add -A; "
+      s.sh("git merge -q --no-edit -X ours " + other +
+           " || (git checkout -q --ours . ; git add -A; "
            "git commit -q --no-edit)");
     }
     commits.push_back(branch);
@@ -138,18 +154,24 @@ TEST_CASE("range diff: random branches and merges, equal to git and to staged mo
     check_range(s, commits[rng() % commits.size()], commits[rng() % commits.size()]);
 }
 
-TEST_CASE("range diff: a submodule whose commit moved is a changed path, never present", "[range]") {
+TEST_CASE("range diff: a submodule whose commit moved is a changed path, never present",
+          "[range]") {
   test::ScratchRepo s;
   seed(s);
-  s.sh("git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),vendor/sub && git commit -qm sub");
-  s.sh("git checkout -q -b topic && echo t >>a/one.py && git add -A && "
-       "git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),vendor/sub && git commit -qm moved");
+  s.sh(
+      "git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),vendor/sub && git commit "
+      "-qm sub");
+  s.sh(
+      "git checkout -q -b topic && echo t >>a/one.py && git add -A && "
+      "git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),vendor/sub && git commit "
+      "-qm moved");
   check_range(s, "main", "topic");
   std::string err, why;
   std::optional<Repository> repo = Repository::open(s.dir(), &err);
   REQUIRE(repo);
   ChangeSet c;
-  REQUIRE(range_changes(*repo, commit_of(*repo, "main"), commit_of(*repo, "topic"), &c, &why) == RangeStatus::Okay);
+  REQUIRE(range_changes(*repo, commit_of(*repo, "main"), commit_of(*repo, "topic"), &c, &why) ==
+          RangeStatus::Okay);
   CHECK(c.changed == std::vector<std::string>{"a/one.py", "vendor/sub"});
   CHECK(c.present == std::vector<std::string>{"a/one.py"});
 }
@@ -162,7 +184,8 @@ TEST_CASE("range diff: no common history is said, not guessed", "[range]") {
   std::optional<Repository> repo = Repository::open(s.dir(), &err);
   REQUIRE(repo);
   ChangeSet c;
-  REQUIRE(range_changes(*repo, commit_of(*repo, "main"), commit_of(*repo, "other"), &c, &why) == RangeStatus::NoBase);
+  REQUIRE(range_changes(*repo, commit_of(*repo, "main"), commit_of(*repo, "other"), &c, &why) ==
+          RangeStatus::NoBase);
   CHECK(c.changed.empty());
   CHECK(why == "the two commits have no common history");
 }

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/text.h"
 #include "report/report.h"
 #include "support/test_support.h"
-#include "base/text.h"
 
 using namespace smokehook;
 using namespace smokehook::test;

@@ -29,7 +29,8 @@ TEST_CASE("json report: the shape of interface.md", "[report]") {
   CHECK(j["checks"].size() == 14);
   for (const auto& c : j["checks"]) {
     CHECK(c.size() == 6);
-    for (const char* key : {"id", "title", "status", "message", "duration_ms", "findings"}) CHECK(c.contains(key));
+    for (const char* key : {"id", "title", "status", "message", "duration_ms", "findings"})
+      CHECK(c.contains(key));
     CHECK(c["duration_ms"].is_number());
   }
   auto base = j["checks"][0];
@@ -42,10 +43,14 @@ TEST_CASE("json report: the shape of interface.md", "[report]") {
   auto metrics = j["checks"][10];
   CHECK(metrics["id"] == "wiring.metrics");
   CHECK_FALSE(metrics["findings"][0].contains("line"));
-  CHECK(j["summary"] == nlohmann::json({{"passed", o.report.passed()}, {"failed", o.report.failed()}, {"skipped", 0}}));
+  CHECK(j["summary"] ==
+        nlohmann::json(
+            {{"passed", o.report.passed()}, {"failed", o.report.failed()}, {"skipped", 0}}));
 }
 
-TEST_CASE("human report: sections, PASS/FAIL lines, findings and the banner; colour only when asked", "[report]") {
+TEST_CASE(
+    "human report: sections, PASS/FAIL lines, findings and the banner; colour only when asked",
+    "[report]") {
   Outcome o = failing_run();
   std::ostringstream plain, color;
   report_human(o.report, HumanStyle{false, false, false}, plain);
@@ -74,7 +79,8 @@ TEST_CASE("sarif and junit reports carry every failure", "[report]") {
   CHECK(s["runs"][0]["tool"]["driver"]["rules"].size() == 14);
   bool located = false;
   for (const auto& r : s["runs"][0]["results"])
-    if (r.contains("locations") && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "docker-compose.yml")
+    if (r.contains("locations") &&
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "docker-compose.yml")
       located = true;
   CHECK(located);
   std::string x = junit.str();
@@ -91,7 +97,8 @@ size_t count(const std::string& text, const std::string& what) {
 }
 }  // namespace
 
-TEST_CASE("human report: a commit that affects no check is one line; JSON still lists every check", "[report]") {
+TEST_CASE("human report: a commit that affects no check is one line; JSON still lists every check",
+          "[report]") {
   Outcome o = run_staged(example_app(), {"README.md"});
   std::ostringstream human, quiet, verbose, json;
   report_human(o.report, HumanStyle{false, false, false}, human);
@@ -107,24 +114,30 @@ TEST_CASE("human report: a commit that affects no check is one line; JSON still 
   CHECK(j["summary"]["skipped"] == 14);
 }
 
-TEST_CASE("human report: one cause, one finding, naming every check it fails; JSON keeps each check's own", "[report]") {
+TEST_CASE(
+    "human report: one cause, one finding, naming every check it fails; JSON keeps each check's "
+    "own",
+    "[report]") {
   // The anchor every service after migrate merges names a service that does not exist: compose
   // reports it for each service that merges it, in every project that loads the base file.
   MemorySource app = example_app();
-  edit(app, "docker-compose.yml", "  redis:\n    condition: service_started", "  rediss:\n    condition: service_started");
+  edit(app, "docker-compose.yml", "  redis:\n    condition: service_started",
+       "  rediss:\n    condition: service_started");
   Outcome o = run_all(app);
   std::ostringstream human;
   report_human(o.report, HumanStyle{false, false, false}, human);
   std::string h = human.str();
   INFO(h);
   CHECK(count(h, "depends on undefined service 'rediss'") == 1);
-  CHECK(h.find("   docker-compose.yml:17:3: service 'api' depends on undefined service 'rediss' (the same for 'worker', "
+  CHECK(h.find("   docker-compose.yml:17:3: service 'api' depends on undefined service 'rediss' "
+               "(the same for 'worker', "
                "'worker-high', 'worker-default', 'worker-low')\n"
-               "   ↳ also fails compose.prod, compose.profile.multi-worker, compose.profile.multi-shard, "
+               "   ↳ also fails compose.prod, compose.profile.multi-worker, "
+               "compose.profile.multi-shard, "
                "compose.profile.combined\n") != std::string::npos);
   CHECK(h.find(" error") == std::string::npos);  // no "docker-compose.yml: 2 errors" count lines
-  for (const char* id : {"compose.base", "compose.prod", "compose.profile.multi-worker", "compose.profile.multi-shard",
-                         "compose.profile.combined"})
+  for (const char* id : {"compose.base", "compose.prod", "compose.profile.multi-worker",
+                         "compose.profile.multi-shard", "compose.profile.combined"})
     CHECK(h.find(std::string("[") + id + "]\n") != std::string::npos);
   CHECK(count(h, "❌ FAIL: ") == o.failed().size());
   // Every check keeps its status and its own findings: a JSON reader looks at one check at a time.
@@ -140,14 +153,17 @@ TEST_CASE("human report: one cause, one finding, naming every check it fails; JS
 
 TEST_CASE("human report: two mistakes stay two causes, each said once", "[report]") {
   MemorySource app = example_app();
-  edit(app, "docker-compose.yml", "  redis:\n    condition: service_started", "  rediss:\n    condition: service_started");
-  edit(app, "docker-compose.yml", "    image: redis:7-alpine", "    image: redis:7-alpine\n    depends_on: [ghost]");
+  edit(app, "docker-compose.yml", "  redis:\n    condition: service_started",
+       "  rediss:\n    condition: service_started");
+  edit(app, "docker-compose.yml", "    image: redis:7-alpine",
+       "    image: redis:7-alpine\n    depends_on: [ghost]");
   Outcome o = run_all(app);
   std::ostringstream human;
   report_human(o.report, HumanStyle{false, true, false}, human);
   std::string h = human.str();
   INFO(h);
   CHECK(count(h, "undefined service 'rediss'") == 1);
-  CHECK(count(h, "service 'redis' depends on undefined service 'ghost'\n") == 1);  // its own line, no "the same for"
+  CHECK(count(h, "service 'redis' depends on undefined service 'ghost'\n") ==
+        1);  // its own line, no "the same for"
   CHECK(count(h, "↳ also fails") == 2);
 }

@@ -1,7 +1,7 @@
 #include "support/scratch.h"
 
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,7 +19,8 @@ TempDir::TempDir(const std::string& label) {
 
 TempDir::~TempDir() {
   std::error_code ec;
-  std::filesystem::remove_all(path_, ec);  // a test that made a folder unreadable must not fail here
+  std::filesystem::remove_all(path_,
+                              ec);  // a test that made a folder unreadable must not fail here
 }
 
 std::string TempDir::write(const std::string& name, const std::string& text, mode_t mode) const {

@@ -35,7 +35,9 @@ class ScratchRepo {
   void sh(const std::string& script) const;
   // Runs a shell script there and returns its standard output.
   std::string out(const std::string& script) const;
-  void write(const std::string& path, const std::string& content) const { tmp_.write(path, content); }
+  void write(const std::string& path, const std::string& content) const {
+    tmp_.write(path, content);
+  }
 
  private:
   TempDir tmp_;

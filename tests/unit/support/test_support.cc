@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "git/change_set.h"
 #include "base/text.h"
+#include "git/change_set.h"
 
 namespace smokehook::test {
 
@@ -23,7 +23,8 @@ MemorySource example_app() {
   return src;
 }
 
-void edit(MemorySource& src, const std::string& path, const std::string& from, const std::string& to) {
+void edit(MemorySource& src, const std::string& path, const std::string& from,
+          const std::string& to) {
   std::string text, err;
   REQUIRE(src.read(path, &text, &err) == ReadStatus::Ok);
   size_t pos = text.find(from);
@@ -79,7 +80,9 @@ Outcome run_staged(const FileSource& src, std::vector<std::string> changed) {
   return run(src, "", &changes);
 }
 
-Outcome run_all(const FileSource& src, const std::string& config_text) { return run(src, config_text, nullptr); }
+Outcome run_all(const FileSource& src, const std::string& config_text) {
+  return run(src, config_text, nullptr);
+}
 
 Outcome run_selected(const FileSource& src, const std::string& config_text, const Selection& sel) {
   return run(src, config_text, nullptr, sel);

@@ -5,9 +5,9 @@
 #include <map>
 #include <string>
 
+#include "base/file_source.h"
 #include "checks/check.h"
 #include "checks/config.h"
-#include "base/file_source.h"
 #include "checks/runner.h"
 #include "compose/compose_support.h"
 
@@ -17,7 +17,8 @@ namespace smokehook::test {
 MemorySource example_app();
 
 // Replaces the first occurrence of `from` in `path` (the test fails if absent).
-void edit(MemorySource& src, const std::string& path, const std::string& from, const std::string& to);
+void edit(MemorySource& src, const std::string& path, const std::string& from,
+          const std::string& to);
 
 struct Outcome {
   Report report;
