@@ -90,6 +90,34 @@ void seed_tree(const ScratchRepo& r) {
   r.sh("git add -A && git commit -q -m seed");
 }
 
+// A random batch of edits as a shell script: `ops` times, a file fN.py (N below `names`) in one
+// of `folders` is appended to, removed, or made executable; with `remove_any`, a fourth kind
+// removes another such file (or folder) wherever it is.
+std::string random_edits(std::mt19937& rng, const std::vector<std::string>& folders, int ops,
+                         int names, bool remove_any) {
+  std::string script = "true";
+  for (int op = 0; op < ops; ++op) {
+    std::string f = folders[rng() % folders.size()] + "f" + std::to_string(rng() % names) + ".py";
+    switch (rng() % (remove_any ? 4 : 3)) {
+      case 0:
+        script +=
+            " && mkdir -p \"$(dirname " + f + ")\" && echo " + std::to_string(rng()) + " >>" + f;
+        break;
+      case 1:
+        script += " && rm -f " + f;
+        break;
+      case 2:
+        script += " && { [ ! -f " + f + " ] || chmod +x " + f + "; }";
+        break;
+      default:
+        script += " && rm -rf " + folders[rng() % folders.size()] + "f" +
+                  std::to_string(rng() % names) + ".py";
+        break;
+    }
+  }
+  return script;
+}
+
 }  // namespace
 
 TEST_CASE("staged diff: nothing staged, and an unborn HEAD", "[staged]") {
@@ -272,26 +300,7 @@ TEST_CASE("staged diff: random edits over several commits, equal to git's", "[st
   const std::vector<std::string> folders = {"",   "a/",         "a/b/", "a/b/c/",
                                             "z/", "z/deep/er/", "q/r/", "a-b/"};
   for (int round = 0; round < 6; ++round) {
-    std::string script = "true";
-    for (int op = 0; op < 12; ++op) {
-      std::string f = folders[rng() % folders.size()] + "f" + std::to_string(rng() % 6) + ".py";
-      switch (rng() % 4) {
-        case 0:
-          script +=
-              " && mkdir -p \"$(dirname " + f + ")\" && echo " + std::to_string(rng()) + " >>" + f;
-          break;
-        case 1:
-          script += " && rm -f " + f;
-          break;
-        case 2:
-          script += " && { [ ! -f " + f + " ] || chmod +x " + f + "; }";
-          break;
-        default:
-          script += " && rm -rf " + folders[rng() % folders.size()] + "f" +
-                    std::to_string(rng() % 6) + ".py";
-          break;
-      }
-    }
+    std::string script = random_edits(rng, folders, 12, 6, true);
     r.sh(script + " && git add -A");
     if (round == 3) r.sh("git update-index --index-version 4");
     INFO("round " << round);
@@ -317,22 +326,7 @@ TEST_CASE(
   const std::vector<std::string> gitlinks = {"a/mod", "z/mod", "q/mod"};
   std::vector<std::string> commits = {r.out("git rev-parse HEAD")};
   auto edits = [&](const std::vector<std::string>& where) {
-    std::string script = "true";
-    for (int op = 0; op < 10; ++op) {
-      std::string f = where[rng() % where.size()] + "f" + std::to_string(rng() % 5) + ".py";
-      switch (rng() % 3) {
-        case 0:
-          script +=
-              " && mkdir -p \"$(dirname " + f + ")\" && echo " + std::to_string(rng()) + " >>" + f;
-          break;
-        case 1:
-          script += " && rm -f " + f;
-          break;
-        default:
-          script += " && { [ ! -f " + f + " ] || chmod +x " + f + "; }";
-          break;
-      }
-    }
+    std::string script = random_edits(rng, where, 10, 5, false);
     return script + " && git add -A";
   };
   auto bump = [&](const std::string& link) {  // a submodule moved to another commit of the history
